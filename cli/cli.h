@@ -1,0 +1,44 @@
+/* cli.h - the planlint command: settings parsed from the command line. */
+#ifndef PLANLINT_CLI_H
+#define PLANLINT_CLI_H
+
+#include <planlint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit codes, documented in planlint(1) and README.md. */
+#define PL_EXIT_OK 0
+#define PL_EXIT_FINDINGS 1   /* findings at or above --fail-on */
+#define PL_EXIT_USAGE 2      /* bad usage or invalid input */
+#define PL_EXIT_DATABASE 3   /* database or connection error */
+#define PL_EXIT_INTERNAL 4   /* out of memory, write error */
+
+typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
+
+typedef struct cli_settings {
+    planlint_output_format format;
+    planlint_input_format input_format;
+    cli_color color;
+    long width;               /* -1: decide from the terminal */
+    int ascii;                /* 1: no box-drawing characters */
+    const char *output;       /* -o FILE, NULL for stdout */
+    char **files;             /* inputs; none means stdin */
+    size_t nfiles;
+    int help, version;
+} cli_settings;
+
+/* options.c: fills s from argv. Returns 0, or PL_EXIT_USAGE after printing why. */
+int cli_parse_args(cli_settings *s, int argc, char **argv);
+void cli_print_help(FILE *out);
+
+/* input.c: reads a whole file ("-" = stdin). Owned: free(). NULL + message on failure. */
+char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
+
+/* messages */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,171 @@
+/* main.c - planlint: read plans, render them, report errors with fixed exit codes.
+ * Everything that knows about plans lives in the library; this file only wires it. */
+#include "cli.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("planlint: error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static int cli_use_color(cli_color c, FILE *out)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+    if (c != CLI_COLOR_AUTO)
+        return c == CLI_COLOR_ALWAYS;
+    if (!isatty(fileno(out)))
+        return 0;
+    if (no_color && *no_color)
+        return 0;
+    return !(term && strcmp(term, "dumb") == 0);
+}
+
+static unsigned int cli_width(long requested, FILE *out)
+{
+    struct winsize ws;
+
+    if (requested >= 0)
+        return (unsigned int)requested;
+    if (isatty(fileno(out)) && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col;
+    return 0;
+}
+
+static int cli_exit_code(int rc)
+{
+    switch (rc) {
+    case PLANLINT_ENOMEM:
+    case PLANLINT_EIO:
+        return PL_EXIT_INTERNAL;
+    default:
+        return PL_EXIT_USAGE;
+    }
+}
+
+/* "planlint: error: plan.json:12:5: invalid JSON: ..." */
+static void cli_report(const char *name, const planlint_error *e, int rc)
+{
+    if (e->code == 0) {
+        cli_error("%s: %s", name, planlint_strerror(rc));
+    } else if (e->line > 0) {
+        cli_error("%s:%d:%d: %s", name, e->line, e->column, e->text);
+    } else if (e->path[0]) {
+        cli_error("%s: at %s: %s", name, e->path, e->text);
+    } else {
+        cli_error("%s: %s", name, e->text);
+    }
+}
+
+static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
+{
+    planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
+    planlint_error err;
+    planlint_plan *plan = NULL;
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char why[256], *text = NULL, *buf;
+    size_t len, text_len = 0;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
+        cli_error("%s: %s", name, why);
+        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
+    }
+    popts.format = s->input_format;
+    rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
+    free(buf);
+    if (rc == 0) {
+        ropts.format = s->format;
+        ropts.color = color;
+        ropts.width = width;
+        ropts.unicode = !s->ascii;
+        ropts.source_name = name;
+        rc = planlint_render(&text, &text_len, plan, &ropts, &err);
+    }
+    planlint_plan_free(plan);
+    if (rc < 0) {
+        cli_report(name, &err, rc);
+        return cli_exit_code(rc);
+    }
+    fwrite(text, 1, text_len, out);
+    planlint_free(text);
+    return PL_EXIT_OK;
+}
+
+static int cli_close_output(FILE *out, const char *name)
+{
+    int failed = ferror(out);
+
+    if (fflush(out) != 0)
+        failed = 1;
+    if (out != stdout ? fclose(out) != 0 : 0)
+        failed = 1;
+    if (failed) {
+        cli_error("write error on %s: %s", name, strerror(errno ? errno : EIO));
+        return PL_EXIT_INTERNAL;
+    }
+    return PL_EXIT_OK;
+}
+
+static int cli_run(const cli_settings *s)
+{
+    static char *stdin_only[] = { "-" };
+    char **files = s->nfiles ? s->files : stdin_only;
+    size_t n = s->nfiles ? s->nfiles : 1, i;
+    FILE *out = stdout;
+    int worst = PL_EXIT_OK, color, rc;
+    unsigned int width;
+
+    if (s->output && !(out = fopen(s->output, "w"))) {
+        cli_error("%s: %s", s->output, strerror(errno));
+        return PL_EXIT_USAGE;
+    }
+    color = cli_use_color(s->color, out);
+    width = cli_width(s->width, out);
+    for (i = 0; i < n; i++) {
+        rc = cli_process(s, files[i], out, color, width);
+        if (rc > worst)
+            worst = rc;
+    }
+    rc = cli_close_output(out, s->output ? s->output : "standard output");
+    return rc > worst ? rc : worst;
+}
+
+int main(int argc, char **argv)
+{
+    cli_settings s;
+    int rc;
+
+    /* LC_CTYPE only: decides box-drawing characters; numbers never follow the locale. */
+    setlocale(LC_CTYPE, "");
+    if ((rc = cli_parse_args(&s, argc, argv)) != 0)
+        return rc;
+    if (s.help) {
+        cli_print_help(stdout);
+        return cli_close_output(stdout, "standard output");
+    }
+    if (s.version) {
+        printf("planlint %s (library %s)\n", PLANLINT_VERSION, planlint_version());
+        return cli_close_output(stdout, "standard output");
+    }
+    if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+        s.ascii = 1;   /* box-drawing characters need a UTF-8 terminal */
+    return cli_run(&s);
+}

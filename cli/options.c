@@ -1,0 +1,218 @@
+/* options.c - the command line: one table drives getopt_long and --help. */
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef int (*cli_handler)(cli_settings *s, const char *arg);
+
+typedef struct cli_option {
+    const char *group;       /* --help heading, printed when it changes */
+    const char *name;
+    int has_arg;
+    int short_name;          /* 0 when none */
+    const char *arg_name;
+    const char *help;
+    cli_handler handle;
+} cli_option;
+
+static int cli_bad_value(const char *opt, const char *arg, const char *expected)
+{
+    cli_error("invalid value \"%s\" for --%s (expected %s)", arg, opt, expected);
+    return PL_EXIT_USAGE;
+}
+
+static int on_format(cli_settings *s, const char *arg)
+{
+    if (strcmp(arg, "tree") == 0)
+        s->format = PLANLINT_OUTPUT_TREE;
+    else if (strcmp(arg, "json") == 0)
+        s->format = PLANLINT_OUTPUT_JSON;
+    else
+        return cli_bad_value("format", arg, "tree or json");
+    return 0;
+}
+
+static int on_input_format(cli_settings *s, const char *arg)
+{
+    if (strcmp(arg, "auto") == 0)
+        s->input_format = PLANLINT_INPUT_AUTO;
+    else if (strcmp(arg, "json") == 0)
+        s->input_format = PLANLINT_INPUT_JSON;
+    else if (strcmp(arg, "text") == 0)
+        s->input_format = PLANLINT_INPUT_TEXT;
+    else
+        return cli_bad_value("input-format", arg, "auto, json or text");
+    return 0;
+}
+
+static int on_color(cli_settings *s, const char *arg)
+{
+    if (!arg || strcmp(arg, "always") == 0)
+        s->color = CLI_COLOR_ALWAYS;
+    else if (strcmp(arg, "auto") == 0)
+        s->color = CLI_COLOR_AUTO;
+    else if (strcmp(arg, "never") == 0)
+        s->color = CLI_COLOR_NEVER;
+    else
+        return cli_bad_value("color", arg, "auto, always or never");
+    return 0;
+}
+
+static int on_width(cli_settings *s, const char *arg)
+{
+    char *end;
+    long w;
+
+    errno = 0;
+    w = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || w < 0 || (w > 0 && w < 40) || w > 100000)
+        return cli_bad_value("width", arg, "0 (no limit) or a number of columns from 40");
+    s->width = w;
+    return 0;
+}
+
+static int on_ascii(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->ascii = 1;
+    return 0;
+}
+
+static int on_output(cli_settings *s, const char *arg)
+{
+    s->output = arg;
+    return 0;
+}
+
+static int on_help(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->help = 1;
+    return 0;
+}
+
+static int on_version(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->version = 1;
+    return 0;
+}
+
+static const cli_option cli_options[] = {
+    { "Input options:", "input-format", required_argument, 0, "FORMAT",
+      "input format: auto (default), json or text", on_input_format },
+    { "Output options:", "format", required_argument, 0, "FORMAT",
+      "output: tree (annotated plan, default) or json", on_format },
+    { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
+      on_output },
+    { NULL, "color", optional_argument, 0, "WHEN",
+      "colour the tree: auto (default: if stdout is a terminal and NO_COLOR is unset), always, never",
+      on_color },
+    { NULL, "width", required_argument, 0, "N",
+      "cut tree lines to N columns; 0 = never (default: the terminal's width, else no limit)", on_width },
+    { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", on_ascii },
+    { "General options:", "version", no_argument, 'V', NULL, "output version information, then exit",
+      on_version },
+    { NULL, "help", no_argument, '?', NULL, "show this help, then exit", on_help },
+};
+
+#define CLI_NOPTS (sizeof(cli_options) / sizeof(cli_options[0]))
+
+void cli_print_help(FILE *out)
+{
+    size_t i;
+
+    fputs("planlint reads PostgreSQL EXPLAIN plans and shows where the time goes.\n\n"
+          "Usage:\n  planlint [OPTION]... [FILE]...\n\n"
+          "With no FILE, or when FILE is -, read standard input. Input is the JSON that\n"
+          "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) or auto_explain prints, bare or as psql\n"
+          "or pgAdmin show it.\n",
+          out);
+    for (i = 0; i < CLI_NOPTS; i++) {
+        const cli_option *o = &cli_options[i];
+        char left[64];
+
+        if (o->group)
+            fprintf(out, "\n%s\n", o->group);
+        if (o->short_name)
+            snprintf(left, sizeof(left), "-%c, --%s%s%s", o->short_name, o->name,
+                     o->arg_name ? "=" : "", o->arg_name ? o->arg_name : "");
+        else
+            snprintf(left, sizeof(left), "    --%s%s%s%s%s", o->name,
+                     o->has_arg == optional_argument ? "[" : "", o->arg_name ? "=" : "",
+                     o->arg_name ? o->arg_name : "", o->has_arg == optional_argument ? "]" : "");
+        fprintf(out, "  %-26s %s\n", left, o->help);
+    }
+    fputs("\nExit status:\n"
+          "  0 success, 1 findings at or above --fail-on (reserved: rules are not built yet),\n"
+          "  2 usage error or invalid input, 3 database error (reserved), 4 internal error\n"
+          "  (out of memory, write error).\n\n"
+          "Report bugs in the project's issue tracker. Full manual: man planlint\n",
+          out);
+}
+
+static void cli_build_getopt(struct option *longopts, char *shortopts)
+{
+    size_t i, k = 0;
+
+    for (i = 0; i < CLI_NOPTS; i++) {
+        longopts[i].name = cli_options[i].name;
+        longopts[i].has_arg = cli_options[i].has_arg;
+        longopts[i].flag = NULL;
+        longopts[i].val = 256 + (int)i;
+        if (cli_options[i].short_name) {
+            shortopts[k++] = (char)cli_options[i].short_name;
+            if (cli_options[i].has_arg == required_argument)
+                shortopts[k++] = ':';
+        }
+    }
+    memset(&longopts[CLI_NOPTS], 0, sizeof(longopts[0]));
+    shortopts[k] = '\0';
+}
+
+static const cli_option *cli_find(int val)
+{
+    size_t i;
+
+    if (val >= 256 && (size_t)(val - 256) < CLI_NOPTS)
+        return &cli_options[val - 256];
+    for (i = 0; i < CLI_NOPTS; i++)
+        if (cli_options[i].short_name == val)
+            return &cli_options[i];
+    return NULL;
+}
+
+int cli_parse_args(cli_settings *s, int argc, char **argv)
+{
+    struct option longopts[CLI_NOPTS + 1];
+    char shortopts[2 * CLI_NOPTS + 2];
+    int c;
+
+    memset(s, 0, sizeof(*s));
+    s->width = -1;
+    cli_build_getopt(longopts, shortopts);
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        const cli_option *o;
+        int rc;
+
+        /* getopt answers '?' both for "-?" (help, as in psql) and for errors. */
+        if ((c == '?' && !(optind > 0 && optind <= argc && strcmp(argv[optind - 1], "-?") == 0)) ||
+            c == ':') {
+            cli_error("invalid option or missing argument: %s", argv[optind - 1]);
+            fputs("Try \"planlint --help\" for more information.\n", stderr);
+            return PL_EXIT_USAGE;
+        }
+        o = cli_find(c);
+        if (!o)
+            return PL_EXIT_USAGE;
+        if ((rc = o->handle(s, optarg)) != 0)
+            return rc;
+    }
+    s->files = argv + optind;
+    s->nfiles = (size_t)(argc - optind);
+    return 0;
+}

@@ -1,0 +1,20 @@
+/* arena.h - one bump allocator per plan list: nodes, values and strings die together. */
+#ifndef PL_ARENA_H
+#define PL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct pl_arena pl_arena;
+
+pl_arena *pl_arena_new(void);
+void pl_arena_free(pl_arena *a);
+/* Zeroed, 16-byte aligned memory; NULL on out of memory or size overflow. */
+void *pl_arena_alloc(pl_arena *a, size_t size);
+/* n elements of `size` bytes, with the multiplication checked. */
+void *pl_arena_array(pl_arena *a, size_t n, size_t size);
+/* A NUL-terminated copy of s[0..n). */
+char *pl_arena_strndup(pl_arena *a, const char *s, size_t n);
+/* Bytes requested from the heap so far (for tests and benchmarks). */
+size_t pl_arena_footprint(const pl_arena *a);
+
+#endif

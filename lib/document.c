@@ -1,0 +1,234 @@
+/* document.c - what counts as a plan in a JSON document, and building its node tree. */
+#include "reader.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define PL_DEFAULT_MAX_DEPTH 1000u
+#define PL_DEFAULT_MAX_NODES 2000000u
+
+/* A JSON-pointer-like location, grown and shrunk as the walk descends. */
+typedef struct pl_path {
+    char buf[PLANLINT_ERROR_PATH_LENGTH];
+    size_t len;
+} pl_path;
+
+static size_t pl_path_push(pl_path *p, const char *seg)
+{
+    size_t saved = p->len, n = strlen(seg);
+
+    if (p->len + n + 2 < sizeof(p->buf)) {
+        p->buf[p->len++] = '/';
+        memcpy(p->buf + p->len, seg, n);
+        p->len += n;
+    }
+    p->buf[p->len] = '\0';
+    return saved;
+}
+
+static size_t pl_path_push_index(pl_path *p, size_t i)
+{
+    char seg[24];
+    snprintf(seg, sizeof(seg), "%zu", i);
+    return pl_path_push(p, seg);
+}
+
+static void pl_path_pop(pl_path *p, size_t saved)
+{
+    p->len = saved;
+    p->buf[saved] = '\0';
+}
+
+typedef struct pl_builder {
+    pl_arena *arena;
+    planlint_error *err;
+    pl_path path;
+    unsigned int max_depth;
+    size_t max_nodes;
+    size_t nodes_before;   /* nodes of earlier plans of the same input */
+    planlint_plan *plan;
+    size_t next_id;
+} pl_builder;
+
+static int pl_schema_error(pl_builder *b, const char *msg)
+{
+    return pl_error(b->err, PLANLINT_ESCHEMA, 0, 0, b->path.buf[0] ? b->path.buf : "/", "%s", msg);
+}
+
+static int pl_check_keys(pl_builder *b, const planlint_value *obj)
+{
+    size_t i;
+
+    for (i = 0; i < obj->size; i++) {
+        const char *want = pl_key_expected_type(obj->keys[i], &obj->items[i]);
+        if (want) {
+            size_t saved = pl_path_push(&b->path, obj->keys[i]);
+            int rc = pl_schema_error(b, want);
+            pl_path_pop(&b->path, saved);
+            return rc;
+        }
+    }
+    return 0;
+}
+
+/* First pass: validate the shape and count the nodes under obj. */
+static int pl_count_nodes(pl_builder *b, const planlint_value *obj, unsigned int depth, size_t *count)
+{
+    const planlint_value *plans, *type;
+    size_t i, saved;
+    int rc;
+
+    if (obj->type != PLANLINT_VALUE_OBJECT)
+        return pl_schema_error(b, "expected a plan node object");
+    if (depth >= b->max_depth)
+        return pl_error(b->err, PLANLINT_ELIMIT, 0, 0, b->path.buf,
+                        "plan nested deeper than %u levels", b->max_depth);
+    type = pl_value_get(obj, "Node Type");
+    if (!type || type->type != PLANLINT_VALUE_STRING)
+        return pl_schema_error(b, "expected a \"Node Type\" string in a plan node");
+    if ((rc = pl_check_keys(b, obj)) < 0)
+        return rc;
+    if (++*count + b->nodes_before > b->max_nodes)
+        return pl_error(b->err, PLANLINT_ELIMIT, 0, 0, b->path.buf,
+                        "more than %zu plan nodes", b->max_nodes);
+    plans = pl_value_get(obj, "Plans");
+    if (!plans)
+        return 0;
+    saved = pl_path_push(&b->path, "Plans");
+    if (plans->type != PLANLINT_VALUE_ARRAY)
+        return pl_schema_error(b, "expected an array of plan nodes");
+    for (i = 0; i < plans->size; i++) {
+        size_t s2 = pl_path_push_index(&b->path, i);
+        if ((rc = pl_count_nodes(b, &plans->items[i], depth + 1, count)) < 0)
+            return rc;
+        pl_path_pop(&b->path, s2);
+    }
+    pl_path_pop(&b->path, saved);
+    return 0;
+}
+
+/* Second pass: create the nodes in preorder. Shapes were checked by the first. */
+static planlint_node *pl_build_node(pl_builder *b, const planlint_value *obj, planlint_node *parent)
+{
+    planlint_node *n = pl_arena_alloc(b->arena, sizeof(*n));
+    const planlint_value *plans;
+    size_t i;
+
+    if (!n)
+        return NULL;
+    n->id = b->next_id++;
+    n->plan = b->plan;
+    n->parent = parent;
+    n->depth = parent ? parent->depth + 1 : 0;
+    n->obj = obj;
+    b->plan->nodes[n->id] = n;
+    pl_node_fill(n);
+    plans = pl_value_get(obj, "Plans");
+    n->nchildren = planlint_value_size(plans);
+    if (n->nchildren) {
+        n->children = pl_arena_array(b->arena, n->nchildren, sizeof(*n->children));
+        if (!n->children)
+            return NULL;
+    }
+    for (i = 0; i < n->nchildren; i++)
+        if (!(n->children[i] = pl_build_node(b, &plans->items[i], n)))
+            return NULL;
+    return n;
+}
+
+static int pl_add_plan(pl_builder *b, pl_plan_list *list, const planlint_value *plan_obj,
+                       const planlint_value *root_obj)
+{
+    planlint_plan *plan = pl_arena_alloc(b->arena, sizeof(*plan));
+    size_t count = 0;
+    int rc;
+
+    if (!plan)
+        return pl_error_nomem(b->err);
+    if ((rc = pl_count_nodes(b, root_obj, 0, &count)) < 0)
+        return rc;
+    plan->obj = plan_obj;
+    plan->nodes = pl_arena_array(b->arena, count, sizeof(*plan->nodes));
+    if (!plan->nodes)
+        return pl_error_nomem(b->err);
+    plan->nnodes = count;
+    b->plan = plan;
+    b->next_id = 0;
+    plan->root = pl_build_node(b, root_obj, NULL);
+    if (!plan->root)
+        return pl_error_nomem(b->err);
+    pl_plan_fill(plan);
+    plan->index = list->count;
+    if (list->tail)
+        list->tail->next = plan;
+    else
+        list->head = plan;
+    list->tail = plan;
+    list->count++;
+    list->nodes += count;
+    b->nodes_before += count;
+    return 0;
+}
+
+/* An element of the top-level array, or the document itself. */
+static int pl_read_plan_object(pl_builder *b, pl_plan_list *list, const planlint_value *v, int nested)
+{
+    const planlint_value *root;
+    size_t i, saved;
+    int rc;
+
+    if (v->type == PLANLINT_VALUE_ARRAY && !nested) {
+        if (v->size == 0)
+            return pl_schema_error(b, "expected an EXPLAIN plan, found an empty array");
+        for (i = 0; i < v->size; i++) {
+            saved = pl_path_push_index(&b->path, i);
+            if ((rc = pl_read_plan_object(b, list, &v->items[i], 1)) < 0)
+                return rc;
+            pl_path_pop(&b->path, saved);
+        }
+        return 0;
+    }
+    if (v->type != PLANLINT_VALUE_OBJECT)
+        return pl_schema_error(b, "expected an EXPLAIN plan: an object with a \"Plan\" key");
+    root = pl_value_get(v, "Plan");
+    if (root) {
+        saved = pl_path_push(&b->path, "Plan");
+        rc = pl_add_plan(b, list, v, root);
+        pl_path_pop(&b->path, saved);
+        return rc;
+    }
+    if (pl_value_get(v, "Node Type"))  /* just the "Plan" object, pasted alone */
+        return pl_add_plan(b, list, v, v);
+    return pl_schema_error(b, "expected an EXPLAIN plan: an object with a \"Plan\" key");
+}
+
+int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_value *doc,
+                           const planlint_parse_options *opts, planlint_error *err)
+{
+    pl_builder b;
+
+    memset(&b, 0, sizeof(b));
+    b.arena = arena;
+    b.err = err;
+    b.max_depth = opts && opts->max_depth ? opts->max_depth : PL_DEFAULT_MAX_DEPTH;
+    b.max_nodes = opts && opts->max_nodes ? opts->max_nodes : PL_DEFAULT_MAX_NODES;
+    b.nodes_before = list->nodes;
+    if (doc->type == PLANLINT_VALUE_ARRAY) {
+        size_t i;
+        /* Several EXPLAIN outputs concatenated into one array of arrays. */
+        for (i = 0; i < doc->size && doc->items[i].type == PLANLINT_VALUE_ARRAY; i++)
+            ;
+        if (doc->size && i == doc->size) {
+            for (i = 0; i < doc->size; i++) {
+                size_t saved = pl_path_push_index(&b.path, i);
+                int rc = pl_read_plan_object(&b, list, &doc->items[i], 0);
+                if (rc < 0)
+                    return rc;
+                pl_path_pop(&b.path, saved);
+            }
+            return 0;
+        }
+    }
+    return pl_read_plan_object(&b, list, doc, 0);
+}

@@ -1,0 +1,74 @@
+/* model.h - the in-memory plan: a value tree kept from the input, and nodes indexing it. */
+#ifndef PL_MODEL_H
+#define PL_MODEL_H
+
+#include "planlint.h"
+#include "arena.h"
+
+#include <stddef.h>
+
+struct planlint_value {
+    planlint_value_type type;
+    int boolean;
+    int is_integer;           /* a NUMBER written without fraction or exponent */
+    double number;
+    const char *string;       /* STRING: NUL-terminated; may contain no NUL */
+    size_t size;              /* ARRAY / OBJECT */
+    planlint_value *items;    /* ARRAY elements / OBJECT member values */
+    const char **keys;        /* OBJECT member keys (interned) */
+};
+
+/* Node kinds the derivations care about, decided once from "Node Type". */
+enum pl_node_kind {
+    PL_KIND_OTHER = 0,
+    PL_KIND_GATHER,           /* Gather, Gather Merge */
+    PL_KIND_CTE_SCAN,
+    PL_KIND_WORKTABLE_SCAN
+};
+
+struct planlint_node {
+    size_t id;
+    unsigned int depth;
+    enum pl_node_kind kind;
+    int never_executed;
+    planlint_plan *plan;
+    planlint_node *parent;
+    planlint_node **children;
+    size_t nchildren;
+    const planlint_value *obj;         /* the node's object in the value tree */
+    const planlint_value *workers;     /* "Workers" array, or NULL */
+    const char *fields[PLANLINT_FIELD_COUNT_];
+    double m[PLANLINT_M_COUNT_];
+};
+
+struct planlint_plan {
+    size_t index;
+    planlint_plan *next;
+    pl_arena *arena;                   /* owned by the first plan of the list only */
+    const planlint_value *obj;         /* the plan object: "Plan", "Planning Time", ... */
+    planlint_node *root;
+    planlint_node **nodes;             /* preorder */
+    size_t nnodes;
+    unsigned int flags;
+    double pm[PLANLINT_PLAN_METRIC_COUNT_];
+};
+
+/* value.c */
+const planlint_value *pl_value_get(const planlint_value *obj, const char *key);
+double pl_value_num(const planlint_value *obj, const char *key);
+const char *pl_value_str(const planlint_value *obj, const char *key);
+
+/* plan.c: fill typed fields and raw metrics of a node from its object. */
+void pl_node_fill(planlint_node *node);
+/* plan.c: read the raw metric m from an object (node or worker entry). */
+double pl_object_metric(const planlint_value *obj, planlint_metric m);
+/* plan.c: plan-level raw metrics and flags. */
+void pl_plan_fill(planlint_plan *plan);
+
+/* derive.c */
+int pl_plan_derive(planlint_plan *plan, planlint_error *err);
+
+/* number.c: locale-independent number parsing */
+int pl_parse_double(const char *s, size_t len, double *out);
+
+#endif

@@ -1,0 +1,345 @@
+/*
+ * planlint.h - read PostgreSQL EXPLAIN plans and derive the numbers that explain them.
+ *
+ * The one public header of libplanlint. Everything else in lib/ is private.
+ *
+ * Ownership words used below:
+ *   "owned: free with X"   the caller must release the value with X.
+ *   "borrowed: valid until planlint_plan_free()"   the value lives in the plan's arena.
+ */
+#ifndef PLANLINT_H
+#define PLANLINT_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) || defined(__CYGWIN__)
+#define PLANLINT_EXTERN
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define PLANLINT_EXTERN __attribute__((visibility("default")))
+#else
+#define PLANLINT_EXTERN
+#endif
+
+#include "planlint_version.h"
+
+/* ---------------------------------------------------------------- errors */
+
+/* Return codes. They are never renumbered; new ones are appended. */
+#define PLANLINT_OK        0
+#define PLANLINT_ENOMEM   -1  /* out of memory */
+#define PLANLINT_EINVAL   -2  /* invalid argument from the caller */
+#define PLANLINT_EPARSE   -3  /* the input is not valid JSON (or no plan was found in it) */
+#define PLANLINT_ESCHEMA  -4  /* valid JSON, but not an EXPLAIN plan */
+#define PLANLINT_ELIMIT   -5  /* a size, depth or node-count limit was exceeded */
+#define PLANLINT_EFORMAT  -6  /* an input format this build cannot read */
+#define PLANLINT_EIO      -7  /* a read or write failed */
+
+#define PLANLINT_ERROR_TEXT_LENGTH 240
+#define PLANLINT_ERROR_PATH_LENGTH 160
+
+/* Filled by the library on failure; owned by the caller. The first error wins. */
+typedef struct planlint_error {
+    int code;            /* one of PLANLINT_E*, 0 when no error was recorded */
+    int line;            /* 1-based line in the input, 0 when unknown */
+    int column;          /* 1-based column in the input, 0 when unknown */
+    char path[PLANLINT_ERROR_PATH_LENGTH]; /* JSON-pointer-like path, e.g. "/0/Plan/Plans/1" */
+    char text[PLANLINT_ERROR_TEXT_LENGTH]; /* one line, no trailing period */
+} planlint_error;
+
+/* A constant name for a return code, e.g. "PLANLINT_EPARSE". */
+PLANLINT_EXTERN const char *planlint_strerror(int code);
+
+/* ---------------------------------------------------------------- version */
+
+/* The library's version at run time, e.g. "0.1.0". Static storage. */
+PLANLINT_EXTERN const char *planlint_version(void);
+
+/* ---------------------------------------------------------------- options */
+
+typedef enum planlint_input_format {
+    PLANLINT_INPUT_AUTO = 0,
+    PLANLINT_INPUT_JSON = 1,
+    PLANLINT_INPUT_TEXT = 2
+} planlint_input_format;
+
+#define PLANLINT_PARSE_OPTIONS_VERSION 1
+
+/* Options for planlint_plan_parse(). Initialise with PLANLINT_PARSE_OPTIONS_INIT;
+ * fields are only ever appended. A zero limit means "use the default". */
+typedef struct planlint_parse_options {
+    unsigned int version;         /* PLANLINT_PARSE_OPTIONS_VERSION */
+    planlint_input_format format; /* default: auto-detect */
+    size_t max_input_bytes;       /* default 1 GiB */
+    unsigned int max_depth;       /* plan nesting depth, default 1000 */
+    size_t max_nodes;             /* nodes over all plans of one input, default 2,000,000 */
+} planlint_parse_options;
+
+#define PLANLINT_PARSE_OPTIONS_INIT { PLANLINT_PARSE_OPTIONS_VERSION, PLANLINT_INPUT_AUTO, 0, 0, 0 }
+
+/* ---------------------------------------------------------------- values */
+
+/* A JSON value as it appeared in the input; every key PostgreSQL prints is kept,
+ * unknown ones included. Borrowed: valid until planlint_plan_free(). */
+typedef struct planlint_value planlint_value;
+
+typedef enum planlint_value_type {
+    PLANLINT_VALUE_NULL = 0,
+    PLANLINT_VALUE_BOOL,
+    PLANLINT_VALUE_NUMBER,
+    PLANLINT_VALUE_STRING,
+    PLANLINT_VALUE_ARRAY,
+    PLANLINT_VALUE_OBJECT
+} planlint_value_type;
+
+PLANLINT_EXTERN planlint_value_type planlint_value_kind(const planlint_value *v);
+/* The string of a STRING value, else NULL. */
+PLANLINT_EXTERN const char *planlint_value_string(const planlint_value *v);
+/* The number of a NUMBER value (or a numeric STRING), else NaN. */
+PLANLINT_EXTERN double planlint_value_number(const planlint_value *v);
+/* 1 for true, 0 for false, -1 when not a BOOL. */
+PLANLINT_EXTERN int planlint_value_bool(const planlint_value *v);
+/* Elements of an ARRAY or members of an OBJECT; 0 for scalars. */
+PLANLINT_EXTERN size_t planlint_value_size(const planlint_value *v);
+PLANLINT_EXTERN const planlint_value *planlint_value_at(const planlint_value *v, size_t i);
+/* The key of member i of an OBJECT, else NULL. */
+PLANLINT_EXTERN const char *planlint_value_key(const planlint_value *v, size_t i);
+/* Member of an OBJECT by key, else NULL. */
+PLANLINT_EXTERN const planlint_value *planlint_value_get(const planlint_value *v, const char *key);
+
+/* ---------------------------------------------------------------- plans and nodes */
+
+typedef struct planlint_plan planlint_plan;
+typedef struct planlint_node planlint_node;
+
+/*
+ * Parse one input (JSON as EXPLAIN or auto_explain prints it, possibly wrapped by psql
+ * or pgAdmin) into plans. An input holding several plans gives a list: walk it with
+ * planlint_plan_next(). On success *out is owned: free with planlint_plan_free(),
+ * which frees every plan of the list. On failure *out is NULL, err is filled (if not
+ * NULL) and a negative PLANLINT_E* code is returned. opts may be NULL.
+ */
+PLANLINT_EXTERN int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
+                                        const planlint_parse_options *opts,
+                                        planlint_error *err);
+
+/* Frees the whole list that planlint_plan_parse() returned. NULL is fine. */
+PLANLINT_EXTERN void planlint_plan_free(planlint_plan *plan);
+
+/* The next plan of the same input, or NULL. Borrowed: valid until planlint_plan_free(). */
+PLANLINT_EXTERN const planlint_plan *planlint_plan_next(const planlint_plan *plan);
+
+/* Index of this plan in its input (0-based). */
+PLANLINT_EXTERN size_t planlint_plan_index(const planlint_plan *plan);
+
+/* The top node ("Plan"). Borrowed: valid until planlint_plan_free(). */
+PLANLINT_EXTERN const planlint_node *planlint_plan_root(const planlint_plan *plan);
+
+/* Number of nodes, and node by id (ids are preorder, root = 0). */
+PLANLINT_EXTERN size_t planlint_plan_node_count(const planlint_plan *plan);
+PLANLINT_EXTERN const planlint_node *planlint_plan_node(const planlint_plan *plan, size_t id);
+
+/* Any top-level key of the plan object ("Planning Time", "Triggers", "JIT", "Settings",
+ * "Query Text", "Serialization", ...), or NULL. Borrowed. */
+PLANLINT_EXTERN const planlint_value *planlint_plan_get(const planlint_plan *plan, const char *key);
+
+/* Plan-level numbers; NaN when the plan does not have them. */
+typedef enum planlint_plan_metric {
+    PLANLINT_PLAN_PLANNING_TIME = 0,   /* ms */
+    PLANLINT_PLAN_EXECUTION_TIME,      /* ms; "Total Runtime" before 9.4 */
+    PLANLINT_PLAN_TRIGGER_TIME,        /* ms, all triggers */
+    PLANLINT_PLAN_JIT_TIME,            /* ms, JIT "Timing" "Total" */
+    PLANLINT_PLAN_JIT_FUNCTIONS,
+    PLANLINT_PLAN_SERIALIZATION_TIME,  /* ms (PG17+) */
+    PLANLINT_PLAN_PLANNING_SHARED_HIT, /* planning buffers (PG13+) */
+    PLANLINT_PLAN_PLANNING_SHARED_READ,
+    PLANLINT_PLAN_TOTAL_TIME,          /* derived: the time shares are relative to (ms) */
+    PLANLINT_PLAN_METRIC_COUNT_
+} planlint_plan_metric;
+
+PLANLINT_EXTERN double planlint_plan_metric_get(const planlint_plan *plan, planlint_plan_metric m);
+
+/* Flags that tell what the plan was captured with. */
+#define PLANLINT_PLAN_HAS_ANALYZE  0x01u  /* actual times or rows present */
+#define PLANLINT_PLAN_HAS_TIMING   0x02u  /* actual times present (not TIMING OFF) */
+#define PLANLINT_PLAN_HAS_BUFFERS  0x04u
+#define PLANLINT_PLAN_HAS_VERBOSE  0x08u  /* "Output" lists present */
+#define PLANLINT_PLAN_HAS_COSTS    0x10u
+#define PLANLINT_PLAN_HAS_SETTINGS 0x20u
+#define PLANLINT_PLAN_HAS_IO_TIMING 0x40u
+#define PLANLINT_PLAN_HAS_WAL      0x80u
+
+PLANLINT_EXTERN unsigned int planlint_plan_flags(const planlint_plan *plan);
+
+/* Tree navigation. Borrowed: valid until planlint_plan_free(). */
+PLANLINT_EXTERN size_t planlint_node_id(const planlint_node *node);
+PLANLINT_EXTERN unsigned int planlint_node_depth(const planlint_node *node);
+PLANLINT_EXTERN const planlint_node *planlint_node_parent(const planlint_node *node);
+PLANLINT_EXTERN size_t planlint_node_child_count(const planlint_node *node);
+PLANLINT_EXTERN const planlint_node *planlint_node_child(const planlint_node *node, size_t i);
+
+/* Any key of the node object, known or not, e.g. "Sort Method", "Hash Cond". Borrowed. */
+PLANLINT_EXTERN const planlint_value *planlint_node_get(const planlint_node *node, const char *key);
+/* Number of keys and key/value by position, in input order (child "Plans" included). */
+PLANLINT_EXTERN size_t planlint_node_key_count(const planlint_node *node);
+PLANLINT_EXTERN const char *planlint_node_key_at(const planlint_node *node, size_t i);
+PLANLINT_EXTERN const planlint_value *planlint_node_value_at(const planlint_node *node, size_t i);
+
+/* Common string fields; NULL when absent. Borrowed. */
+typedef enum planlint_node_field {
+    PLANLINT_FIELD_NODE_TYPE = 0,     /* "Node Type" */
+    PLANLINT_FIELD_STRATEGY,          /* "Strategy": Plain, Sorted, Hashed, Mixed */
+    PLANLINT_FIELD_JOIN_TYPE,         /* "Join Type" */
+    PLANLINT_FIELD_OPERATION,         /* "Operation" of ModifyTable */
+    PLANLINT_FIELD_RELATION,          /* "Relation Name" */
+    PLANLINT_FIELD_SCHEMA,            /* "Schema" */
+    PLANLINT_FIELD_ALIAS,             /* "Alias" */
+    PLANLINT_FIELD_INDEX,             /* "Index Name" */
+    PLANLINT_FIELD_CTE,               /* "CTE Name" */
+    PLANLINT_FIELD_FUNCTION,          /* "Function Name" */
+    PLANLINT_FIELD_SUBPLAN,           /* "Subplan Name" */
+    PLANLINT_FIELD_PARENT_RELATIONSHIP,
+    PLANLINT_FIELD_SCAN_DIRECTION,
+    PLANLINT_FIELD_FILTER,            /* "Filter" */
+    PLANLINT_FIELD_INDEX_COND,
+    PLANLINT_FIELD_RECHECK_COND,
+    PLANLINT_FIELD_JOIN_FILTER,
+    PLANLINT_FIELD_HASH_COND,
+    PLANLINT_FIELD_MERGE_COND,
+    PLANLINT_FIELD_SORT_METHOD,
+    PLANLINT_FIELD_SORT_SPACE_TYPE,
+    PLANLINT_FIELD_COUNT_
+} planlint_node_field;
+
+PLANLINT_EXTERN const char *planlint_node_field_get(const planlint_node *node, planlint_node_field f);
+
+/* Node numbers, raw and derived; NaN when absent or not applicable. Times are in ms. */
+typedef enum planlint_metric {
+    /* raw, as printed by EXPLAIN (per loop where PostgreSQL prints per loop) */
+    PLANLINT_M_STARTUP_COST = 0,
+    PLANLINT_M_TOTAL_COST,
+    PLANLINT_M_PLAN_ROWS,
+    PLANLINT_M_PLAN_WIDTH,
+    PLANLINT_M_ACTUAL_STARTUP_TIME,
+    PLANLINT_M_ACTUAL_TOTAL_TIME,
+    PLANLINT_M_ACTUAL_ROWS,           /* per loop; fractional since PostgreSQL 18 */
+    PLANLINT_M_ACTUAL_LOOPS,
+    PLANLINT_M_WORKERS_PLANNED,
+    PLANLINT_M_WORKERS_LAUNCHED,
+    PLANLINT_M_ROWS_REMOVED_FILTER,   /* per loop */
+    PLANLINT_M_ROWS_REMOVED_JOIN_FILTER,
+    PLANLINT_M_ROWS_REMOVED_RECHECK,
+    PLANLINT_M_HEAP_FETCHES,
+    PLANLINT_M_EXACT_HEAP_BLOCKS,
+    PLANLINT_M_LOSSY_HEAP_BLOCKS,
+    PLANLINT_M_SORT_SPACE_USED,       /* kB */
+    PLANLINT_M_HASH_BUCKETS,
+    PLANLINT_M_HASH_BATCHES,
+    PLANLINT_M_ORIGINAL_HASH_BATCHES,
+    PLANLINT_M_PEAK_MEMORY_USAGE,     /* kB */
+    PLANLINT_M_HASHAGG_BATCHES,
+    PLANLINT_M_DISK_USAGE,            /* kB */
+    PLANLINT_M_CACHE_HITS,            /* Memoize */
+    PLANLINT_M_CACHE_MISSES,
+    PLANLINT_M_CACHE_EVICTIONS,
+    PLANLINT_M_CACHE_OVERFLOWS,
+    PLANLINT_M_SHARED_HIT,            /* buffers, inclusive of children, all loops */
+    PLANLINT_M_SHARED_READ,
+    PLANLINT_M_SHARED_DIRTIED,
+    PLANLINT_M_SHARED_WRITTEN,
+    PLANLINT_M_LOCAL_HIT,
+    PLANLINT_M_LOCAL_READ,
+    PLANLINT_M_LOCAL_DIRTIED,
+    PLANLINT_M_LOCAL_WRITTEN,
+    PLANLINT_M_TEMP_READ,
+    PLANLINT_M_TEMP_WRITTEN,
+    PLANLINT_M_IO_READ_TIME,          /* shared+local block read time (every version's layout) */
+    PLANLINT_M_IO_WRITE_TIME,
+    PLANLINT_M_TEMP_IO_READ_TIME,
+    PLANLINT_M_TEMP_IO_WRITE_TIME,
+    PLANLINT_M_WAL_RECORDS,
+    PLANLINT_M_WAL_FPI,
+    PLANLINT_M_WAL_BYTES,
+    /* derived, computed once after parsing; see docs/derived-numbers.md */
+    PLANLINT_M_INCLUSIVE_TIME,        /* wall-clock ms of the node and everything it ran */
+    PLANLINT_M_EXCLUSIVE_TIME,        /* ms spent in the node itself */
+    PLANLINT_M_EXCLUSIVE_SHARE,       /* exclusive time / plan total time, 0..1 */
+    PLANLINT_M_INCLUSIVE_SHARE,
+    PLANLINT_M_TOTAL_ROWS,            /* actual rows x loops */
+    PLANLINT_M_ESTIMATE_FACTOR,       /* >= 1: how far actual rows are from the estimate */
+    PLANLINT_M_ESTIMATE_DIRECTION,    /* +1 underestimated, -1 overestimated, 0 exact */
+    PLANLINT_M_ROWS_REMOVED_RATIO,    /* removed / (removed + returned), filter or join filter */
+    PLANLINT_M_EXCL_SHARED_HIT,       /* exclusive buffers */
+    PLANLINT_M_EXCL_SHARED_READ,
+    PLANLINT_M_EXCL_SHARED_DIRTIED,
+    PLANLINT_M_EXCL_SHARED_WRITTEN,
+    PLANLINT_M_EXCL_LOCAL_HIT,
+    PLANLINT_M_EXCL_LOCAL_READ,
+    PLANLINT_M_EXCL_LOCAL_DIRTIED,
+    PLANLINT_M_EXCL_LOCAL_WRITTEN,
+    PLANLINT_M_EXCL_TEMP_READ,
+    PLANLINT_M_EXCL_TEMP_WRITTEN,
+    PLANLINT_M_EXCL_IO_READ_TIME,
+    PLANLINT_M_EXCL_IO_WRITE_TIME,
+    PLANLINT_M_EXCL_TEMP_IO_READ_TIME,
+    PLANLINT_M_EXCL_TEMP_IO_WRITE_TIME,
+    PLANLINT_M_EXCL_WAL_RECORDS,
+    PLANLINT_M_EXCL_WAL_FPI,
+    PLANLINT_M_EXCL_WAL_BYTES,
+    PLANLINT_M_PARALLEL_DIVISOR,      /* processes the node's loops ran in (1 outside Gather) */
+    PLANLINT_M_COUNT_
+} planlint_metric;
+
+PLANLINT_EXTERN double planlint_node_metric(const planlint_node *node, planlint_metric m);
+
+/* A stable lower-case name for a metric ("exclusive_time"), or NULL. */
+PLANLINT_EXTERN const char *planlint_metric_name(planlint_metric m);
+
+/* 1 when the plan was run with ANALYZE and this node never ran ("never executed"). */
+PLANLINT_EXTERN int planlint_node_never_executed(const planlint_node *node);
+
+/* Per-worker entries ("Workers": [...]) of a parallel node. */
+PLANLINT_EXTERN size_t planlint_node_worker_count(const planlint_node *node);
+/* Raw metric of worker i (times, rows, loops, buffers, sort/hash details); NaN when absent. */
+PLANLINT_EXTERN double planlint_node_worker_metric(const planlint_node *node, size_t i,
+                                                   planlint_metric m);
+
+/* ---------------------------------------------------------------- rendering */
+
+typedef enum planlint_output_format {
+    PLANLINT_OUTPUT_TREE = 0,   /* annotated tree for a terminal */
+    PLANLINT_OUTPUT_JSON = 1    /* versioned JSON, see docs/json-output.md */
+} planlint_output_format;
+
+#define PLANLINT_RENDER_OPTIONS_VERSION 1
+
+typedef struct planlint_render_options {
+    unsigned int version;           /* PLANLINT_RENDER_OPTIONS_VERSION */
+    planlint_output_format format;
+    int color;                      /* 1: ANSI colours */
+    unsigned int width;             /* tree: truncate lines to this width, 0 = never */
+    int unicode;                    /* tree: 1 for box-drawing characters, 0 for ASCII */
+    const char *source_name;        /* shown in headers, may be NULL */
+} planlint_render_options;
+
+#define PLANLINT_RENDER_OPTIONS_INIT { PLANLINT_RENDER_OPTIONS_VERSION, PLANLINT_OUTPUT_TREE, 0, 100, 1, NULL }
+
+/*
+ * Render every plan of the list that starts at plan. On success *out is owned: free
+ * with planlint_free(); *out_len (if not NULL) gets its length. The text is
+ * NUL-terminated.
+ */
+PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
+                                    const planlint_render_options *opts, planlint_error *err);
+
+/* Frees memory the library returned as "owned: free with planlint_free()". */
+PLANLINT_EXTERN void planlint_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLANLINT_H */

@@ -1,0 +1,45 @@
+/* render.c - planlint_render(): options, dispatch, ownership of the result. */
+#include "render.h"
+#include "alloc.h"
+#include "error.h"
+
+int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
+                    const planlint_render_options *opts, planlint_error *err)
+{
+    planlint_render_options defaults = PLANLINT_RENDER_OPTIONS_INIT;
+    const planlint_plan *p;
+    size_t nplans = 0;
+    pl_buf b;
+    int rc = 0;
+
+    if (!out || !plan)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and plan must not be NULL");
+    *out = NULL;
+    if (!opts)
+        opts = &defaults;
+    if (opts->version != PLANLINT_RENDER_OPTIONS_VERSION)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unsupported options version %u", opts->version);
+    for (p = plan; p; p = p->next)
+        nplans++;
+    pl_buf_init(&b);
+    if (opts->format == PLANLINT_OUTPUT_JSON) {
+        rc = pl_render_json(&b, plan, opts, err);
+    } else {
+        for (p = plan; p; p = p->next)
+            pl_render_tree(&b, p, nplans, opts);
+    }
+    if (rc == 0 && (b.failed || !b.data)) {
+        if (!b.failed)
+            pl_buf_add(&b, "", 0);
+        if (b.failed || !b.data)
+            rc = pl_error_nomem(err);
+    }
+    if (rc < 0) {
+        pl_buf_release(&b);
+        return rc;
+    }
+    *out = b.data;
+    if (out_len)
+        *out_len = b.len;
+    return 0;
+}

@@ -1,0 +1,236 @@
+/* render_json.c - the versioned JSON output (docs/json-output.md): raw keys as they
+ * came in, derived numbers beside them. Written straight into the buffer. */
+#include "render.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PL_JSON_SCHEMA_VERSION 1
+
+static void pl_json_string(pl_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const char *run = s;
+
+    pl_buf_putc(b, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        pl_buf_add(b, run, (size_t)(s - run));
+        run = s + 1;
+        switch (c) {
+        case '"': pl_buf_puts(b, "\\\""); break;
+        case '\\': pl_buf_puts(b, "\\\\"); break;
+        case '\n': pl_buf_puts(b, "\\n"); break;
+        case '\t': pl_buf_puts(b, "\\t"); break;
+        case '\r': pl_buf_puts(b, "\\r"); break;
+        default: {
+            char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
+            pl_buf_puts(b, u);
+        }
+        }
+    }
+    pl_buf_add(b, run, (size_t)(s - run));
+    pl_buf_putc(b, '"');
+}
+
+/* Shortest faithful form, '.' whatever the locale; NaN and infinities become null. */
+static void pl_json_number(pl_buf *b, double d, int is_integer)
+{
+    char tmp[40];
+    int n, i;
+
+    if (isnan(d) || isinf(d)) {
+        pl_buf_puts(b, "null");
+        return;
+    }
+    if (is_integer || (d == floor(d) && fabs(d) < 9007199254740992.0)) {
+        n = snprintf(tmp, sizeof(tmp), "%.0f", d);
+    } else {
+        n = snprintf(tmp, sizeof(tmp), "%.15g", d);
+        if (n > 0 && n < (int)sizeof(tmp)) {
+            double back;
+            for (i = 0; i < n; i++)
+                if (tmp[i] == ',')
+                    tmp[i] = '.';
+            if (pl_parse_double(tmp, (size_t)n, &back) == 0 && back != d)
+                n = snprintf(tmp, sizeof(tmp), "%.17g", d);
+        }
+    }
+    for (i = 0; i < n && i < (int)sizeof(tmp); i++)
+        if (tmp[i] == ',')
+            tmp[i] = '.';
+    if (n > 0)
+        pl_buf_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+static void pl_json_value(pl_buf *b, const planlint_value *v, const char *skip_key);
+
+static void pl_json_object(pl_buf *b, const planlint_value *v, const char *skip_key)
+{
+    size_t i;
+    int first = 1;
+
+    pl_buf_putc(b, '{');
+    for (i = 0; i < v->size; i++) {
+        if (skip_key && strcmp(v->keys[i], skip_key) == 0)
+            continue;
+        if (!first)
+            pl_buf_putc(b, ',');
+        first = 0;
+        pl_json_string(b, v->keys[i]);
+        pl_buf_putc(b, ':');
+        pl_json_value(b, &v->items[i], NULL);
+    }
+    pl_buf_putc(b, '}');
+}
+
+static void pl_json_value(pl_buf *b, const planlint_value *v, const char *skip_key)
+{
+    size_t i;
+
+    switch (v->type) {
+    case PLANLINT_VALUE_NULL: pl_buf_puts(b, "null"); break;
+    case PLANLINT_VALUE_BOOL: pl_buf_puts(b, v->boolean ? "true" : "false"); break;
+    case PLANLINT_VALUE_NUMBER: pl_json_number(b, v->number, v->is_integer); break;
+    case PLANLINT_VALUE_STRING: pl_json_string(b, v->string); break;
+    case PLANLINT_VALUE_ARRAY:
+        pl_buf_putc(b, '[');
+        for (i = 0; i < v->size; i++) {
+            if (i)
+                pl_buf_putc(b, ',');
+            pl_json_value(b, &v->items[i], NULL);
+        }
+        pl_buf_putc(b, ']');
+        break;
+    case PLANLINT_VALUE_OBJECT: pl_json_object(b, v, skip_key); break;
+    }
+}
+
+static void pl_json_key(pl_buf *b, const char *key, int *first)
+{
+    if (!*first)
+        pl_buf_putc(b, ',');
+    *first = 0;
+    pl_json_string(b, key);
+    pl_buf_putc(b, ':');
+}
+
+static void pl_json_derived(pl_buf *b, const planlint_node *n)
+{
+    int m, first = 1;
+
+    pl_buf_putc(b, '{');
+    for (m = PLANLINT_M_INCLUSIVE_TIME; m < PLANLINT_M_COUNT_; m++) {
+        if (isnan(n->m[m]))
+            continue;
+        pl_json_key(b, planlint_metric_name((planlint_metric)m), &first);
+        pl_json_number(b, n->m[m], 0);
+    }
+    pl_buf_putc(b, '}');
+}
+
+/* Nodes are written iteratively so that deep plans cost no stack. */
+static void pl_json_nodes(pl_buf *b, const planlint_plan *plan)
+{
+    size_t i;
+
+    for (i = 0; i < plan->nnodes; i++) {
+        const planlint_node *n = plan->nodes[i], *a;
+        int first = 1;
+
+        if (n->parent && n->parent->children[0] != n)
+            pl_buf_putc(b, ',');
+        pl_buf_putc(b, '{');
+        pl_json_key(b, "id", &first);
+        pl_buf_printf(b, "%zu", n->id);
+        pl_json_key(b, "node_type", &first);
+        pl_json_string(b, n->fields[PLANLINT_FIELD_NODE_TYPE]);
+        pl_json_key(b, "never_executed", &first);
+        pl_buf_puts(b, n->never_executed ? "true" : "false");
+        pl_json_key(b, "derived", &first);
+        pl_json_derived(b, n);
+        pl_json_key(b, "raw", &first);
+        pl_json_object(b, n->obj, "Plans");
+        pl_json_key(b, "children", &first);
+        pl_buf_putc(b, '[');
+        if (n->nchildren)
+            continue;
+        /* Close this leaf and every ancestor whose last child it ends. */
+        pl_buf_puts(b, "]}");
+        for (a = n; a->parent && a->parent->children[a->parent->nchildren - 1] == a; a = a->parent)
+            pl_buf_puts(b, "]}");
+    }
+}
+
+static const char *const pl_flag_names[] = {
+    "analyze", "timing", "buffers", "verbose", "costs", "settings", "io_timing", "wal"
+};
+
+static const char *const pl_plan_metric_names[PLANLINT_PLAN_METRIC_COUNT_] = {
+    "planning_time", "execution_time", "trigger_time", "jit_time", "jit_functions",
+    "serialization_time", "planning_shared_hit", "planning_shared_read", "total_time"
+};
+
+static void pl_json_plan(pl_buf *b, const planlint_plan *p)
+{
+    int first = 1, f, flag_first = 1;
+    unsigned int m;
+
+    pl_buf_putc(b, '{');
+    pl_json_key(b, "index", &first);
+    pl_buf_printf(b, "%zu", p->index);
+    pl_json_key(b, "node_count", &first);
+    pl_buf_printf(b, "%zu", p->nnodes);
+    pl_json_key(b, "captured_with", &first);
+    pl_buf_putc(b, '[');
+    for (f = 0; f < 8; f++)
+        if (p->flags & (1u << f)) {
+            if (!flag_first)
+                pl_buf_putc(b, ',');
+            flag_first = 0;
+            pl_json_string(b, pl_flag_names[f]);
+        }
+    pl_buf_putc(b, ']');
+    pl_json_key(b, "metrics", &first);
+    pl_buf_putc(b, '{');
+    for (m = 0, flag_first = 1; m < PLANLINT_PLAN_METRIC_COUNT_; m++)
+        if (!isnan(p->pm[m])) {
+            pl_json_key(b, pl_plan_metric_names[m], &flag_first);
+            pl_json_number(b, p->pm[m], 0);
+        }
+    pl_buf_putc(b, '}');
+    pl_json_key(b, "raw", &first);
+    if (p->obj == p->root->obj)   /* a bare node was given: no plan-level keys */
+        pl_buf_puts(b, "{}");
+    else
+        pl_json_object(b, p->obj, "Plan");
+    pl_json_key(b, "root", &first);
+    pl_json_nodes(b, p);
+    pl_buf_putc(b, '}');
+}
+
+int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                   planlint_error *err)
+{
+    const planlint_plan *p;
+
+    (void)err;
+    pl_buf_puts(b, "{\"planlint\":{\"version\":");
+    pl_json_string(b, PLANLINT_VERSION);
+    pl_buf_printf(b, ",\"schema_version\":%d", PL_JSON_SCHEMA_VERSION);
+    if (opts->source_name) {
+        pl_buf_puts(b, ",\"source\":");
+        pl_json_string(b, opts->source_name);
+    }
+    pl_buf_puts(b, "},\"plans\":[");
+    for (p = head; p; p = p->next) {
+        if (p != head)
+            pl_buf_putc(b, ',');
+        pl_json_plan(b, p);
+    }
+    pl_buf_puts(b, "]}\n");
+    return 0;
+}

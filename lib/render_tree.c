@@ -1,0 +1,585 @@
+/* render_tree.c - the annotated tree: numbers in fixed columns on the left, the plan
+ * drawn on the right, details under each node. Fits 100 columns; deep plans are
+ * drawn with their indentation folded so the text never walks off the screen. */
+#include "render.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PL_C_RESET "\033[0m"
+#define PL_C_BOLD "\033[1m"
+#define PL_C_DIM "\033[2m"
+#define PL_C_RED "\033[31m"
+#define PL_C_YELLOW "\033[33m"
+#define PL_C_CYAN "\033[36m"
+
+typedef struct pl_tree {
+    pl_buf *b;
+    const planlint_plan *plan;
+    const planlint_render_options *o;
+    int analyze;                 /* the plan has actual numbers */
+    size_t line_start;           /* where the current line began in b */
+    unsigned int max_levels;     /* tree levels drawn before indentation folds */
+    const char *vert, *tee, *elbow, *blank, *ellipsis;
+} pl_tree;
+
+static void pl_color(pl_tree *t, const char *code)
+{
+    if (t->o->color)
+        pl_buf_puts(t->b, code);
+}
+
+/* Ends the current line, cutting it to the width. */
+static void pl_line_end(pl_tree *t)
+{
+    pl_buf *b = t->b;
+    size_t w, i, cut, budget;
+
+    if (b->failed)
+        return;
+    w = pl_text_width(b->data + t->line_start, b->len - t->line_start);
+    if (t->o->width && w > t->o->width) {
+        budget = t->o->width - 1;
+        for (i = t->line_start, cut = 0; i < b->len; i++) {
+            unsigned char c = (unsigned char)b->data[i];
+            if (c == 0x1b) {   /* an ANSI sequence takes no column */
+                if (i + 1 < b->len && b->data[i + 1] == '[')
+                    for (i += 2; i < b->len && !(b->data[i] >= 0x40 && b->data[i] <= 0x7e); i++)
+                        ;
+                continue;
+            }
+            if ((c & 0xC0) != 0x80 && cut++ == budget)
+                break;
+        }
+        b->len = i;
+        pl_buf_puts(b, t->ellipsis);
+        if (t->o->color)
+            pl_buf_puts(b, PL_C_RESET);
+    }
+    pl_buf_putc(b, '\n');
+    t->line_start = b->len;
+}
+
+static void pl_pad_to(pl_tree *t, size_t from, size_t width)
+{
+    size_t w = pl_text_width(t->b->data ? t->b->data + from : "", t->b->len - from);
+    if (w < width)
+        pl_buf_repeat(t->b, " ", width - w);
+}
+
+/* Right-aligned cell: the formatted number padded on the left. */
+static void pl_cell_fixed(pl_tree *t, double v, int decimals, size_t width)
+{
+    pl_buf tmp;
+
+    pl_buf_init(&tmp);
+    if (isnan(v))
+        pl_buf_puts(&tmp, "");
+    else
+        pl_buf_fixed(&tmp, v, decimals);
+    if (tmp.len < width)
+        pl_buf_repeat(t->b, " ", width - tmp.len);
+    if (tmp.data)
+        pl_buf_add(t->b, tmp.data, tmp.len);
+    pl_buf_release(&tmp);
+}
+
+static void pl_cell_count(pl_tree *t, double v, size_t width)
+{
+    pl_buf tmp;
+
+    pl_buf_init(&tmp);
+    if (!isnan(v))
+        pl_buf_count(&tmp, v);
+    if (tmp.len < width)
+        pl_buf_repeat(t->b, " ", width - tmp.len);
+    if (tmp.data)
+        pl_buf_add(t->b, tmp.data, tmp.len);
+    pl_buf_release(&tmp);
+}
+
+static const char *pl_share_color(double share)
+{
+    if (share >= 0.5)
+        return PL_C_RED;
+    if (share >= 0.1)
+        return PL_C_YELLOW;
+    return NULL;
+}
+
+static void pl_cell_share(pl_tree *t, double share)
+{
+    const char *c = isnan(share) ? NULL : pl_share_color(share);
+
+    if (c)
+        pl_color(t, c);
+    if (isnan(share))
+        pl_buf_puts(t->b, "       ");
+    else {
+        pl_cell_fixed(t, share * 100, 1, 6);
+        pl_buf_putc(t->b, '%');
+    }
+    if (c)
+        pl_color(t, PL_C_RESET);
+}
+
+static void pl_cell_estimate(pl_tree *t, const planlint_node *n)
+{
+    double f = n->m[PLANLINT_M_ESTIMATE_FACTOR], dir = n->m[PLANLINT_M_ESTIMATE_DIRECTION];
+    size_t start = t->b->len;
+    int warn = !isnan(f) && f >= 10;
+
+    pl_buf_putc(t->b, ' ');
+    if (isnan(f) || dir == 0 || f < 1.05) {
+        pl_buf_puts(t->b, isnan(f) ? "" : "=");
+    } else {
+        if (warn)
+            pl_color(t, f >= 1000 ? PL_C_RED : PL_C_YELLOW);
+        pl_buf_puts(t->b, dir > 0 ? (t->o->unicode ? "\xe2\x86\x91" : "^") : (t->o->unicode ? "\xe2\x86\x93" : "v"));
+        pl_buf_fixed(t->b, f, f < 10 ? 1 : 0);
+        pl_buf_puts(t->b, "x");
+        if (warn)
+            pl_color(t, PL_C_RESET);
+    }
+    pl_pad_to(t, start, 9);
+}
+
+/* Widths of the number columns; detail lines are indented by their sum. */
+#define PL_COLS_ANALYZE 57
+#define PL_COLS_PLAIN 49
+
+static void pl_hcell(pl_tree *t, const char *label, size_t width)
+{
+    size_t n = strlen(label);
+    if (n < width)
+        pl_buf_repeat(t->b, " ", width - n);
+    pl_buf_puts(t->b, label);
+}
+
+static void pl_columns_header(pl_tree *t)
+{
+    pl_color(t, PL_C_DIM);
+    if (t->analyze) {
+        pl_hcell(t, "excl ms", 10);
+        pl_hcell(t, "self", 7);
+        pl_hcell(t, "incl ms", 11);
+        pl_hcell(t, "rows", 12);
+        pl_buf_puts(t->b, " vs est  ");
+        pl_hcell(t, "loops", 6);
+    } else {
+        pl_hcell(t, "startup cost", 14);
+        pl_hcell(t, "total cost", 14);
+        pl_hcell(t, "est rows", 12);
+        pl_hcell(t, "width", 7);
+    }
+    pl_buf_puts(t->b, "  node");
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+}
+
+static void pl_node_numbers(pl_tree *t, const planlint_node *n)
+{
+    if (!t->analyze) {
+        pl_cell_fixed(t, n->m[PLANLINT_M_STARTUP_COST], 2, 14);
+        pl_cell_fixed(t, n->m[PLANLINT_M_TOTAL_COST], 2, 14);
+        pl_cell_count(t, n->m[PLANLINT_M_PLAN_ROWS], 12);
+        pl_cell_count(t, n->m[PLANLINT_M_PLAN_WIDTH], 7);
+        pl_buf_puts(t->b, "  ");
+        return;
+    }
+    if (n->never_executed) {
+        size_t start = t->b->len;
+        pl_color(t, PL_C_DIM);
+        pl_buf_puts(t->b, "    never executed");
+        pl_color(t, PL_C_RESET);
+        pl_pad_to(t, start, PL_COLS_ANALYZE);
+        return;
+    }
+    pl_cell_fixed(t, n->m[PLANLINT_M_EXCLUSIVE_TIME], 3, 10);
+    pl_cell_share(t, n->m[PLANLINT_M_EXCLUSIVE_SHARE]);
+    pl_cell_fixed(t, n->m[PLANLINT_M_INCLUSIVE_TIME], 3, 11);
+    pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_ROWS], 12);
+    pl_cell_estimate(t, n);
+    pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_LOOPS], 6);
+    pl_buf_puts(t->b, "  ");
+}
+
+/* ------------------------------------------------------------ tree drawing */
+
+static int pl_is_last_child(const planlint_node *n)
+{
+    return !n->parent || n->parent->children[n->parent->nchildren - 1] == n;
+}
+
+/* The guide before a node or its detail lines; `self` is 1 on the node's own line. */
+static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
+{
+    const planlint_node *chain[64];
+    unsigned int levels = n->depth, shown, i;
+    const planlint_node *a;
+
+    if (levels == 0)
+        return;
+    shown = levels > t->max_levels ? t->max_levels : levels;
+    if (shown > 64)
+        shown = 64;
+    for (a = n, i = shown; i > 0; a = a->parent)
+        chain[--i] = a;
+    if (shown < levels) {
+        pl_color(t, PL_C_DIM);
+        pl_buf_printf(t->b, "%s[%u]", t->ellipsis, levels - shown);
+        pl_color(t, PL_C_RESET);
+    }
+    for (i = 0; i + 1 < shown; i++)
+        pl_buf_puts(t->b, pl_is_last_child(chain[i]) ? t->blank : t->vert);
+    if (self)
+        pl_buf_puts(t->b, pl_is_last_child(n) ? t->elbow : t->tee);
+    else
+        pl_buf_puts(t->b, pl_is_last_child(n) ? t->blank : t->vert);
+}
+
+/* Guide for detail lines: the node's own column continues if it has children. */
+static void pl_detail_prefix(pl_tree *t, const planlint_node *n)
+{
+    pl_buf_repeat(t->b, " ", t->analyze ? PL_COLS_ANALYZE : PL_COLS_PLAIN);
+    pl_tree_prefix(t, n, 0);
+    pl_buf_puts(t->b, n->nchildren ? t->vert : t->blank);
+}
+
+static void pl_node_title(pl_tree *t, const planlint_node *n)
+{
+    const char *sub = n->fields[PLANLINT_FIELD_SUBPLAN];
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *idx = n->fields[PLANLINT_FIELD_INDEX];
+    const char *alias = n->fields[PLANLINT_FIELD_ALIAS], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+    const char *join = n->fields[PLANLINT_FIELD_JOIN_TYPE], *strat = n->fields[PLANLINT_FIELD_STRATEGY];
+
+    if (sub) {
+        pl_color(t, PL_C_CYAN);
+        pl_buf_printf(t->b, "%s: ", sub);
+        pl_color(t, PL_C_RESET);
+    }
+    pl_color(t, PL_C_BOLD);
+    pl_buf_printf(t->b, "#%zu %s", n->id, n->fields[PLANLINT_FIELD_NODE_TYPE]);
+    pl_color(t, PL_C_RESET);
+    if (join && strcmp(join, "Inner") != 0)
+        pl_buf_printf(t->b, " %s", join);
+    if (strat && strcmp(strat, "Plain") != 0)
+        pl_buf_printf(t->b, " (%s)", strat);
+    if (idx)
+        pl_buf_printf(t->b, " using %s", idx);
+    if (rel)
+        pl_buf_printf(t->b, " on %s%s%s", schema ? schema : "", schema ? "." : "", rel);
+    else if (n->fields[PLANLINT_FIELD_CTE])
+        pl_buf_printf(t->b, " on %s", n->fields[PLANLINT_FIELD_CTE]);
+    else if (n->fields[PLANLINT_FIELD_FUNCTION])
+        pl_buf_printf(t->b, " on %s()", n->fields[PLANLINT_FIELD_FUNCTION]);
+    if (alias && (!rel || strcmp(alias, rel) != 0) && (!n->fields[PLANLINT_FIELD_CTE] || strcmp(alias, n->fields[PLANLINT_FIELD_CTE]) != 0))
+        pl_buf_printf(t->b, " %s", alias);
+}
+
+/* ------------------------------------------------------------ details */
+
+static void pl_detail_begin(pl_tree *t, const planlint_node *n)
+{
+    pl_detail_prefix(t, n);
+    pl_color(t, PL_C_DIM);
+}
+
+static void pl_detail_end(pl_tree *t)
+{
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+}
+
+static void pl_detail_removed(pl_tree *t, const planlint_node *n, planlint_metric removed)
+{
+    double r = n->m[removed], ratio = n->m[PLANLINT_M_ROWS_REMOVED_RATIO];
+
+    if (isnan(r))
+        return;
+    pl_buf_puts(t->b, "  removed ");
+    pl_buf_count(t->b, r);
+    pl_buf_puts(t->b, " rows/loop");
+    if (!isnan(ratio) && removed != PLANLINT_M_ROWS_REMOVED_RECHECK) {
+        int warn = ratio >= 0.9;
+        if (warn)
+            pl_color(t, PL_C_YELLOW);
+        pl_buf_puts(t->b, " (");
+        pl_buf_fixed(t->b, ratio * 100, 1);
+        pl_buf_puts(t->b, "%)");
+        if (warn)
+            pl_color(t, PL_C_DIM);
+    }
+}
+
+static void pl_detail_cond(pl_tree *t, const planlint_node *n, planlint_node_field f,
+                           const char *label, planlint_metric removed)
+{
+    const char *s = n->fields[f];
+
+    if (!s)
+        return;
+    pl_detail_begin(t, n);
+    pl_buf_printf(t->b, "%s: %s", label, s);
+    if ((int)removed >= 0)
+        pl_detail_removed(t, n, removed);
+    pl_detail_end(t);
+}
+
+static int pl_has(const planlint_node *n, planlint_metric m)
+{
+    return !isnan(n->m[m]);
+}
+
+static void pl_kv(pl_tree *t, const char *label, double v)
+{
+    pl_buf_puts(t->b, label);
+    pl_buf_count(t->b, v);
+}
+
+static void pl_detail_buffers(pl_tree *t, const planlint_node *n)
+{
+    static const struct {
+        planlint_metric incl, excl;
+        const char *label;
+    } bufs[] = {
+        { PLANLINT_M_SHARED_HIT, PLANLINT_M_EXCL_SHARED_HIT, " hit=" },
+        { PLANLINT_M_SHARED_READ, PLANLINT_M_EXCL_SHARED_READ, " read=" },
+        { PLANLINT_M_SHARED_DIRTIED, PLANLINT_M_EXCL_SHARED_DIRTIED, " dirtied=" },
+        { PLANLINT_M_SHARED_WRITTEN, PLANLINT_M_EXCL_SHARED_WRITTEN, " written=" },
+        { PLANLINT_M_LOCAL_HIT, PLANLINT_M_EXCL_LOCAL_HIT, " local hit=" },
+        { PLANLINT_M_LOCAL_READ, PLANLINT_M_EXCL_LOCAL_READ, " local read=" },
+        { PLANLINT_M_TEMP_READ, PLANLINT_M_EXCL_TEMP_READ, " temp read=" },
+        { PLANLINT_M_TEMP_WRITTEN, PLANLINT_M_EXCL_TEMP_WRITTEN, " temp written=" },
+    };
+    size_t i;
+    int any = 0;
+
+    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+        any |= pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0;
+    if (!any)
+        return;
+    pl_detail_begin(t, n);
+    pl_buf_puts(t->b, "Buffers self:");
+    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+        if (pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0)
+            pl_kv(t, bufs[i].label, n->m[bufs[i].excl]);
+    pl_buf_puts(t->b, "  total:");
+    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+        if (pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0)
+            pl_kv(t, bufs[i].label, n->m[bufs[i].incl]);
+    pl_detail_end(t);
+}
+
+static void pl_detail_io(pl_tree *t, const planlint_node *n)
+{
+    double r = n->m[PLANLINT_M_IO_READ_TIME], w = n->m[PLANLINT_M_IO_WRITE_TIME];
+
+    if ((isnan(r) || r == 0) && (isnan(w) || w == 0))
+        return;
+    pl_detail_begin(t, n);
+    pl_buf_puts(t->b, "I/O ms self: read=");
+    pl_buf_fixed(t->b, n->m[PLANLINT_M_EXCL_IO_READ_TIME], 3);
+    pl_buf_puts(t->b, " write=");
+    pl_buf_fixed(t->b, n->m[PLANLINT_M_EXCL_IO_WRITE_TIME], 3);
+    pl_detail_end(t);
+}
+
+static void pl_detail_sort(pl_tree *t, const planlint_node *n)
+{
+    const char *method = n->fields[PLANLINT_FIELD_SORT_METHOD];
+    const char *space = n->fields[PLANLINT_FIELD_SORT_SPACE_TYPE];
+    int disk = space && strcmp(space, "Disk") == 0;
+
+    if (!method)
+        return;
+    pl_detail_begin(t, n);
+    if (disk)
+        pl_color(t, PL_C_RED);
+    pl_buf_printf(t->b, "Sort: %s, %s ", method, space ? space : "space");
+    pl_buf_count(t->b, n->m[PLANLINT_M_SORT_SPACE_USED]);
+    pl_buf_puts(t->b, " kB");
+    pl_detail_end(t);
+}
+
+static void pl_detail_hash(pl_tree *t, const planlint_node *n)
+{
+    double batches = n->m[PLANLINT_M_HASH_BATCHES], orig = n->m[PLANLINT_M_ORIGINAL_HASH_BATCHES];
+
+    if (isnan(batches) && isnan(n->m[PLANLINT_M_HASH_BUCKETS]))
+        return;
+    pl_detail_begin(t, n);
+    if (batches > 1)
+        pl_color(t, PL_C_RED);
+    pl_kv(t, "Hash: batches=", batches);
+    if (!isnan(orig) && orig != batches) {
+        pl_kv(t, " (planned ", orig);
+        pl_buf_putc(t->b, ')');
+    }
+    pl_kv(t, " buckets=", n->m[PLANLINT_M_HASH_BUCKETS]);
+    pl_kv(t, " memory=", n->m[PLANLINT_M_PEAK_MEMORY_USAGE]);
+    pl_buf_puts(t->b, " kB");
+    pl_detail_end(t);
+}
+
+static void pl_detail_hashagg(pl_tree *t, const planlint_node *n)
+{
+    double batches = n->m[PLANLINT_M_HASHAGG_BATCHES], disk = n->m[PLANLINT_M_DISK_USAGE];
+
+    if (isnan(batches) && isnan(disk))
+        return;
+    pl_detail_begin(t, n);
+    if (disk > 0)
+        pl_color(t, PL_C_RED);
+    pl_kv(t, "HashAgg: batches=", batches);
+    pl_kv(t, " memory=", n->m[PLANLINT_M_PEAK_MEMORY_USAGE]);
+    pl_kv(t, " kB disk=", disk);
+    pl_buf_puts(t->b, " kB");
+    pl_detail_end(t);
+}
+
+static void pl_detail_scan(pl_tree *t, const planlint_node *n)
+{
+    if (pl_has(n, PLANLINT_M_HEAP_FETCHES) && n->m[PLANLINT_M_HEAP_FETCHES] > 0) {
+        pl_detail_begin(t, n);
+        pl_kv(t, "Heap Fetches: ", n->m[PLANLINT_M_HEAP_FETCHES]);
+        pl_detail_end(t);
+    }
+    if (pl_has(n, PLANLINT_M_EXACT_HEAP_BLOCKS) || pl_has(n, PLANLINT_M_LOSSY_HEAP_BLOCKS)) {
+        pl_detail_begin(t, n);
+        pl_kv(t, "Heap Blocks: exact=", n->m[PLANLINT_M_EXACT_HEAP_BLOCKS]);
+        if (n->m[PLANLINT_M_LOSSY_HEAP_BLOCKS] > 0)
+            pl_color(t, PL_C_YELLOW);
+        pl_kv(t, " lossy=", n->m[PLANLINT_M_LOSSY_HEAP_BLOCKS]);
+        pl_detail_end(t);
+    }
+}
+
+static void pl_detail_misc(pl_tree *t, const planlint_node *n)
+{
+    double planned = n->m[PLANLINT_M_WORKERS_PLANNED], launched = n->m[PLANLINT_M_WORKERS_LAUNCHED];
+
+    if (!isnan(planned)) {
+        pl_detail_begin(t, n);
+        if (!isnan(launched) && launched < planned)
+            pl_color(t, PL_C_YELLOW);
+        pl_kv(t, "Workers: planned=", planned);
+        if (!isnan(launched))
+            pl_kv(t, " launched=", launched);
+        pl_detail_end(t);
+    }
+    if (pl_has(n, PLANLINT_M_CACHE_HITS)) {
+        pl_detail_begin(t, n);
+        pl_kv(t, "Cache: hits=", n->m[PLANLINT_M_CACHE_HITS]);
+        pl_kv(t, " misses=", n->m[PLANLINT_M_CACHE_MISSES]);
+        pl_kv(t, " evictions=", n->m[PLANLINT_M_CACHE_EVICTIONS]);
+        pl_detail_end(t);
+    }
+}
+
+static void pl_node_details(pl_tree *t, const planlint_node *n)
+{
+    pl_detail_cond(t, n, PLANLINT_FIELD_INDEX_COND, "Index Cond", (planlint_metric)-1);
+    pl_detail_cond(t, n, PLANLINT_FIELD_RECHECK_COND, "Recheck Cond", PLANLINT_M_ROWS_REMOVED_RECHECK);
+    pl_detail_cond(t, n, PLANLINT_FIELD_HASH_COND, "Hash Cond", (planlint_metric)-1);
+    pl_detail_cond(t, n, PLANLINT_FIELD_MERGE_COND, "Merge Cond", (planlint_metric)-1);
+    pl_detail_cond(t, n, PLANLINT_FIELD_JOIN_FILTER, "Join Filter", PLANLINT_M_ROWS_REMOVED_JOIN_FILTER);
+    pl_detail_cond(t, n, PLANLINT_FIELD_FILTER, "Filter", PLANLINT_M_ROWS_REMOVED_FILTER);
+    pl_detail_scan(t, n);
+    pl_detail_sort(t, n);
+    pl_detail_hash(t, n);
+    pl_detail_hashagg(t, n);
+    pl_detail_misc(t, n);
+    pl_detail_buffers(t, n);
+    pl_detail_io(t, n);
+}
+
+static void pl_render_node(pl_tree *t, const planlint_node *n)
+{
+    pl_node_numbers(t, n);
+    pl_tree_prefix(t, n, 1);
+    pl_node_title(t, n);
+    pl_line_end(t);
+    pl_node_details(t, n);
+}
+
+/* ------------------------------------------------------------ plan header */
+
+static void pl_header_metric(pl_tree *t, const char *label, double v, int *first)
+{
+    if (isnan(v))
+        return;
+    pl_buf_puts(t->b, *first ? "" : ", ");
+    pl_buf_printf(t->b, "%s ", label);
+    pl_buf_fixed(t->b, v, 3);
+    pl_buf_puts(t->b, " ms");
+    *first = 0;
+}
+
+static void pl_plan_header(pl_tree *t, size_t nplans)
+{
+    const planlint_plan *p = t->plan;
+    int first = 1;
+
+    pl_color(t, PL_C_BOLD);
+    pl_buf_printf(t->b, "Plan %zu of %zu", p->index + 1, nplans);
+    if (t->o->source_name)
+        pl_buf_printf(t->b, " from %s", t->o->source_name);
+    pl_color(t, PL_C_RESET);
+    pl_buf_printf(t->b, ": %zu node%s", p->nnodes, p->nnodes == 1 ? "" : "s");
+    pl_line_end(t);
+    pl_header_metric(t, "execution", p->pm[PLANLINT_PLAN_EXECUTION_TIME], &first);
+    pl_header_metric(t, "planning", p->pm[PLANLINT_PLAN_PLANNING_TIME], &first);
+    pl_header_metric(t, "triggers", p->pm[PLANLINT_PLAN_TRIGGER_TIME], &first);
+    pl_header_metric(t, "JIT", p->pm[PLANLINT_PLAN_JIT_TIME], &first);
+    pl_header_metric(t, "serialization", p->pm[PLANLINT_PLAN_SERIALIZATION_TIME], &first);
+    if (!first)
+        pl_line_end(t);
+    if (!t->analyze) {
+        pl_buf_puts(t->b, "No ANALYZE: estimates only. Re-run with EXPLAIN (ANALYZE, BUFFERS) for real numbers.");
+        pl_line_end(t);
+    } else if (!(p->flags & PLANLINT_PLAN_HAS_TIMING)) {
+        pl_buf_puts(t->b, "TIMING OFF: no per-node times.");
+        pl_line_end(t);
+    }
+}
+
+static unsigned int pl_max_levels(const planlint_render_options *o)
+{
+    unsigned int w = o->width ? o->width : 240;
+    /* Keep at least ~30 columns for the node text after the guides. */
+    return w > PL_COLS_ANALYZE + 30 + 8 ? (w - PL_COLS_ANALYZE - 30) / 2 : 4;
+}
+
+void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
+                    const planlint_render_options *opts)
+{
+    pl_tree t;
+    size_t i;
+
+    memset(&t, 0, sizeof(t));
+    t.b = b;
+    t.plan = plan;
+    t.o = opts;
+    t.analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
+    t.line_start = b->len;
+    t.max_levels = pl_max_levels(opts);
+    if (opts->unicode) {
+        t.vert = "\xe2\x94\x82 ";
+        t.tee = "\xe2\x94\x9c ";
+        t.elbow = "\xe2\x94\x94 ";
+        t.ellipsis = "\xe2\x80\xa6";
+    } else {
+        t.vert = "| ";
+        t.tee = "|-";
+        t.elbow = "`-";
+        t.ellipsis = "~";
+    }
+    t.blank = "  ";
+    if (plan->index > 0)
+        pl_line_end(&t);
+    pl_plan_header(&t, nplans);
+    pl_columns_header(&t);
+    for (i = 0; i < plan->nnodes; i++)
+        pl_render_node(&t, plan->nodes[i]);
+}

@@ -1,0 +1,21 @@
+/* unwrap.h - undo what psql, pgAdmin and log files wrap around a JSON plan. */
+#ifndef PL_UNWRAP_H
+#define PL_UNWRAP_H
+
+#include <stddef.h>
+
+/* The cleaned text, and where each of its lines came from in the input. */
+typedef struct pl_unwrapped {
+    char *text;             /* owned (pl_free), NUL-terminated */
+    size_t len;
+    size_t nlines;
+    int *orig_line;         /* owned: 1-based input line of each cleaned line */
+    int *orig_col_shift;    /* owned: bytes removed before the content on that line */
+    int changed;            /* 1 when anything was removed or rewritten */
+} pl_unwrapped;
+
+/* 0 on success (u is filled; free it with pl_unwrapped_free()), -1 on out of memory. */
+int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u);
+void pl_unwrapped_free(pl_unwrapped *u);
+
+#endif
