@@ -71,12 +71,14 @@ static void pl_classify(planlint_node *n)
     n->never_executed = n->m[PLANLINT_M_ACTUAL_LOOPS] == 0;
 }
 
-/* Processes that shared this node's loops: workers launched by the nearest Gather
- * above it, plus the leader, but never more than the loops themselves. */
+/* Processes that shared the work below a Gather: the workers it launched plus the
+ * leader. Every node under the Gather is divided by the same number, even one that
+ * ran in a single process (a Parallel Append member): only then does a parent's
+ * share stay at least the sum of its children's. */
 static double pl_parallel_divisor(const planlint_node *n)
 {
     const planlint_node *g;
-    double workers, loops = n->m[PLANLINT_M_ACTUAL_LOOPS], p;
+    double workers;
 
     for (g = n->parent; g && g->kind != PL_KIND_GATHER; g = g->parent)
         ;
@@ -85,10 +87,7 @@ static double pl_parallel_divisor(const planlint_node *n)
     workers = g->m[PLANLINT_M_WORKERS_LAUNCHED];
     if (isnan(workers))
         workers = pl_nz(g->m[PLANLINT_M_WORKERS_PLANNED]);
-    p = workers + 1;
-    if (!isnan(loops) && loops >= 1 && loops < p)
-        p = loops;
-    return p;
+    return workers >= 0 && workers < 1e6 ? workers + 1 : 1;
 }
 
 static void pl_derive_inclusive(planlint_node *n)
@@ -241,38 +240,81 @@ static size_t pl_initplan_consumer(const pl_derive *d, size_t a, size_t ip)
 
 /* ------------------------------------------------------------ CTE consumers */
 
-static void pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
+static int pl_scans_cte(const planlint_node *n, const char *cte)
+{
+    return n->kind == PL_KIND_CTE_SCAN && n->fields[PLANLINT_FIELD_CTE] &&
+           strcmp(n->fields[PLANLINT_FIELD_CTE], cte) == 0;
+}
+
+/* What a node spent itself before any CTE is charged to it. */
+static double pl_pre_cte(const pl_derive *d, const planlint_node *n, size_t pair)
+{
+    double x = pl_nz(pl_incl(n, pair));
+    size_t c;
+
+    for (c = 0; c < n->nchildren; c++)
+        if (!pl_is_initplan(n->children[c]))
+            x -= pl_nz(pl_incl(n->children[c], pair));
+    x -= d->extra[n->id * PL_NPAIRS + pair];
+    return x > 0 ? x : 0;
+}
+
+/* The CTE's work is charged to the scans that ran it. The scan that pulled the rows
+ * first ran the CTE; later scans only reread its tuplestore. Which one came first
+ * is not in the plan, so the scans are charged greedily, the largest own amount
+ * first: the one that ran the CTE is the one whose time holds it. */
+static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, const char *cte, size_t pair,
+                               size_t *scans, double *pre)
 {
     planlint_node **nodes = d->plan->nodes;
-    size_t pair, i, end = a + d->subtree[a], nscans = 0;
+    double work = pl_nz(pl_incl(nodes[ip], pair)), take;
+    size_t i, k, n = 0, end = a + d->subtree[a];
 
-    for (pair = 0; pair < PL_NPAIRS; pair++) {
-        double work = pl_nz(pl_incl(nodes[ip], pair)), sum = 0;
-
-        for (i = a; i < end; i++)
-            if (nodes[i]->kind == PL_KIND_CTE_SCAN && nodes[i]->fields[PLANLINT_FIELD_CTE] &&
-                strcmp(nodes[i]->fields[PLANLINT_FIELD_CTE], cte) == 0) {
-                sum += pl_nz(pl_incl(nodes[i], pair));
-                nscans += pair == 0;
-            }
-        if (work == 0)
-            continue;
-        if (nscans == 0 || sum == 0) {
-            d->extra[a * PL_NPAIRS + pair] += work;
-            continue;
+    if (work <= 0)
+        return;
+    for (i = a; i < end; i++)
+        if (pl_scans_cte(nodes[i], cte)) {
+            scans[n] = i;
+            pre[n++] = pl_pre_cte(d, nodes[i], pair);
         }
-        /* Each scan pays in proportion to its own inclusive amount: the scan that
-         * pulled the rows first ran the CTE's work; later scans reread it. */
-        for (i = a; i < end; i++)
-            if (nodes[i]->kind == PL_KIND_CTE_SCAN && nodes[i]->fields[PLANLINT_FIELD_CTE] &&
-                strcmp(nodes[i]->fields[PLANLINT_FIELD_CTE], cte) == 0) {
-                double share = pl_nz(pl_incl(nodes[i], pair));
-                d->extra[i * PL_NPAIRS + pair] += sum >= work ? work * share / sum : share;
-            }
+    if (n == 0) {
+        d->extra[a * PL_NPAIRS + pair] += work;
+        return;
+    }
+    while (work > 0) {
+        size_t best = n;
+        for (k = 0; k < n; k++)
+            if (pre[k] > 0 && (best == n || pre[k] > pre[best]))
+                best = k;
+        if (best == n)
+            break;
+        take = pre[best] < work ? pre[best] : work;
+        d->extra[scans[best] * PL_NPAIRS + pair] += take;
+        work -= take;
+        pre[best] = 0;
     }
 }
 
-static void pl_charge_initplans(pl_derive *d)
+static int pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
+{
+    size_t pair, *scans = pl_malloc(d->subtree[a] * sizeof(*scans));
+    double *pre = pl_malloc(d->subtree[a] * sizeof(*pre));
+
+    if (!scans || !pre) {
+        pl_free(scans);
+        pl_free(pre);
+        return -1;
+    }
+    for (pair = 0; pair < PL_NPAIRS; pair++)
+        pl_charge_cte_pair(d, a, ip, cte, pair, scans, pre);
+    pl_free(scans);
+    pl_free(pre);
+    return 0;
+}
+
+/* InitPlans first, then CTEs: a scan's own amount must already exclude the
+ * InitPlans it consumed before CTE work is weighed against it. */
+static int pl_charge_initplans(pl_derive *d, int ctes)
 {
     planlint_plan *plan = d->plan;
     size_t i, c, pair;
@@ -281,14 +323,14 @@ static void pl_charge_initplans(pl_derive *d)
         planlint_node *a = plan->nodes[i];
         for (c = 0; c < a->nchildren; c++) {
             planlint_node *ip = a->children[c];
-            const char *cte;
+            const char *cte = pl_is_initplan(ip) ? pl_cte_name(ip) : NULL;
             size_t consumer;
 
-            if (!pl_is_initplan(ip))
+            if (!pl_is_initplan(ip) || (ctes != (cte != NULL)))
                 continue;
-            cte = pl_cte_name(ip);
             if (cte) {
-                pl_charge_cte(d, i, ip->id, cte);
+                if (pl_charge_cte(d, i, ip->id, cte) < 0)
+                    return -1;
                 continue;
             }
             consumer = pl_initplan_consumer(d, i, ip->id);
@@ -296,6 +338,7 @@ static void pl_charge_initplans(pl_derive *d)
                 d->extra[consumer * PL_NPAIRS + pair] += pl_nz(pl_incl(ip, pair));
         }
     }
+    return 0;
 }
 
 /* ------------------------------------------------------------ exclusive numbers */
@@ -359,7 +402,11 @@ int pl_plan_derive(planlint_plan *plan, planlint_error *err)
         pl_derive_inclusive(plan->nodes[i]);
         pl_derive_estimate(plan->nodes[i]);
     }
-    pl_charge_initplans(&d);
+    if (pl_charge_initplans(&d, 0) < 0 || pl_charge_initplans(&d, 1) < 0) {
+        pl_free(d.subtree);
+        pl_free(d.extra);
+        return pl_error_nomem(err);
+    }
     for (i = 0; i < n; i++)
         pl_derive_exclusive(&d, plan->nodes[i]);
     pl_derive_total(plan);

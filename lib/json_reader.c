@@ -74,6 +74,7 @@ typedef struct pl_reader {
     pl_arena *arena;
     pl_intern keys;
     planlint_error *err;
+    planlint_error noise_err;     /* why the first non-plan value was not a plan */
     const planlint_parse_options *opts;
 } pl_reader;
 
@@ -152,27 +153,16 @@ static int pl_convert(pl_reader *r, planlint_value *out, json_t *j)
     }
 }
 
-/* ------------------------------------------------------------ one JSON value */
-
-static int pl_read_value(pl_reader *r, json_t *j, pl_plan_list *list)
+/* A document shaped like a plan: errors inside it are real errors. Anything else
+ * is noise between plans, reported only if the input holds no plan at all. */
+static int pl_looks_like_plan(const planlint_value *doc)
 {
-    planlint_value *doc = pl_arena_alloc(r->arena, sizeof(*doc));
-    int rc;
+    const planlint_value *first = doc;
 
-    if (!doc)
-        return pl_error_nomem(r->err);
-    rc = pl_convert(r, doc, j);
-    if (rc < 0)
-        return rc;
-    return pl_plans_from_document(list, r->arena, doc, r->opts, r->err);
-}
-
-/* Where the next JSON value starts, skipping log prefixes and other noise. */
-static size_t pl_skip_noise(const char *buf, size_t len, size_t pos)
-{
-    while (pos < len && buf[pos] != '[' && buf[pos] != '{')
-        pos++;
-    return pos;
+    while (first->type == PLANLINT_VALUE_ARRAY && first->size > 0)
+        first = &first->items[0];
+    return first->type == PLANLINT_VALUE_OBJECT &&
+           (pl_value_get(first, "Plan") || pl_value_get(first, "Node Type"));
 }
 
 static void pl_line_col(const char *buf, size_t pos, int *line, int *col)
@@ -191,24 +181,79 @@ static void pl_line_col(const char *buf, size_t pos, int *line, int *col)
     }
 }
 
-static int pl_json_error(pl_reader *r, const char *buf, size_t pos, const json_error_t *je,
-                         const pl_unwrapped *u)
+static int pl_json_error(pl_reader *r, const char *buf, size_t len, size_t pos,
+                         const json_error_t *je, const pl_unwrapped *u)
 {
     int line, col, code = PLANLINT_EPARSE;
-    const char *text = je->text;
+    const char *text = je->text[0] ? je->text : "syntax error";
 
     pl_line_col(buf, pos + (je->position > 0 ? (size_t)je->position - 1 : 0), &line, &col);
     if (u && line >= 1 && (size_t)line <= u->nlines) {
         col += u->orig_col_shift[line - 1];
         line = u->orig_line[line - 1];
     }
-    if (strstr(text, "maximum parsing depth")) {
+    switch (json_error_code(je)) {
+    case json_error_stack_overflow:
         code = PLANLINT_ELIMIT;
         text = "nesting too deep";
-    } else if (strstr(text, "out of memory")) {
+        break;
+    case json_error_out_of_memory:
         return pl_error_nomem(r->err);
+    case json_error_unknown:
+    case json_error_invalid_syntax:
+    case json_error_premature_end_of_input:
+        /* jansson says so for some allocation failures too: text that is valid
+         * JSON after all means the memory ran out. */
+        if (pl_json_syntax_ok(buf + pos, len - pos))
+            return pl_error_nomem(r->err);
+        break;
+    default:
+        break;
     }
     return pl_error(r->err, code, line, col, NULL, "invalid JSON: %s", text);
+}
+
+/* ------------------------------------------------------------ one JSON value */
+
+static int pl_read_value(pl_reader *r, json_t *j, pl_plan_list *list)
+{
+    planlint_value *doc = pl_arena_alloc(r->arena, sizeof(*doc));
+    int rc;
+
+    if (!doc)
+        return pl_error_nomem(r->err);
+    rc = pl_convert(r, doc, j);
+    if (rc < 0)
+        return rc;
+    if (!pl_looks_like_plan(doc)) {
+        if (r->noise_err.code == 0)
+            pl_plans_from_document(list, r->arena, doc, r->opts, &r->noise_err);
+        return 0;
+    }
+    return pl_plans_from_document(list, r->arena, doc, r->opts, r->err);
+}
+
+/* Can a plan document start at buf[pos]? '[' must open an array of objects or
+ * arrays, '{' an object with a key: "[19963]" in a log line prefix is not one. */
+static int pl_plausible_start(const char *buf, size_t len, size_t pos)
+{
+    char open = buf[pos];
+
+    for (pos++; pos < len; pos++) {
+        char c = buf[pos];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        return open == '[' ? (c == '{' || c == '[' || c == ']') : (c == '"' || c == '}');
+    }
+    return 0;
+}
+
+/* Where the next JSON value starts, skipping log prefixes and other noise. */
+static size_t pl_skip_noise(const char *buf, size_t len, size_t pos)
+{
+    while (pos < len && !((buf[pos] == '[' || buf[pos] == '{') && pl_plausible_start(buf, len, pos)))
+        pos++;
+    return pos;
 }
 
 /* Reads every JSON value of buf. Returns 0, or a negative code with err set. */
@@ -223,7 +268,7 @@ static int pl_read_all(pl_reader *r, const char *buf, size_t len, const pl_unwra
         int rc;
 
         if (!j)
-            return pl_json_error(r, buf, pos, &je, u);
+            return pl_json_error(r, buf, len, pos, &je, u);
         rc = pl_read_value(r, j, list);
         json_decref(j);
         if (rc < 0)
@@ -269,6 +314,10 @@ int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t le
         pl_unwrapped_free(&u);
     }
     pl_free(r.keys.slots);
+    if (rc == 0 && list->count == 0 && r.noise_err.code != 0) {
+        first = r.noise_err;
+        rc = first.code;
+    }
     if (rc < 0 && err && err->code == 0)
         *err = first;
     return rc;

@@ -259,7 +259,9 @@ static void pl_node_title(pl_tree *t, const planlint_node *n)
         pl_color(t, PL_C_RESET);
     }
     pl_color(t, PL_C_BOLD);
-    pl_buf_printf(t->b, "#%zu %s", n->id, n->fields[PLANLINT_FIELD_NODE_TYPE]);
+    pl_buf_printf(t->b, "#%zu %s%s", n->id,
+                  planlint_value_bool(pl_value_get(n->obj, "Parallel Aware")) == 1 ? "Parallel " : "",
+                  n->fields[PLANLINT_FIELD_NODE_TYPE]);
     pl_color(t, PL_C_RESET);
     if (join && strcmp(join, "Inner") != 0)
         pl_buf_printf(t->b, " %s", join);
@@ -337,51 +339,65 @@ static void pl_kv(pl_tree *t, const char *label, double v)
     pl_buf_count(t->b, v);
 }
 
+static const struct {
+    planlint_metric incl, excl;
+    const char *label;
+} pl_buffer_columns[] = {
+    { PLANLINT_M_SHARED_HIT, PLANLINT_M_EXCL_SHARED_HIT, " hit=" },
+    { PLANLINT_M_SHARED_READ, PLANLINT_M_EXCL_SHARED_READ, " read=" },
+    { PLANLINT_M_SHARED_DIRTIED, PLANLINT_M_EXCL_SHARED_DIRTIED, " dirtied=" },
+    { PLANLINT_M_SHARED_WRITTEN, PLANLINT_M_EXCL_SHARED_WRITTEN, " written=" },
+    { PLANLINT_M_LOCAL_HIT, PLANLINT_M_EXCL_LOCAL_HIT, " local hit=" },
+    { PLANLINT_M_LOCAL_READ, PLANLINT_M_EXCL_LOCAL_READ, " local read=" },
+    { PLANLINT_M_TEMP_READ, PLANLINT_M_EXCL_TEMP_READ, " temp read=" },
+    { PLANLINT_M_TEMP_WRITTEN, PLANLINT_M_EXCL_TEMP_WRITTEN, " temp written=" },
+};
+#define PL_NBUFCOLS (sizeof(pl_buffer_columns) / sizeof(pl_buffer_columns[0]))
+
+/* The node's own buffers (exclusive); the plan header has the totals. */
 static void pl_detail_buffers(pl_tree *t, const planlint_node *n)
 {
-    static const struct {
-        planlint_metric incl, excl;
-        const char *label;
-    } bufs[] = {
-        { PLANLINT_M_SHARED_HIT, PLANLINT_M_EXCL_SHARED_HIT, " hit=" },
-        { PLANLINT_M_SHARED_READ, PLANLINT_M_EXCL_SHARED_READ, " read=" },
-        { PLANLINT_M_SHARED_DIRTIED, PLANLINT_M_EXCL_SHARED_DIRTIED, " dirtied=" },
-        { PLANLINT_M_SHARED_WRITTEN, PLANLINT_M_EXCL_SHARED_WRITTEN, " written=" },
-        { PLANLINT_M_LOCAL_HIT, PLANLINT_M_EXCL_LOCAL_HIT, " local hit=" },
-        { PLANLINT_M_LOCAL_READ, PLANLINT_M_EXCL_LOCAL_READ, " local read=" },
-        { PLANLINT_M_TEMP_READ, PLANLINT_M_EXCL_TEMP_READ, " temp read=" },
-        { PLANLINT_M_TEMP_WRITTEN, PLANLINT_M_EXCL_TEMP_WRITTEN, " temp written=" },
-    };
     size_t i;
     int any = 0;
 
-    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
-        any |= pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0;
+    for (i = 0; i < PL_NBUFCOLS; i++)
+        any |= n->m[pl_buffer_columns[i].excl] > 0;
     if (!any)
         return;
     pl_detail_begin(t, n);
-    pl_buf_puts(t->b, "Buffers self:");
-    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
-        if (pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0)
-            pl_kv(t, bufs[i].label, n->m[bufs[i].excl]);
-    pl_buf_puts(t->b, "  total:");
-    for (i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
-        if (pl_has(n, bufs[i].incl) && n->m[bufs[i].incl] > 0)
-            pl_kv(t, bufs[i].label, n->m[bufs[i].incl]);
+    pl_buf_puts(t->b, "Buffers:");
+    for (i = 0; i < PL_NBUFCOLS; i++)
+        if (n->m[pl_buffer_columns[i].excl] > 0)
+            pl_kv(t, pl_buffer_columns[i].label, n->m[pl_buffer_columns[i].excl]);
     pl_detail_end(t);
 }
 
 static void pl_detail_io(pl_tree *t, const planlint_node *n)
 {
-    double r = n->m[PLANLINT_M_IO_READ_TIME], w = n->m[PLANLINT_M_IO_WRITE_TIME];
+    static const struct {
+        planlint_metric excl;
+        const char *label;
+    } io[] = {
+        { PLANLINT_M_EXCL_IO_READ_TIME, " read=" },
+        { PLANLINT_M_EXCL_IO_WRITE_TIME, " write=" },
+        { PLANLINT_M_EXCL_TEMP_IO_READ_TIME, " temp read=" },
+        { PLANLINT_M_EXCL_TEMP_IO_WRITE_TIME, " temp write=" },
+    };
+    size_t i;
+    int any = 0;
 
-    if ((isnan(r) || r == 0) && (isnan(w) || w == 0))
+    for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+        any |= n->m[io[i].excl] >= 0.0005;
+    if (!any)
         return;
     pl_detail_begin(t, n);
-    pl_buf_puts(t->b, "I/O ms self: read=");
-    pl_buf_fixed(t->b, n->m[PLANLINT_M_EXCL_IO_READ_TIME], 3);
-    pl_buf_puts(t->b, " write=");
-    pl_buf_fixed(t->b, n->m[PLANLINT_M_EXCL_IO_WRITE_TIME], 3);
+    pl_buf_puts(t->b, "I/O Timings:");
+    for (i = 0; i < sizeof(io) / sizeof(io[0]); i++)
+        if (n->m[io[i].excl] >= 0.0005) {
+            pl_buf_puts(t->b, io[i].label);
+            pl_buf_fixed(t->b, n->m[io[i].excl], 3);
+        }
+    pl_buf_puts(t->b, " ms");
     pl_detail_end(t);
 }
 
@@ -516,6 +532,55 @@ static void pl_header_metric(pl_tree *t, const char *label, double v, int *first
     *first = 0;
 }
 
+/* auto_explain logs the statement with the plan: its first line helps find it. */
+static void pl_header_query(pl_tree *t)
+{
+    const char *q = pl_value_str(t->plan->obj, "Query Text");
+
+    if (!q)
+        return;
+    while (*q == ' ' || *q == '\n' || *q == '\t')
+        q++;
+    pl_buf_puts(t->b, "query: ");
+    pl_buf_add(t->b, q, strcspn(q, "\n"));
+    pl_line_end(t);
+}
+
+static void pl_header_buffers(pl_tree *t)
+{
+    const planlint_node *root = t->plan->root;
+    size_t i;
+    int any = 0;
+
+    for (i = 0; i < PL_NBUFCOLS; i++)
+        any |= root->m[pl_buffer_columns[i].incl] > 0;
+    if (!any)
+        return;
+    pl_buf_puts(t->b, "buffers:");
+    for (i = 0; i < PL_NBUFCOLS; i++)
+        if (root->m[pl_buffer_columns[i].incl] > 0)
+            pl_kv(t, pl_buffer_columns[i].label, root->m[pl_buffer_columns[i].incl]);
+    pl_line_end(t);
+}
+
+static void pl_header_triggers(pl_tree *t)
+{
+    const planlint_value *trig = pl_value_get(t->plan->obj, "Triggers");
+    size_t i;
+
+    for (i = 0; i < planlint_value_size(trig); i++) {
+        const planlint_value *tr = planlint_value_at(trig, i);
+        const char *name = pl_value_str(tr, "Trigger Name"), *rel = pl_value_str(tr, "Relation");
+        pl_buf_printf(t->b, "trigger %s", name ? name : "?");
+        if (rel)
+            pl_buf_printf(t->b, " on %s", rel);
+        pl_buf_puts(t->b, ": ");
+        pl_buf_fixed(t->b, pl_value_num(tr, "Time"), 3);
+        pl_kv(t, " ms, calls=", pl_value_num(tr, "Calls"));
+        pl_line_end(t);
+    }
+}
+
 static void pl_plan_header(pl_tree *t, size_t nplans)
 {
     const planlint_plan *p = t->plan;
@@ -528,6 +593,7 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
     pl_color(t, PL_C_RESET);
     pl_buf_printf(t->b, ": %zu node%s", p->nnodes, p->nnodes == 1 ? "" : "s");
     pl_line_end(t);
+    pl_header_query(t);
     pl_header_metric(t, "execution", p->pm[PLANLINT_PLAN_EXECUTION_TIME], &first);
     pl_header_metric(t, "planning", p->pm[PLANLINT_PLAN_PLANNING_TIME], &first);
     pl_header_metric(t, "triggers", p->pm[PLANLINT_PLAN_TRIGGER_TIME], &first);
@@ -535,6 +601,8 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
     pl_header_metric(t, "serialization", p->pm[PLANLINT_PLAN_SERIALIZATION_TIME], &first);
     if (!first)
         pl_line_end(t);
+    pl_header_buffers(t);
+    pl_header_triggers(t);
     if (!t->analyze) {
         pl_buf_puts(t->b, "No ANALYZE: estimates only. Re-run with EXPLAIN (ANALYZE, BUFFERS) for real numbers.");
         pl_line_end(t);

@@ -201,6 +201,10 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
     memset(u, 0, sizeof(*u));
     if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
         return -1;
+    if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* UTF-8 byte order mark */
+        pos = 3;
+        u->changed = 1;
+    }
     framed = 0;
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);

@@ -1,0 +1,69 @@
+#!/bin/sh
+# The documented exit codes, each provoked for real, and one-line diagnostics.
+#   0 success, 2 usage or invalid input, 4 internal error (write error).
+#   1 (findings at or above --fail-on) and 3 (database error) arrive with the rule
+#   engine and live mode; until then no input can produce them.
+set -u
+src=$(cd "${top_srcdir:-.}" && pwd)
+planlint=${PLANLINT:-$src/cli/planlint}
+fixture=$src/fixtures/pg15/hash_join.json
+tmp=${TMPDIR:-/tmp}/planlint-exit.$$
+mkdir -p "$tmp" || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# expect CODE DESCRIPTION -- ARGS...   (stdin from $stdin_file, stdout to $out_file)
+expect() {
+    want=$1; what=$2; shift 3
+    "$planlint" "$@" < "${stdin_file:-/dev/null}" > "${out_file:-$tmp/out}" 2> "$tmp/err"
+    got=$?
+    if [ "$got" != "$want" ]; then
+        echo "FAIL: $what: exit $got, expected $want"; cat "$tmp/err"; fail=1; return
+    fi
+    if [ "$want" != 0 ]; then
+        lines=$(wc -l < "$tmp/err")
+        first=$(head -n 1 "$tmp/err")
+        case "$first" in
+            "planlint: error: "*) ;;
+            *) echo "FAIL: $what: diagnostic does not start with 'planlint: error: ': $first"; fail=1 ;;
+        esac
+        # One line, plus psql's "Try --help" hint for usage errors.
+        if [ "$lines" -gt 2 ] || { [ "$lines" -eq 2 ] && ! grep -q '^Try "planlint --help"' "$tmp/err"; }; then
+            echo "FAIL: $what: diagnostic is $lines lines"; cat "$tmp/err"; fail=1
+        fi
+    fi
+    echo "ok: $what -> $got"
+}
+
+expect 0 "a valid plan" -- "$fixture"
+expect 0 "--help" -- --help
+expect 0 "-? (psql's help)" -- '-?'
+expect 0 "--version" -- --version
+grep -q '^planlint ' "$tmp/out" || { echo "FAIL: --version output"; fail=1; }
+stdin_file=$fixture expect 0 "plan on standard input" --
+stdin_file=$fixture expect 0 "'-' reads standard input" -- -
+expect 2 "an unknown option" -- --no-such-option
+expect 2 "a bad --format value" -- --format yaml "$fixture"
+expect 2 "a bad --color value" -- --color=sometimes "$fixture"
+expect 2 "a missing file" -- "$tmp/none.json"
+expect 2 "a directory" -- "$tmp"
+expect 2 "invalid JSON" -- "$src/tests/cli/bad/invalid.json"
+expect 2 "JSON that is not a plan" -- "$src/tests/cli/bad/not-a-plan.json"
+expect 2 "a text plan (not supported yet)" -- "$src/tests/cli/bad/text-plan.txt"
+expect 2 "empty input" -- /dev/null
+expect 2 "one bad file among good ones" -- "$fixture" "$src/tests/cli/bad/invalid.json"
+if [ -w /dev/full ]; then
+    out_file=/dev/full expect 4 "write error (stdout is /dev/full)" -- "$fixture"
+    out_file=/dev/full expect 4 "write error on --help" -- --help
+else
+    echo "SKIP: no /dev/full; write errors not tested"
+    exit 77
+fi
+expect 2 "-o into a missing directory" -- -o "$tmp/no/such/dir/out" "$fixture"
+expect 0 "-o FILE" -- -o "$tmp/o.txt" "$fixture"
+[ -s "$tmp/o.txt" ] || { echo "FAIL: -o wrote nothing"; fail=1; }
+
+# Colour: never on a pipe by default, always with --color=always, NO_COLOR honoured.
+"$planlint" "$fixture" | grep -q "$(printf '\033')" && { echo "FAIL: colour on a pipe"; fail=1; }
+"$planlint" --color=always "$fixture" | grep -q "$(printf '\033')" || { echo "FAIL: --color=always"; fail=1; }
+exit $fail

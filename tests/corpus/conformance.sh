@@ -1,0 +1,55 @@
+#!/bin/sh
+# Conformance on the third-party plan corpus (../shared/corpus, or $PLANLINT_CORPUS):
+# every JSON plan parses, or is rejected exactly as tests/corpus/expected-rejects.tsv
+# says and why; exclusive times add up; Pg::Explain's exclusive-time numbers hold.
+# Skips (exit 77, shown as SKIP) where the corpus is not present, as in a user's clone.
+set -u
+src=${top_srcdir:-.}
+bld=${top_builddir:-.}
+corpus=${PLANLINT_CORPUS:-$src/../shared/corpus}
+check=$(cd "$bld" && pwd)/tests/corpus/corpus_check
+if [ ! -d "$corpus" ]; then
+    echo "SKIP: no plan corpus at $corpus (set PLANLINT_CORPUS to run the conformance checks)"
+    exit 77
+fi
+corpus=$(cd "$corpus" && pwd)
+tmp=${TMPDIR:-/tmp}/planlint-conformance.$$
+mkdir -p "$tmp" || exit 99
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+
+# 1. Every file holding a JSON plan node, by content (README files aside).
+(cd "$corpus" && grep -rl --include='*' '"Node Type"' . | grep -v 'README' | sed 's|^\./||' | LC_ALL=C sort) > "$tmp/files"
+[ -s "$tmp/files" ] || { echo "FAIL: no JSON plans found under $corpus"; exit 1; }
+(cd "$corpus" && xargs "$check" < "$tmp/files") > "$tmp/results"
+grep -v '^OK ' "$tmp/results" | grep -v '^REJECT ' | grep -v '^SUMFAIL ' && fail=1
+# Outcomes other than OK: "path<TAB>PLANLINT_E..." for rejects, "path<TAB>SUMFAIL".
+awk '$1 == "REJECT" {print $2 "\t" $3} $1 == "SUMFAIL" {print $2 "\tSUMFAIL"}' "$tmp/results" \
+    | LC_ALL=C sort > "$tmp/rejects"
+grep -v '^#' "$src/tests/corpus/expected-rejects.tsv" | awk -F'\t' 'NF >= 2 {print $1 "\t" $2}' | LC_ALL=C sort > "$tmp/expected"
+if ! diff -u "$tmp/expected" "$tmp/rejects"; then
+    echo "FAIL: outcomes differ from tests/corpus/expected-rejects.tsv"
+    grep -E '^(REJECT|SUMFAIL) ' "$tmp/results"
+    fail=1
+fi
+total=$(wc -l < "$tmp/files")
+ok=$(grep -c '^OK ' "$tmp/results")
+summed=$(grep '^OK ' "$tmp/results" | sed 's/.*summed=//' | awk '{s += $1} END {print s + 0}')
+rejected=$(grep -c '^REJECT ' "$tmp/results")
+echo "corpus: $total files with JSON plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
+grep -E '^(REJECT|SUMFAIL) ' "$tmp/results"
+
+# 2. Exclusive times that Pg::Explain's tests assert (t/plans 10, 13, 18), on pev2's
+#    JSON rendering of the same plans.
+ft="$corpus/pev2/src/services/__tests__/from-text"
+while read -r file node metric want tol; do
+    "$check" --metric "$ft/$file" "$node" "$metric" "$want" "$tol" || fail=1
+done <<'LIST'
+10-expect 0 exclusive_time 0.029 0.0015
+10-expect 0 inclusive_time 126.517 0.0005
+10-expect 5 inclusive_time 4.116 0.0005
+10-expect 5 exclusive_time 4.116 0.0005
+13-expect 0 exclusive_time 1.694 0.0015
+18-expect 0 exclusive_time 0.000 0.0015
+LIST
+exit $fail

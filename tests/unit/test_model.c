@@ -1,0 +1,298 @@
+/* test_model.c - the plan model on real captured plans: raw keys, derived numbers,
+ * errors and limits, wrappings, number formatting. */
+#include "planlint.h"
+#include "buf.h"
+#include "model.h"
+#include "tap.h"
+
+int pl_key_table_sorted(void);
+
+static planlint_plan *load(const char *rel)
+{
+    planlint_error err;
+    planlint_plan *p = NULL;
+    size_t len;
+    char *buf = tap_slurp(rel, &len);
+
+    memset(&err, 0, sizeof(err));
+    if (planlint_plan_parse(&p, buf, len, NULL, &err) != 0)
+        fprintf(stderr, "%s: %s (%s)\n", rel, err.text, err.path);
+    free(buf);
+    CHECK(p != NULL);
+    return p;
+}
+
+static int parse_text(const char *text, const planlint_parse_options *o, planlint_error *err)
+{
+    planlint_plan *p = NULL;
+    int rc;
+
+    memset(err, 0, sizeof(*err));
+    rc = planlint_plan_parse(&p, text, strlen(text), o, err);
+    planlint_plan_free(p);
+    return rc;
+}
+
+static const planlint_node *find_type(const planlint_plan *p, const char *type, int nth)
+{
+    size_t i;
+
+    for (i = 0; i < planlint_plan_node_count(p); i++) {
+        const planlint_node *n = planlint_plan_node(p, i);
+        if (strcmp(planlint_node_field_get(n, PLANLINT_FIELD_NODE_TYPE), type) == 0 && nth-- == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* Exclusive times over all nodes add up to the root's inclusive time. */
+static void check_sum(const planlint_plan *p, double eps)
+{
+    double sum = 0;
+    size_t i;
+
+    for (i = 0; i < planlint_plan_node_count(p); i++)
+        sum += planlint_node_metric(planlint_plan_node(p, i), PLANLINT_M_EXCLUSIVE_TIME);
+    CHECK_NEAR(sum, planlint_node_metric(planlint_plan_root(p), PLANLINT_M_INCLUSIVE_TIME), eps);
+}
+
+static void test_seq_scan(void)
+{
+    planlint_plan *p = load("fixtures/pg15/seq_scan_filter.json");
+    const planlint_node *scan;
+
+    if (!p)
+        return;
+    scan = find_type(p, "Seq Scan", 0);
+    CHECK(scan != NULL);
+    CHECK_STR(planlint_node_field_get(scan, PLANLINT_FIELD_RELATION), "order_items");
+    CHECK(planlint_node_metric(scan, PLANLINT_M_ROWS_REMOVED_FILTER) > 0);
+    CHECK(planlint_node_metric(scan, PLANLINT_M_ROWS_REMOVED_RATIO) > 0.99);
+    CHECK(planlint_plan_flags(p) & PLANLINT_PLAN_HAS_BUFFERS);
+    CHECK(planlint_plan_flags(p) & PLANLINT_PLAN_HAS_VERBOSE);
+    CHECK(planlint_plan_flags(p) & PLANLINT_PLAN_HAS_SETTINGS);
+    CHECK(!isnan(planlint_plan_metric_get(p, PLANLINT_PLAN_EXECUTION_TIME)));
+    CHECK(planlint_value_kind(planlint_node_get(scan, "Output")) == PLANLINT_VALUE_ARRAY);
+    CHECK(planlint_plan_get(p, "Settings") != NULL);
+    check_sum(p, 0.01);
+    planlint_plan_free(p);
+}
+
+static void test_loops(void)
+{
+    planlint_plan *p = load("fixtures/pg15/nested_loop_many_loops.json");
+    const planlint_node *inner;
+    double t, loops;
+
+    if (!p)
+        return;
+    inner = planlint_node_child(find_type(p, "Nested Loop", 0), 1);
+    loops = planlint_node_metric(inner, PLANLINT_M_ACTUAL_LOOPS);
+    t = planlint_node_metric(inner, PLANLINT_M_ACTUAL_TOTAL_TIME);
+    CHECK(loops > 1000);
+    CHECK_NEAR(planlint_node_metric(inner, PLANLINT_M_INCLUSIVE_TIME), t * loops, 1e-9);
+    CHECK_NEAR(planlint_node_metric(inner, PLANLINT_M_TOTAL_ROWS),
+               planlint_node_metric(inner, PLANLINT_M_ACTUAL_ROWS) * loops, 1e-9);
+    check_sum(p, 0.05);
+    planlint_plan_free(p);
+}
+
+static void test_parallel(void)
+{
+    planlint_plan *p = load("fixtures/pg15/parallel_seq_scan.json");
+    const planlint_node *gather, *scan;
+    double w;
+
+    if (!p)
+        return;
+    gather = find_type(p, "Gather", 0);
+    scan = find_type(p, "Seq Scan", 0);
+    w = planlint_node_metric(gather, PLANLINT_M_WORKERS_LAUNCHED);
+    CHECK(w >= 1);
+    CHECK_NEAR(planlint_node_metric(scan, PLANLINT_M_PARALLEL_DIVISOR), w + 1, 0);
+    CHECK_NEAR(planlint_node_metric(scan, PLANLINT_M_INCLUSIVE_TIME),
+               planlint_node_metric(scan, PLANLINT_M_ACTUAL_TOTAL_TIME) *
+                   planlint_node_metric(scan, PLANLINT_M_ACTUAL_LOOPS) / (w + 1), 1e-9);
+    CHECK(planlint_node_worker_count(scan) == (size_t)w);
+    CHECK(!isnan(planlint_node_worker_metric(scan, 0, PLANLINT_M_ACTUAL_ROWS)));
+    CHECK(planlint_node_metric(gather, PLANLINT_M_INCLUSIVE_TIME) >=
+          planlint_node_metric(scan, PLANLINT_M_INCLUSIVE_TIME));
+    check_sum(p, 0.05);
+    planlint_plan_free(p);
+}
+
+static void test_cte(void)
+{
+    planlint_plan *p = load("fixtures/pg15/cte_materialized.json");
+    const planlint_node *outer, *inner;
+
+    if (!p)
+        return;
+    outer = find_type(p, "CTE Scan", 0);
+    inner = find_type(p, "CTE Scan", 1);
+    /* The second scan (inside InitPlan 2) ran the CTE: it pays for it. */
+    CHECK(planlint_node_metric(inner, PLANLINT_M_EXCLUSIVE_TIME) <
+          planlint_node_metric(inner, PLANLINT_M_INCLUSIVE_TIME) * 0.5);
+    CHECK(planlint_node_metric(outer, PLANLINT_M_EXCLUSIVE_TIME) >= 0);
+    check_sum(p, 0.01);
+    planlint_plan_free(p);
+}
+
+static void test_initplan(void)
+{
+    planlint_plan *p = load("fixtures/pg15/init_plan.json");
+    const planlint_node *root;
+    double sub;
+
+    if (!p)
+        return;
+    root = planlint_plan_root(p);
+    sub = planlint_node_metric(planlint_node_child(root, 0), PLANLINT_M_INCLUSIVE_TIME);
+    CHECK_STR(planlint_node_field_get(planlint_node_child(root, 0), PLANLINT_FIELD_PARENT_RELATIONSHIP),
+              "InitPlan");
+    /* The scan's filter uses $0: the InitPlan's time is not the scan's own. */
+    CHECK_NEAR(planlint_node_metric(root, PLANLINT_M_EXCLUSIVE_TIME),
+               planlint_node_metric(root, PLANLINT_M_INCLUSIVE_TIME) - sub, 1e-6);
+    check_sum(p, 0.01);
+    planlint_plan_free(p);
+}
+
+static void test_never_executed(void)
+{
+    planlint_plan *p = load("fixtures/pg15/never_executed.json");
+    const planlint_node *n;
+
+    if (!p)
+        return;
+    n = find_type(p, "Bitmap Heap Scan", 0);
+    CHECK(planlint_node_never_executed(n));
+    CHECK_NEAR(planlint_node_metric(n, PLANLINT_M_INCLUSIVE_TIME), 0, 0);
+    CHECK(isnan(planlint_node_metric(n, PLANLINT_M_ESTIMATE_FACTOR)));
+    CHECK(!planlint_node_never_executed(planlint_plan_root(p)));
+    planlint_plan_free(p);
+}
+
+static void test_no_analyze(void)
+{
+    planlint_plan *p = load("fixtures/pg15/no_analyze.json");
+
+    if (!p)
+        return;
+    CHECK(!(planlint_plan_flags(p) & PLANLINT_PLAN_HAS_ANALYZE));
+    CHECK(isnan(planlint_node_metric(planlint_plan_root(p), PLANLINT_M_EXCLUSIVE_TIME)));
+    CHECK(!isnan(planlint_node_metric(planlint_plan_root(p), PLANLINT_M_TOTAL_COST)));
+    planlint_plan_free(p);
+}
+
+static void test_estimate(void)
+{
+    planlint_plan *p = load("fixtures/pg15/stale_statistics.json");
+    size_t i;
+    double worst = 0;
+
+    if (!p)
+        return;
+    for (i = 0; i < planlint_plan_node_count(p); i++) {
+        double f = planlint_node_metric(planlint_plan_node(p, i), PLANLINT_M_ESTIMATE_FACTOR);
+        if (f > worst)
+            worst = f;
+    }
+    CHECK(worst >= 1000);
+    planlint_plan_free(p);
+}
+
+static void test_errors(void)
+{
+    planlint_parse_options o = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_error err;
+    char deep[8192];
+    size_t i, n = 0;
+
+    CHECK(parse_text("[{\"Plan\": {\"Node Type\": \"Result\",}}]", NULL, &err) == PLANLINT_EPARSE);
+    CHECK(err.line == 1 && err.column > 30);
+    CHECK(parse_text("[\n{\"Plan\": 3}]", NULL, &err) == PLANLINT_ESCHEMA);
+    CHECK_STR(err.path, "/0/Plan");
+    CHECK(parse_text("[{\"Plan\": {\"Node Type\": \"Seq Scan\", \"Actual Rows\": \"many\"}}]", NULL, &err) ==
+          PLANLINT_ESCHEMA);
+    CHECK_STR(err.path, "/0/Plan/Actual Rows");
+    CHECK(parse_text("[{\"Plan\": {\"Node Type\": \"X\", \"Plans\": [{\"Plan Rows\": 1}]}}]", NULL, &err) ==
+          PLANLINT_ESCHEMA);
+    CHECK_STR(err.path, "/0/Plan/Plans/0");
+    CHECK(parse_text("{\"a\": 1}", NULL, &err) == PLANLINT_ESCHEMA);
+    CHECK(parse_text("[]", NULL, &err) == PLANLINT_ESCHEMA);
+    CHECK(parse_text("", NULL, &err) == PLANLINT_EPARSE);
+    CHECK(parse_text("hello", NULL, &err) == PLANLINT_EPARSE);
+    /* limits */
+    n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"Plan\":");
+    for (i = 0; i < 40; i++)
+        n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"Node Type\":\"L\",\"Plans\":[");
+    n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"Node Type\":\"S\"}");
+    for (i = 0; i < 40; i++)
+        n += (size_t)snprintf(deep + n, sizeof(deep) - n, "]}");
+    snprintf(deep + n, sizeof(deep) - n, "}");
+    CHECK(parse_text(deep, NULL, &err) == 0);
+    o.max_depth = 10;
+    CHECK(parse_text(deep, &o, &err) == PLANLINT_ELIMIT);
+    o.max_depth = 0;
+    o.max_nodes = 5;
+    CHECK(parse_text(deep, &o, &err) == PLANLINT_ELIMIT);
+    o.max_nodes = 0;
+    o.max_input_bytes = 10;
+    CHECK(parse_text(deep, &o, &err) == PLANLINT_ELIMIT);
+    CHECK(planlint_plan_parse(NULL, "x", 1, NULL, &err) == PLANLINT_EINVAL);
+}
+
+static void test_several_plans(void)
+{
+    size_t len;
+    char *one = tap_slurp("fixtures/pg15/hash_join.json", &len), *two = malloc(2 * len + 2);
+    planlint_plan *p = NULL;
+    planlint_error err;
+
+    memcpy(two, one, len);
+    two[len] = '\n';
+    memcpy(two + len + 1, one, len);
+    memset(&err, 0, sizeof(err));
+    CHECK(planlint_plan_parse(&p, two, 2 * len + 1, NULL, &err) == 0);
+    CHECK(planlint_plan_next(p) != NULL);
+    CHECK(planlint_plan_next(planlint_plan_next(p)) == NULL);
+    CHECK(planlint_plan_index(planlint_plan_next(p)) == 1);
+    planlint_plan_free(p);
+    free(one);
+    free(two);
+}
+
+static void test_format(void)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_fixed(&b, 12.3456, 3);
+    pl_buf_putc(&b, ' ');
+    pl_buf_fixed(&b, 0.0005, 3);
+    pl_buf_putc(&b, ' ');
+    pl_buf_count(&b, 1234567);
+    pl_buf_putc(&b, ' ');
+    pl_buf_count(&b, 0.4);
+    pl_buf_putc(&b, ' ');
+    pl_buf_fixed(&b, -2.5, 1);
+    CHECK_STR(b.data, "12.346 0.001 1,234,567 0.40 -2.5");
+    pl_buf_release(&b);
+    CHECK(pl_key_table_sorted());
+}
+
+int main(void)
+{
+    test_seq_scan();
+    test_loops();
+    test_parallel();
+    test_cte();
+    test_initplan();
+    test_never_executed();
+    test_no_analyze();
+    test_estimate();
+    test_errors();
+    test_several_plans();
+    test_format();
+    return tap_done("test_model");
+}
