@@ -267,16 +267,19 @@ static void pl_node_title(pl_tree *t, const planlint_node *n)
         pl_buf_printf(t->b, " %s", join);
     if (strat && strcmp(strat, "Plain") != 0)
         pl_buf_printf(t->b, " (%s)", strat);
-    if (idx)
-        pl_buf_printf(t->b, " using %s", idx);
+    /* The relation before the index: when a narrow terminal cuts the line, the
+     * table is the part worth keeping. */
     if (rel)
         pl_buf_printf(t->b, " on %s%s%s", schema ? schema : "", schema ? "." : "", rel);
     else if (n->fields[PLANLINT_FIELD_CTE])
         pl_buf_printf(t->b, " on %s", n->fields[PLANLINT_FIELD_CTE]);
     else if (n->fields[PLANLINT_FIELD_FUNCTION])
         pl_buf_printf(t->b, " on %s()", n->fields[PLANLINT_FIELD_FUNCTION]);
-    if (alias && (!rel || strcmp(alias, rel) != 0) && (!n->fields[PLANLINT_FIELD_CTE] || strcmp(alias, n->fields[PLANLINT_FIELD_CTE]) != 0))
+    if (alias && (!rel || strcmp(alias, rel) != 0) &&
+        (!n->fields[PLANLINT_FIELD_CTE] || strcmp(alias, n->fields[PLANLINT_FIELD_CTE]) != 0))
         pl_buf_printf(t->b, " %s", alias);
+    if (idx)
+        pl_buf_printf(t->b, " using %s", idx);
 }
 
 /* ------------------------------------------------------------ details */
