@@ -1,237 +1,29 @@
-/* json_reader.c - JSON text -> plans. jansson does the lexing; its json_t tree is
- * converted into the plan's arena and dropped at once. */
+/* json_reader.c - JSON input -> plans: find each JSON value among the noise around
+ * it, parse it into the arena (json_parse.c), and undo psql's or pgAdmin's wrapping
+ * when the text as given does not parse. */
 #include "model.h"
 #include "alloc.h"
 #include "error.h"
+#include "json_parse.h"
 #include "unwrap.h"
 #include "reader.h"
 
-#include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ key interning */
-
-/* Plans repeat the same few hundred keys on every node: store each once. */
-typedef struct pl_intern {
-    const char **slots;
-    size_t cap, used;
-} pl_intern;
-
-static size_t pl_hash(const char *s)
-{
-    size_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-static int pl_intern_grow(pl_intern *t)
-{
-    size_t ncap = t->cap ? t->cap * 2 : 256, i;
-    const char **ns = pl_malloc(ncap * sizeof(*ns));
-
-    if (!ns)
-        return -1;
-    memset(ns, 0, ncap * sizeof(*ns));
-    for (i = 0; i < t->cap; i++) {
-        if (t->slots[i]) {
-            size_t j = pl_hash(t->slots[i]) & (ncap - 1);
-            while (ns[j])
-                j = (j + 1) & (ncap - 1);
-            ns[j] = t->slots[i];
-        }
-    }
-    pl_free(t->slots);
-    t->slots = ns;
-    t->cap = ncap;
-    return 0;
-}
-
-static const char *pl_intern_key(pl_intern *t, pl_arena *a, const char *key)
-{
-    size_t j;
-
-    if ((t->used + 1) * 2 > t->cap && pl_intern_grow(t) < 0)
-        return NULL;
-    j = pl_hash(key) & (t->cap - 1);
-    while (t->slots[j]) {
-        if (strcmp(t->slots[j], key) == 0)
-            return t->slots[j];
-        j = (j + 1) & (t->cap - 1);
-    }
-    t->slots[j] = pl_arena_strndup(a, key, strlen(key));
-    if (!t->slots[j])
-        return NULL;
-    t->used++;
-    return t->slots[j];
-}
-
-/* ------------------------------------------------------------ conversion */
+/* JSON nesting allowed: two levels per plan level, under a hard cap that keeps the
+ * recursive parser's stack use small whatever max_depth says. */
+#define PL_JSON_DEPTH_CAP 10000u
 
 typedef struct pl_reader {
     pl_arena *arena;
-    pl_intern keys;
+    pl_json_parser *parser;
     planlint_error *err;
     planlint_error noise_err;     /* why the first non-plan value was not a plan */
     const planlint_parse_options *opts;
 } pl_reader;
 
-static int pl_convert(pl_reader *r, planlint_value *out, json_t *j);
-
-static int pl_convert_array(pl_reader *r, planlint_value *out, json_t *j)
-{
-    size_t i, n = json_array_size(j);
-
-    out->type = PLANLINT_VALUE_ARRAY;
-    out->size = n;
-    out->items = n ? pl_arena_array(r->arena, n, sizeof(planlint_value)) : NULL;
-    if (n && !out->items)
-        return pl_error_nomem(r->err);
-    for (i = 0; i < n; i++) {
-        int rc = pl_convert(r, &out->items[i], json_array_get(j, i));
-        if (rc < 0)
-            return rc;
-    }
-    return 0;
-}
-
-static int pl_convert_object(pl_reader *r, planlint_value *out, json_t *j)
-{
-    size_t n = json_object_size(j), i = 0;
-    const char *key;
-    json_t *v;
-
-    out->type = PLANLINT_VALUE_OBJECT;
-    out->size = n;
-    out->items = n ? pl_arena_array(r->arena, n, sizeof(planlint_value)) : NULL;
-    out->keys = n ? pl_arena_array(r->arena, n, sizeof(char *)) : NULL;
-    if (n && (!out->items || !out->keys))
-        return pl_error_nomem(r->err);
-    json_object_foreach(j, key, v) {
-        int rc;
-        out->keys[i] = pl_intern_key(&r->keys, r->arena, key);
-        if (!out->keys[i])
-            return pl_error_nomem(r->err);
-        rc = pl_convert(r, &out->items[i], v);
-        if (rc < 0)
-            return rc;
-        i++;
-    }
-    return 0;
-}
-
-static int pl_convert(pl_reader *r, planlint_value *out, json_t *j)
-{
-    switch (json_typeof(j)) {
-    case JSON_OBJECT:
-        return pl_convert_object(r, out, j);
-    case JSON_ARRAY:
-        return pl_convert_array(r, out, j);
-    case JSON_STRING:
-        out->type = PLANLINT_VALUE_STRING;
-        out->string = pl_arena_strndup(r->arena, json_string_value(j), json_string_length(j));
-        return out->string ? 0 : pl_error_nomem(r->err);
-    case JSON_INTEGER:
-        out->type = PLANLINT_VALUE_NUMBER;
-        out->is_integer = 1;
-        out->number = (double)json_integer_value(j);
-        return 0;
-    case JSON_REAL:
-        out->type = PLANLINT_VALUE_NUMBER;
-        out->number = json_real_value(j);
-        return 0;
-    case JSON_TRUE:
-    case JSON_FALSE:
-        out->type = PLANLINT_VALUE_BOOL;
-        out->boolean = json_is_true(j);
-        return 0;
-    default:
-        out->type = PLANLINT_VALUE_NULL;
-        return 0;
-    }
-}
-
-/* A document shaped like a plan: errors inside it are real errors. Anything else
- * is noise between plans, reported only if the input holds no plan at all. */
-static int pl_looks_like_plan(const planlint_value *doc)
-{
-    const planlint_value *first = doc;
-
-    while (first->type == PLANLINT_VALUE_ARRAY && first->size > 0)
-        first = &first->items[0];
-    return first->type == PLANLINT_VALUE_OBJECT &&
-           (pl_value_get(first, "Plan") || pl_value_get(first, "Node Type"));
-}
-
-static void pl_line_col(const char *buf, size_t pos, int *line, int *col)
-{
-    size_t i;
-
-    *line = 1;
-    *col = 1;
-    for (i = 0; i < pos; i++) {
-        if (buf[i] == '\n') {
-            (*line)++;
-            *col = 1;
-        } else {
-            (*col)++;
-        }
-    }
-}
-
-static int pl_json_error(pl_reader *r, const char *buf, size_t len, size_t pos,
-                         const json_error_t *je, const pl_unwrapped *u)
-{
-    int line, col, code = PLANLINT_EPARSE;
-    const char *text = je->text[0] ? je->text : "syntax error";
-
-    pl_line_col(buf, pos + (je->position > 0 ? (size_t)je->position - 1 : 0), &line, &col);
-    if (u && line >= 1 && (size_t)line <= u->nlines) {
-        col += u->orig_col_shift[line - 1];
-        line = u->orig_line[line - 1];
-    }
-    switch (json_error_code(je)) {
-    case json_error_stack_overflow:
-        code = PLANLINT_ELIMIT;
-        text = "nesting too deep";
-        break;
-    case json_error_out_of_memory:
-        return pl_error_nomem(r->err);
-    case json_error_unknown:
-    case json_error_invalid_syntax:
-    case json_error_premature_end_of_input:
-        /* jansson says so for some allocation failures too: text that is valid
-         * JSON after all means the memory ran out. */
-        if (pl_json_syntax_ok(buf + pos, len - pos))
-            return pl_error_nomem(r->err);
-        break;
-    default:
-        break;
-    }
-    return pl_error(r->err, code, line, col, NULL, "invalid JSON: %s", text);
-}
-
-/* ------------------------------------------------------------ one JSON value */
-
-static int pl_read_value(pl_reader *r, json_t *j, pl_plan_list *list)
-{
-    planlint_value *doc = pl_arena_alloc(r->arena, sizeof(*doc));
-    int rc;
-
-    if (!doc)
-        return pl_error_nomem(r->err);
-    rc = pl_convert(r, doc, j);
-    if (rc < 0)
-        return rc;
-    if (!pl_looks_like_plan(doc)) {
-        if (r->noise_err.code == 0)
-            pl_plans_from_document(list, r->arena, doc, r->opts, &r->noise_err);
-        return 0;
-    }
-    return pl_plans_from_document(list, r->arena, doc, r->opts, r->err);
-}
+/* ------------------------------------------------------------ finding values */
 
 /* Can a plan document start at buf[pos]? '[' must open an array of objects or
  * arrays, '{' an object with a key: "[19963]" in a log line prefix is not one. */
@@ -256,6 +48,87 @@ static size_t pl_skip_noise(const char *buf, size_t len, size_t pos)
     return pos;
 }
 
+/* A document shaped like a plan: errors inside it are real errors. Anything else
+ * is noise between plans, reported only if the input holds no plan at all. */
+static int pl_looks_like_plan(const planlint_value *doc)
+{
+    const planlint_value *first = doc;
+
+    while (first->type == PLANLINT_VALUE_ARRAY && first->size > 0)
+        first = &first->items[0];
+    return first->type == PLANLINT_VALUE_OBJECT &&
+           (pl_value_get(first, "Plan") || pl_value_get(first, "Node Type"));
+}
+
+static int pl_read_value(pl_reader *r, const planlint_value *parsed, pl_plan_list *list)
+{
+    /* Plans point into the document: it must live in the arena, not on the stack. */
+    planlint_value *doc = pl_arena_alloc(r->arena, sizeof(*doc));
+
+    if (!doc)
+        return pl_error_nomem(r->err);
+    *doc = *parsed;
+    if (!pl_looks_like_plan(doc)) {
+        if (r->noise_err.code == 0)
+            pl_plans_from_document(list, r->arena, doc, r->opts, &r->noise_err);
+        return 0;
+    }
+    return pl_plans_from_document(list, r->arena, doc, r->opts, r->err);
+}
+
+/* ------------------------------------------------------------ errors */
+
+static void pl_line_col(const char *buf, size_t pos, int *line, int *col)
+{
+    size_t i;
+
+    *line = 1;
+    *col = 1;
+    for (i = 0; i < pos; i++) {
+        if (buf[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)buf[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+/* Fills near with " near 'x'": the text at the error up to a blank, at most 20
+ * bytes; empty at the end of the input. */
+static void pl_near(char *near, size_t size, const char *at, size_t avail)
+{
+    size_t n = 0;
+
+    while (n < avail && n < 20 && at[n] != ' ' && at[n] != '\n' && at[n] != '\t' && at[n] != '\r')
+        n++;
+    if (n == 0) {
+        near[0] = '\0';
+        return;
+    }
+    snprintf(near, size, " near '%.*s'", (int)n, at);
+}
+
+static int pl_report(pl_reader *r, const char *buf, size_t len, size_t pos, const pl_json_error *je,
+                     const pl_unwrapped *u)
+{
+    char near[48];
+    int line, col;
+
+    if (je->code == PLANLINT_ENOMEM)
+        return pl_error_nomem(r->err);
+    pl_line_col(buf, pos + je->pos, &line, &col);
+    if (u && line >= 1 && (size_t)line <= u->nlines) {
+        col += u->orig_col_shift[line - 1];
+        line = u->orig_line[line - 1];
+    }
+    pl_near(near, sizeof(near), buf + pos + je->pos, len - pos - je->pos);
+    return pl_error(r->err, je->code, line, col, NULL, "%s%s%s",
+                    je->code == PLANLINT_EPARSE ? "invalid JSON: " : "", je->message, near);
+}
+
+/* ------------------------------------------------------------ reading */
+
 /* Reads every JSON value of buf. Returns 0, or a negative code with err set. */
 static int pl_read_all(pl_reader *r, const char *buf, size_t len, const pl_unwrapped *u,
                        pl_plan_list *list)
@@ -263,57 +136,65 @@ static int pl_read_all(pl_reader *r, const char *buf, size_t len, const pl_unwra
     size_t pos = pl_skip_noise(buf, len, 0);
 
     while (pos < len) {
-        json_error_t je;
-        json_t *j = json_loadb(buf + pos, len - pos, JSON_DISABLE_EOF_CHECK | JSON_ALLOW_NUL, &je);
+        planlint_value doc;
+        pl_json_error je;
+        size_t used = 0;
         int rc;
 
-        if (!j)
-            return pl_json_error(r, buf, len, pos, &je, u);
-        rc = pl_read_value(r, j, list);
-        json_decref(j);
-        if (rc < 0)
+        if (pl_json_parse_value(r->parser, buf + pos, len - pos, &doc, &used, &je) != 0)
+            return pl_report(r, buf, len, pos, &je, u);
+        if ((rc = pl_read_value(r, &doc, list)) < 0)
             return rc;
-        pos = pl_skip_noise(buf, len, pos + (size_t)je.position);
+        pos = pl_skip_noise(buf, len, pos + used);
     }
     return 0;
+}
+
+/* Not plain JSON: maybe psql's or pgAdmin's wrapping around it. The unwrapped
+ * reading's error wins only when unwrapping changed something. */
+static int pl_read_unwrapped(pl_reader *r, pl_plan_list *list, const char *buf, size_t len,
+                             planlint_error *first, int rc)
+{
+    planlint_error second;
+    pl_plan_list retry;
+    pl_unwrapped u;
+
+    memset(&second, 0, sizeof(second));
+    memset(&retry, 0, sizeof(retry));
+    if (pl_unwrap(buf, len, &u) < 0)
+        return pl_error_nomem(first);
+    r->err = &second;
+    if (pl_read_all(r, u.text, u.len, &u, &retry) == 0 && retry.count > 0) {
+        *list = retry;
+        rc = 0;
+    } else if (u.changed || second.code == PLANLINT_ENOMEM || second.code == PLANLINT_ELIMIT) {
+        *first = second;
+        rc = second.code;
+    }
+    pl_unwrapped_free(&u);
+    return rc;
 }
 
 int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err)
 {
-    pl_reader r;
+    unsigned int depth = opts->max_depth ? opts->max_depth : 1000u;
     planlint_error first;
-    pl_unwrapped u;
+    pl_reader r;
     int rc;
 
     memset(&r, 0, sizeof(r));
+    memset(&first, 0, sizeof(first));
     r.arena = arena;
     r.opts = opts;
-    memset(&first, 0, sizeof(first));
     r.err = &first;
+    r.parser = pl_json_parser_new(arena, depth < PL_JSON_DEPTH_CAP / 2 ? 2 * depth + 4 : PL_JSON_DEPTH_CAP);
+    if (!r.parser)
+        return pl_error_nomem(err);
     rc = pl_read_all(&r, buf, len, NULL, list);
-    if (rc == PLANLINT_EPARSE || (rc == 0 && list->count == 0)) {
-        /* Not plain JSON: maybe psql's or pgAdmin's wrapping around it. */
-        planlint_error second;
-        pl_plan_list retry;
-
-        memset(&second, 0, sizeof(second));
-        memset(&retry, 0, sizeof(retry));
-        if (pl_unwrap(buf, len, &u) < 0) {
-            pl_free(r.keys.slots);
-            return pl_error_nomem(err);
-        }
-        r.err = &second;
-        if (pl_read_all(&r, u.text, u.len, &u, &retry) == 0 && retry.count > 0) {
-            *list = retry;
-            rc = 0;
-        } else if (u.changed || second.code == PLANLINT_ENOMEM || second.code == PLANLINT_ELIMIT) {
-            first = second;
-            rc = second.code;
-        }
-        pl_unwrapped_free(&u);
-    }
-    pl_free(r.keys.slots);
+    if (rc == PLANLINT_EPARSE || (rc == 0 && list->count == 0))
+        rc = pl_read_unwrapped(&r, list, buf, len, &first, rc);
+    pl_json_parser_free(r.parser);
     if (rc == 0 && list->count == 0 && r.noise_err.code != 0) {
         first = r.noise_err;
         rc = first.code;

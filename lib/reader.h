@@ -18,9 +18,6 @@ int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_v
 int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err);
 
-/* json_syntax.c: 1 when a complete JSON value starts at s (allocation-free). */
-int pl_json_syntax_ok(const char *s, size_t len);
-
 /* plan.c: the expected JSON type of a known key ("number", "string") or NULL. */
 const char *pl_key_expected_type(const char *key, const planlint_value *v);
 
