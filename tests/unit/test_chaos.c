@@ -4,19 +4,6 @@
 #include "alloc.h"
 #include "tap.h"
 
-#include <jansson.h>
-
-/* jansson's allocations go through the same failure injector as the library's. */
-static void *chaos_malloc(size_t n)
-{
-    return pl_malloc(n);
-}
-
-static void chaos_free(void *p)
-{
-    pl_free(p);
-}
-
 static int run_once(const char *buf, size_t len, planlint_output_format fmt)
 {
     planlint_render_options ro = PLANLINT_RENDER_OPTIONS_INIT;
@@ -62,7 +49,6 @@ static void chaos(const char *rel, planlint_output_format fmt)
 
 int main(void)
 {
-    json_set_alloc_funcs(chaos_malloc, chaos_free);
     chaos("fixtures/pg15/init_plan.json", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_JSON);
     chaos("fixtures/pg15/wrapped/psql-unicode-border2.txt", PLANLINT_OUTPUT_TREE);
