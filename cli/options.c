@@ -109,10 +109,10 @@ static const cli_option cli_options[] = {
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
       on_output },
     { NULL, "color", optional_argument, 0, "WHEN",
-      "colour the tree: auto (default: if stdout is a terminal and NO_COLOR is unset), always, never",
+      "colour: auto (default), always or never",
       on_color },
     { NULL, "width", required_argument, 0, "N",
-      "cut tree lines to N columns; 0 = never (default: the terminal's width, else no limit)", on_width },
+      "cut tree lines to N columns (0: never)", on_width },
     { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", on_ascii },
     { "General options:", "version", no_argument, 'V', NULL, "output version information, then exit",
       on_version },
@@ -147,9 +147,9 @@ void cli_print_help(FILE *out)
         fprintf(out, "  %-26s %s\n", left, o->help);
     }
     fputs("\nExit status:\n"
-          "  0 success, 1 findings at or above --fail-on (reserved: rules are not built yet),\n"
-          "  2 usage error or invalid input, 3 database error (reserved), 4 internal error\n"
-          "  (out of memory, write error).\n\n"
+          "  0 success; 1 findings at or above --fail-on (reserved for the rules);\n"
+          "  2 usage error or invalid input; 3 database error (reserved for live mode);\n"
+          "  4 internal error (out of memory, write error).\n\n"
           "Report bugs in the project's issue tracker. Full manual: man planlint\n",
           out);
 }

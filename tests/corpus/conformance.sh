@@ -52,4 +52,35 @@ done <<'LIST'
 13-expect 0 exclusive_time 1.694 0.0015
 18-expect 0 exclusive_time 0.000 0.0015
 LIST
+
+# 3. Pg::Explain's parsed-structure expectations for its JSON plans: every node's
+#    costs, estimated rows and width, actual times, rows and loops, compared as
+#    sorted lists (Pg::Explain orders subplans differently from plan order).
+pe="$corpus/pg-explain/t"
+n=0
+while read -r plan expect; do
+    "$check" --tuples "$pe/$plan" | sed 's/^ //' | LC_ALL=C sort > "$tmp/ours"
+    perl "$src/tests/corpus/pg_explain_tuples.pl" "$pe/$expect" | LC_ALL=C sort > "$tmp/theirs"
+    if diff -u "$tmp/theirs" "$tmp/ours"; then
+        n=$((n + 1))
+    else
+        echo "FAIL: $plan differs from Pg::Explain's $expect"
+        fail=1
+    fi
+done <<'LIST'
+14-json-plans/1.json 14-json-plans/1.expect
+14-json-plans/2.json 14-json-plans/2.expect
+14-json-plans/3.json 14-json-plans/3.expect
+14-json-plans/4.json 14-json-plans/4.expect
+14-json-plans/5.json 14-json-plans/5.expect
+14-json-plans/6.json 14-json-plans/6.expect
+16-ctes/3-json.plan 16-ctes/3-json.expect
+40-buffers-info.d/01.plan 40-buffers-info.d/01.struct
+41-triggers-info.d/04.plan 41-triggers-info.d/04.struct
+LIST
+echo "Pg::Explain: $n of 9 JSON plans match its expected node numbers"
+
+# 4. Pg::Explain's I/O timing expectations (t/82) for the psql-framed JSON plans.
+"$check" --metric "$pe/82-io-timings-changed.d/11.plan" 0 io_read_time 15.769 0.0005 || fail=1
+"$check" --metric "$pe/82-io-timings-changed.d/12.plan" 0 io_read_time 14.404 0.0005 || fail=1
 exit $fail

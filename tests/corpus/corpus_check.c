@@ -72,9 +72,51 @@ static int check_metric(char **a)
     return fabs(got - want) <= tol ? 0 : 1;
 }
 
+static void print_cell(double v)
+{
+    if (isnan(v))
+        fputs(" -", stdout);
+    else
+        printf(" %.3f", v);
+}
+
+/* --tuples FILE: per node of every plan, the numbers Pg::Explain keeps, in the
+ * format tests/corpus/pg_explain_tuples.pl prints. */
+static int print_tuples(const char *path)
+{
+    static const planlint_metric m[] = { PLANLINT_M_STARTUP_COST, PLANLINT_M_TOTAL_COST,
+                                         PLANLINT_M_PLAN_ROWS, PLANLINT_M_PLAN_WIDTH,
+                                         PLANLINT_M_ACTUAL_STARTUP_TIME, PLANLINT_M_ACTUAL_TOTAL_TIME,
+                                         PLANLINT_M_ACTUAL_ROWS, PLANLINT_M_ACTUAL_LOOPS };
+    planlint_plan *plan = NULL;
+    const planlint_plan *p;
+    planlint_error err;
+    size_t len, i, k;
+    char *buf = slurp(path, &len);
+
+    memset(&err, 0, sizeof(err));
+    if (!buf || planlint_plan_parse(&plan, buf, len, NULL, &err) != 0) {
+        fprintf(stderr, "%s: %s\n", path, buf ? err.text : "cannot read");
+        free(buf);
+        return 1;
+    }
+    for (p = plan; p; p = planlint_plan_next(p))
+        for (i = 0; i < planlint_plan_node_count(p); i++) {
+            for (k = 0; k < sizeof(m) / sizeof(m[0]); k++)
+                print_cell(planlint_node_metric(planlint_plan_node(p, i), m[k]));
+            putchar('\n');
+        }
+    planlint_plan_free(plan);
+    free(buf);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int i, bad = 0;
+
+    if (argc == 3 && strcmp(argv[1], "--tuples") == 0)
+        return print_tuples(argv[2]);
 
     if (argc == 7 && strcmp(argv[1], "--metric") == 0)
         return check_metric(argv + 2);
