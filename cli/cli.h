@@ -25,7 +25,28 @@ typedef struct cli_settings {
     char **files;             /* inputs; none means stdin */
     size_t nfiles;
     int help, version;
+    /* rules */
+    int no_rules;             /* --no-rules: the tree only */
+    const char *list_rules;   /* --list-rules[=text|markdown|json], NULL when not asked */
+    const char *explain;      /* --explain RULE */
+    const char *enable[64], *disable[64], *set[64];
+    size_t nenable, ndisable, nset;
+    planlint_severity fail_on;      /* 0: never fail on findings */
+    planlint_severity min_severity; /* 0: info */
+    const char *config;       /* --config FILE */
+    int no_config;
+    int fail_on_given, min_severity_given;
 } cli_settings;
+
+/* rules.c: --list-rules and --explain. Return an exit code. */
+int cli_list_rules(FILE *out, const char *format);
+int cli_explain_rule(FILE *out, const char *name);
+
+/* config.c: finds and reads .planlint.json (or --config) and merges it under the
+ * command line's choices into opts. *cfg is owned by the caller (planlint_config_free). */
+int cli_load_config(cli_settings *s, planlint_config **cfg);
+/* The check options for s; the lists are borrowed from s. */
+void cli_check_options(const cli_settings *s, planlint_check_options *o);
 
 /* options.c: fills s from argv. Returns 0, or PL_EXIT_USAGE after printing why. */
 int cli_parse_args(cli_settings *s, int argc, char **argv);

@@ -72,16 +72,30 @@ static void cli_report(const char *name, const planlint_error *e, int rc)
     }
 }
 
+/* Findings at or above --fail-on in any plan of the list. */
+static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
+{
+    const planlint_plan *p;
+    size_t i;
+
+    for (p = plan; fail_on && p; p = planlint_plan_next(p))
+        for (i = 0; i < planlint_plan_finding_count(p); i++)
+            if (planlint_finding_severity(planlint_plan_finding(p, i)) >= fail_on)
+                return 1;
+    return 0;
+}
+
 static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
 {
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_check_options copts;
     planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
     planlint_error err;
     planlint_plan *plan = NULL;
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
     char why[256], *text = NULL, *buf;
     size_t len, text_len = 0;
-    int rc;
+    int rc, failing;
 
     memset(&err, 0, sizeof(err));
     if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
@@ -91,6 +105,12 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
     free(buf);
+    if (rc == 0 && !s->no_rules) {
+        cli_check_options(s, &copts);
+        rc = planlint_check(plan, &copts, &err);
+        if (rc == PLANLINT_EINVAL)
+            name = "rules";
+    }
     if (rc == 0) {
         ropts.format = s->format;
         ropts.color = color;
@@ -99,6 +119,7 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
         ropts.source_name = name;
         rc = planlint_render(&text, &text_len, plan, &ropts, &err);
     }
+    failing = rc == 0 && cli_failing(plan, s->fail_on);
     planlint_plan_free(plan);
     if (rc < 0) {
         cli_report(name, &err, rc);
@@ -106,7 +127,7 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
     }
     fwrite(text, 1, text_len, out);
     planlint_free(text);
-    return PL_EXIT_OK;
+    return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
 }
 
 static int cli_close_output(FILE *out, const char *name)
@@ -150,8 +171,9 @@ static int cli_run(const cli_settings *s)
 
 int main(int argc, char **argv)
 {
+    planlint_config *cfg = NULL;
     cli_settings s;
-    int rc;
+    int rc, cfg_rc;
 
     /* LC_CTYPE only: decides box-drawing characters; numbers never follow the locale. */
     setlocale(LC_CTYPE, "");
@@ -165,7 +187,16 @@ int main(int argc, char **argv)
         printf("planlint %s (library %s)\n", PLANLINT_VERSION, planlint_version());
         return cli_close_output(stdout, "standard output");
     }
+    if (s.list_rules || s.explain) {
+        rc = s.list_rules ? cli_list_rules(stdout, s.list_rules) : cli_explain_rule(stdout, s.explain);
+        cfg_rc = cli_close_output(stdout, "standard output");
+        return rc ? rc : cfg_rc;
+    }
+    if ((rc = cli_load_config(&s, &cfg)) != 0)
+        return rc;
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         s.ascii = 1;   /* box-drawing characters need a UTF-8 terminal */
-    return cli_run(&s);
+    rc = cli_run(&s);
+    planlint_config_free(cfg);
+    return rc;
 }

@@ -87,6 +87,114 @@ static int on_output(cli_settings *s, const char *arg)
     return 0;
 }
 
+/* Appends the comma-separated words of arg to a list. */
+static int cli_add_words(const char **list, size_t *n, const char *arg, const char *opt)
+{
+    static char storage[4096];
+    static size_t used;
+    size_t len = strlen(arg) + 1;
+    char *copy, *p, *next;
+
+    if (used + len > sizeof(storage)) {
+        cli_error("too many --%s values", opt);
+        return PL_EXIT_USAGE;
+    }
+    copy = storage + used;
+    memcpy(copy, arg, len);
+    used += len;
+    for (p = copy; p; p = next) {
+        next = strchr(p, ',');
+        if (next)
+            *next++ = '\0';
+        if (!*p)
+            continue;
+        if (*n >= 64) {
+            cli_error("too many --%s values", opt);
+            return PL_EXIT_USAGE;
+        }
+        list[(*n)++] = p;
+    }
+    return 0;
+}
+
+static int on_enable(cli_settings *s, const char *arg)
+{
+    return cli_add_words(s->enable, &s->nenable, arg, "enable");
+}
+
+static int on_disable(cli_settings *s, const char *arg)
+{
+    return cli_add_words(s->disable, &s->ndisable, arg, "disable");
+}
+
+static int on_set(cli_settings *s, const char *arg)
+{
+    if (s->nset >= 64) {
+        cli_error("too many --set values");
+        return PL_EXIT_USAGE;
+    }
+    s->set[s->nset++] = arg;
+    return 0;
+}
+
+static int on_severity(planlint_severity *out, const char *arg, const char *opt)
+{
+    planlint_severity v = planlint_severity_from_name(arg);
+
+    if (!v)
+        return cli_bad_value(opt, arg, "info, warning or error");
+    *out = v;
+    return 0;
+}
+
+static int on_fail_on(cli_settings *s, const char *arg)
+{
+    s->fail_on_given = 1;
+    if (strcmp(arg, "none") == 0) {
+        s->fail_on = (planlint_severity)0;
+        return 0;
+    }
+    return on_severity(&s->fail_on, arg, "fail-on");
+}
+
+static int on_min_severity(cli_settings *s, const char *arg)
+{
+    s->min_severity_given = 1;
+    return on_severity(&s->min_severity, arg, "min-severity");
+}
+
+static int on_no_rules(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->no_rules = 1;
+    return 0;
+}
+
+static int on_list_rules(cli_settings *s, const char *arg)
+{
+    s->list_rules = arg ? arg : "text";
+    return 0;
+}
+
+static int on_explain(cli_settings *s, const char *arg)
+{
+    s->explain = arg;
+    return 0;
+}
+
+static int on_config(cli_settings *s, const char *arg)
+{
+    s->config = arg;
+    return 0;
+}
+
+static int on_no_config(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->no_config = 1;
+    return 0;
+}
+
 static int on_help(cli_settings *s, const char *arg)
 {
     (void)arg;
@@ -114,6 +222,19 @@ static const cli_option cli_options[] = {
     { NULL, "width", required_argument, 0, "N",
       "cut tree lines to N columns (0: never)", on_width },
     { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", on_ascii },
+    { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
+      "exit 1 on a finding at LEVEL or above (info, warning, error, none)", on_fail_on },
+    { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",
+      on_min_severity },
+    { NULL, "enable", required_argument, 0, "RULES", "run only these rules (ids, names, categories)", on_enable },
+    { NULL, "disable", required_argument, 0, "RULES", "do not run these rules", on_disable },
+    { NULL, "set", required_argument, 0, "RULE.PARAM=N", "set a rule's threshold", on_set },
+    { NULL, "no-rules", no_argument, 0, NULL, "show the annotated plan only", on_no_rules },
+    { NULL, "config", required_argument, 0, "FILE", "read settings from FILE, not .planlint.json", on_config },
+    { NULL, "no-config", no_argument, 0, NULL, "do not read .planlint.json", on_no_config },
+    { NULL, "list-rules", optional_argument, 0, "FORMAT", "list the rules (text, markdown, json), then exit",
+      on_list_rules },
+    { NULL, "explain", required_argument, 0, "RULE", "explain a rule and how to fix it, then exit", on_explain },
     { "General options:", "version", no_argument, 'V', NULL, "output version information, then exit",
       on_version },
     { NULL, "help", no_argument, '?', NULL, "show this help, then exit", on_help },
@@ -147,7 +268,7 @@ void cli_print_help(FILE *out)
         fprintf(out, "  %-26s %s\n", left, o->help);
     }
     fputs("\nExit status:\n"
-          "  0 success; 1 findings at or above --fail-on (reserved for the rules);\n"
+          "  0 success; 1 a finding at or above --fail-on;\n"
           "  2 usage error or invalid input; 3 database error (reserved for live mode);\n"
           "  4 internal error (out of memory, write error).\n\n"
           "Report bugs in the project's issue tracker. Full manual: man planlint\n",

@@ -44,13 +44,16 @@ struct planlint_node {
 struct planlint_plan {
     size_t index;
     planlint_plan *next;
-    pl_arena *arena;                   /* owned by the first plan of the list only */
+    pl_arena *arena;                   /* shared by the list; freed with the first plan */
     const planlint_value *obj;         /* the plan object: "Plan", "Planning Time", ... */
     planlint_node *root;
     planlint_node **nodes;             /* preorder */
     size_t nnodes;
     unsigned int flags;
     double pm[PLANLINT_PLAN_METRIC_COUNT_];
+    const planlint_finding **findings;  /* ranked, set by planlint_check() */
+    size_t nfindings;
+    int checked;                        /* planlint_check() ran on it */
 };
 
 /* value.c */

@@ -104,7 +104,8 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
         pl_arena_free(arena);
         return rc;
     }
-    list.head->arena = arena;
+    for (p = list.head; p; p = p->next)
+        p->arena = arena;
     *out = list.head;
     return 0;
 }

@@ -307,6 +307,109 @@ PLANLINT_EXTERN size_t planlint_node_worker_count(const planlint_node *node);
 PLANLINT_EXTERN double planlint_node_worker_metric(const planlint_node *node, size_t i,
                                                    planlint_metric m);
 
+/* ---------------------------------------------------------------- rules and findings */
+
+typedef enum planlint_severity {
+    PLANLINT_SEVERITY_INFO = 1,
+    PLANLINT_SEVERITY_WARNING = 2,
+    PLANLINT_SEVERITY_ERROR = 3
+} planlint_severity;
+
+/* "info", "warning", "error"; NULL for other values. */
+PLANLINT_EXTERN const char *planlint_severity_name(planlint_severity s);
+/* Parses a severity name; returns 0 when the name is unknown. */
+PLANLINT_EXTERN planlint_severity planlint_severity_from_name(const char *name);
+
+/* The rule catalog: static descriptors, valid for the life of the program. */
+typedef struct planlint_rule planlint_rule;
+
+PLANLINT_EXTERN size_t planlint_rule_count(void);
+PLANLINT_EXTERN const planlint_rule *planlint_rule_at(size_t i);
+/* By id ("PL001") or name ("seq-scan-filter"), case-insensitive; NULL if none. */
+PLANLINT_EXTERN const planlint_rule *planlint_rule_find(const char *id_or_name);
+PLANLINT_EXTERN const char *planlint_rule_id(const planlint_rule *r);
+PLANLINT_EXTERN const char *planlint_rule_name(const planlint_rule *r);
+PLANLINT_EXTERN const char *planlint_rule_category(const planlint_rule *r);
+PLANLINT_EXTERN planlint_severity planlint_rule_severity(const planlint_rule *r);
+PLANLINT_EXTERN const char *planlint_rule_summary(const planlint_rule *r);
+/* Several paragraphs: what the rule looks for, why it matters, how to fix it. */
+PLANLINT_EXTERN const char *planlint_rule_explanation(const planlint_rule *r);
+/* Tunable thresholds. */
+PLANLINT_EXTERN size_t planlint_rule_param_count(const planlint_rule *r);
+PLANLINT_EXTERN const char *planlint_rule_param_name(const planlint_rule *r, size_t i);
+PLANLINT_EXTERN double planlint_rule_param_default(const planlint_rule *r, size_t i);
+PLANLINT_EXTERN const char *planlint_rule_param_help(const planlint_rule *r, size_t i);
+
+#define PLANLINT_CHECK_OPTIONS_VERSION 1
+
+/* Options for planlint_check(). Initialise with PLANLINT_CHECK_OPTIONS_INIT. The
+ * string lists are borrowed for the duration of the call. */
+typedef struct planlint_check_options {
+    unsigned int version;                /* PLANLINT_CHECK_OPTIONS_VERSION */
+    planlint_severity min_severity;      /* findings below it are dropped; 0 = info */
+    const char *const *enable;           /* rule ids, names or categories; NULL/0 = all */
+    size_t nenable;
+    const char *const *disable;          /* rule ids, names or categories to skip */
+    size_t ndisable;
+    const char *const *settings;         /* "RULE.PARAM=VALUE", RULE an id or name */
+    size_t nsettings;
+} planlint_check_options;
+
+#define PLANLINT_CHECK_OPTIONS_INIT { PLANLINT_CHECK_OPTIONS_VERSION, (planlint_severity)0, NULL, 0, NULL, 0, NULL, 0 }
+
+/*
+ * Runs the rules on every plan of the list that starts at plan and keeps the
+ * findings with each plan (a second call replaces them). Read them with
+ * planlint_plan_finding_count() / planlint_plan_finding(). Returns 0, or
+ * PLANLINT_EINVAL (unknown rule or parameter in opts) / PLANLINT_ENOMEM with err set.
+ */
+PLANLINT_EXTERN int planlint_check(planlint_plan *plan, const planlint_check_options *opts,
+                                   planlint_error *err);
+
+typedef struct planlint_finding planlint_finding;
+
+/* Findings of this plan, ranked: most execution time at stake first. Borrowed:
+ * valid until planlint_plan_free() or the next planlint_check(). */
+PLANLINT_EXTERN size_t planlint_plan_finding_count(const planlint_plan *plan);
+PLANLINT_EXTERN const planlint_finding *planlint_plan_finding(const planlint_plan *plan, size_t i);
+
+PLANLINT_EXTERN const planlint_rule *planlint_finding_rule(const planlint_finding *f);
+PLANLINT_EXTERN planlint_severity planlint_finding_severity(const planlint_finding *f);
+/* The node it is about, or NULL for a plan-level finding (planning time, triggers, JIT). */
+PLANLINT_EXTERN const planlint_node *planlint_finding_node(const planlint_finding *f);
+/* Execution time the fix could save, in ms, and as a share (0..1) of the total; NaN when
+ * the plan has no timing. */
+PLANLINT_EXTERN double planlint_finding_time_at_stake(const planlint_finding *f);
+PLANLINT_EXTERN double planlint_finding_share_at_stake(const planlint_finding *f);
+/* One line saying what is wrong, with the numbers. */
+PLANLINT_EXTERN const char *planlint_finding_message(const planlint_finding *f);
+/* What to do; may span lines and hold SQL. Never NULL. */
+PLANLINT_EXTERN const char *planlint_finding_advice(const planlint_finding *f);
+/* The numbers behind it, by name ("rows_removed_ratio", "loops", ...). */
+PLANLINT_EXTERN size_t planlint_finding_evidence_count(const planlint_finding *f);
+PLANLINT_EXTERN const char *planlint_finding_evidence_name(const planlint_finding *f, size_t i);
+PLANLINT_EXTERN double planlint_finding_evidence_value(const planlint_finding *f, size_t i);
+
+/* ---------------------------------------------------------------- configuration */
+
+/* A parsed .planlint.json:
+ *   { "enable": ["PL001", "memory"], "disable": ["jit-overhead"],
+ *     "set": { "seq-scan-filter.min_rows": 10000 }, "fail_on": "warning",
+ *     "min_severity": "info" }
+ * Unknown keys and wrong types are errors (PLANLINT_ESCHEMA with the path). */
+typedef struct planlint_config planlint_config;
+
+/* On success *out is owned: free with planlint_config_free(). */
+PLANLINT_EXTERN int planlint_config_parse(planlint_config **out, const char *buf, size_t len,
+                                          planlint_error *err);
+PLANLINT_EXTERN void planlint_config_free(planlint_config *cfg);
+/* The strings of "enable", "disable" or "set" ("RULE.PARAM=VALUE"); *items is
+ * borrowed: valid until planlint_config_free(). Returns the count (0 when absent). */
+PLANLINT_EXTERN size_t planlint_config_list(const planlint_config *cfg, const char *key,
+                                            const char *const **items);
+/* "fail_on" or "min_severity", or NULL when absent. Borrowed. */
+PLANLINT_EXTERN const char *planlint_config_string(const planlint_config *cfg, const char *key);
+
 /* ---------------------------------------------------------------- rendering */
 
 typedef enum planlint_output_format {

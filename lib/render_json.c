@@ -1,6 +1,7 @@
 /* render_json.c - the versioned JSON output (docs/json-output.md): raw keys as they
  * came in, derived numbers beside them. Written straight into the buffer. */
 #include "render.h"
+#include "finding.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -165,6 +166,55 @@ static void pl_json_nodes(pl_buf *b, const planlint_plan *plan)
     }
 }
 
+static void pl_json_finding(pl_buf *b, const planlint_finding *f)
+{
+    int first = 1, ev_first = 1;
+    size_t i;
+
+    pl_buf_putc(b, '{');
+    pl_json_key(b, "rule_id", &first);
+    pl_json_string(b, f->rule->id);
+    pl_json_key(b, "rule_name", &first);
+    pl_json_string(b, f->rule->name);
+    pl_json_key(b, "category", &first);
+    pl_json_string(b, f->rule->category);
+    pl_json_key(b, "severity", &first);
+    pl_json_string(b, planlint_severity_name(f->severity));
+    pl_json_key(b, "node_id", &first);
+    if (f->node)
+        pl_buf_printf(b, "%zu", f->node->id);
+    else
+        pl_buf_puts(b, "null");
+    pl_json_key(b, "time_at_stake_ms", &first);
+    pl_json_number(b, f->time_at_stake, 0);
+    pl_json_key(b, "share_at_stake", &first);
+    pl_json_number(b, f->share_at_stake, 0);
+    pl_json_key(b, "message", &first);
+    pl_json_string(b, f->message);
+    pl_json_key(b, "advice", &first);
+    pl_json_string(b, f->advice);
+    pl_json_key(b, "evidence", &first);
+    pl_buf_putc(b, '{');
+    for (i = 0; i < f->nev; i++) {
+        pl_json_key(b, f->ev_names[i], &ev_first);
+        pl_json_number(b, f->ev_values[i], 0);
+    }
+    pl_buf_puts(b, "}}");
+}
+
+static void pl_json_findings(pl_buf *b, const planlint_plan *p)
+{
+    size_t i;
+
+    pl_buf_putc(b, '[');
+    for (i = 0; i < p->nfindings; i++) {
+        if (i)
+            pl_buf_putc(b, ',');
+        pl_json_finding(b, p->findings[i]);
+    }
+    pl_buf_putc(b, ']');
+}
+
 static const char *const pl_flag_names[] = {
     "analyze", "timing", "buffers", "verbose", "costs", "settings", "io_timing", "wal"
 };
@@ -209,6 +259,10 @@ static void pl_json_plan(pl_buf *b, const planlint_plan *p)
         pl_json_object(b, p->obj, "Plan");
     pl_json_key(b, "root", &first);
     pl_json_nodes(b, p);
+    if (p->checked) {
+        pl_json_key(b, "findings", &first);
+        pl_json_findings(b, p);
+    }
     pl_buf_putc(b, '}');
 }
 

@@ -2,6 +2,7 @@
  * drawn on the right, details under each node. Fits 100 columns; deep plans are
  * drawn with their indentation folded so the text never walks off the screen. */
 #include "render.h"
+#include "finding.h"
 
 #include <math.h>
 #include <string.h>
@@ -513,11 +514,37 @@ static void pl_node_details(pl_tree *t, const planlint_node *n)
     pl_detail_io(t, n);
 }
 
+static const char *pl_severity_color(planlint_severity s)
+{
+    return s >= PLANLINT_SEVERITY_ERROR ? PL_C_RED : (s >= PLANLINT_SEVERITY_WARNING ? PL_C_YELLOW : PL_C_CYAN);
+}
+
+/* " [PL007 PL005]": the findings about this node, after its title. */
+static void pl_node_markers(pl_tree *t, const planlint_node *n)
+{
+    size_t i;
+    int first = 1;
+
+    for (i = 0; i < t->plan->nfindings; i++) {
+        const planlint_finding *f = t->plan->findings[i];
+        if (f->node != n)
+            continue;
+        pl_buf_puts(t->b, first ? " [" : " ");
+        pl_color(t, pl_severity_color(f->severity));
+        pl_buf_puts(t->b, f->rule->id);
+        pl_color(t, PL_C_RESET);
+        first = 0;
+    }
+    if (!first)
+        pl_buf_putc(t->b, ']');
+}
+
 static void pl_render_node(pl_tree *t, const planlint_node *n)
 {
     pl_node_numbers(t, n);
     pl_tree_prefix(t, n, 1);
     pl_node_title(t, n);
+    pl_node_markers(t, n);
     pl_line_end(t);
     pl_node_details(t, n);
 }
@@ -615,6 +642,79 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
     }
 }
 
+/* ------------------------------------------------------------ findings */
+
+/* Text that may span lines, each line indented; long lines wrap at the width. */
+static void pl_indented(pl_tree *t, const char *text, const char *first, const char *indent)
+{
+    unsigned int width = t->o->width ? t->o->width : 0;
+    size_t ind = strlen(indent);
+
+    while (*text) {
+        size_t n = strcspn(text, "\n"), take = n;
+        if (width > ind + 20 && n > width - ind) {
+            /* break at the last space that fits */
+            size_t k = width - ind;
+            while (k > 0 && text[k] != ' ')
+                k--;
+            take = k > 0 ? k : width - ind;
+        }
+        pl_buf_puts(t->b, first);
+        first = indent;
+        pl_buf_add(t->b, text, take);
+        pl_line_end(t);
+        text += take;
+        while (*text == ' ')
+            text++;
+        if (*text == '\n')
+            text++;
+    }
+}
+
+static void pl_render_finding(pl_tree *t, const planlint_finding *f, size_t k)
+{
+    pl_buf_printf(t->b, "%zu. ", k);
+    pl_color(t, pl_severity_color(f->severity));
+    pl_buf_puts(t->b, planlint_severity_name(f->severity));
+    pl_color(t, PL_C_RESET);
+    pl_buf_printf(t->b, " %s %s", f->rule->id, f->rule->name);
+    if (f->node)
+        pl_buf_printf(t->b, " on #%zu", f->node->id);
+    if (!isnan(f->time_at_stake)) {
+        pl_buf_puts(t->b, ", ");
+        pl_buf_fixed(t->b, f->time_at_stake, 3);
+        pl_buf_puts(t->b, " ms at stake");
+        if (!isnan(f->share_at_stake)) {
+            pl_buf_puts(t->b, " (");
+            pl_buf_fixed(t->b, f->share_at_stake * 100, 1);
+            pl_buf_puts(t->b, "%)");
+        }
+    }
+    pl_line_end(t);
+    pl_indented(t, f->message, "   ", "   ");
+    pl_color(t, PL_C_DIM);
+    pl_indented(t, f->advice, "   -> ", "      ");
+    pl_color(t, PL_C_RESET);
+}
+
+static void pl_render_findings(pl_tree *t)
+{
+    size_t i;
+
+    if (!t->plan->checked)
+        return;
+    pl_line_end(t);
+    pl_color(t, PL_C_BOLD);
+    if (t->plan->nfindings == 0)
+        pl_buf_puts(t->b, "No findings.");
+    else
+        pl_buf_printf(t->b, "Findings (%zu), most time at stake first:", t->plan->nfindings);
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+    for (i = 0; i < t->plan->nfindings; i++)
+        pl_render_finding(t, t->plan->findings[i], i + 1);
+}
+
 static unsigned int pl_max_levels(const planlint_render_options *o)
 {
     unsigned int w = o->width ? o->width : 240;
@@ -653,4 +753,5 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
     pl_columns_header(&t);
     for (i = 0; i < plan->nnodes; i++)
         pl_render_node(&t, plan->nodes[i]);
+    pl_render_findings(&t);
 }

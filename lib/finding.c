@@ -1,0 +1,265 @@
+/* finding.c - building findings from rule code, and reading them through the API. */
+#include "finding.h"
+#include "buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const planlint_plan *pl_check_plan(const pl_check *c)
+{
+    return c->plan;
+}
+
+double pl_param(const pl_check *c, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < c->rule->nparams; i++)
+        if (strcmp(c->rule->params[i].name, name) == 0)
+            return c->params[i];
+    return NAN;   /* a rule asking for a parameter it does not declare: a bug */
+}
+
+pl_finding *pl_finding_new(pl_check *c, const planlint_node *node, double time_at_stake)
+{
+    pl_finding *f = pl_arena_alloc(c->arena, sizeof(*f));
+    double total = c->plan->pm[PLANLINT_PLAN_TOTAL_TIME];
+
+    if (!f) {
+        c->failed = 1;
+        return NULL;
+    }
+    f->rule = c->rule;
+    f->severity = c->rule->severity;
+    f->node = node;
+    f->time_at_stake = time_at_stake;
+    f->share_at_stake = !isnan(time_at_stake) && total > 0 ? time_at_stake / total : NAN;
+    f->message = "";
+    f->advice = "";
+    f->builder = c;
+    if (c->tail)
+        c->tail->next = f;
+    else
+        c->head = f;
+    c->tail = f;
+    c->count++;
+    return f;
+}
+
+void pl_finding_severity(pl_finding *f, planlint_severity s)
+{
+    if (f)
+        f->severity = s;
+}
+
+/* Formats into the plan's arena; an allocation failure marks the run failed. */
+static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap)
+{
+    char small[512], *out;
+    va_list copy;
+    int n;
+
+    va_copy(copy, ap);
+    n = vsnprintf(small, sizeof(small), fmt, copy);
+    va_end(copy);
+    if (n < 0)
+        return "";
+    if (!(out = pl_arena_alloc(c->arena, (size_t)n + 1))) {
+        c->failed = 1;
+        return "";
+    }
+    if ((size_t)n < sizeof(small))
+        memcpy(out, small, (size_t)n + 1);
+    else
+        vsnprintf(out, (size_t)n + 1, fmt, ap);
+    return out;
+}
+
+void pl_finding_message(pl_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!f)
+        return;
+    va_start(ap, fmt);
+    f->message = pl_vformat(f->builder, fmt, ap);
+    va_end(ap);
+}
+
+void pl_finding_advice(pl_finding *f, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!f)
+        return;
+    va_start(ap, fmt);
+    f->advice = pl_vformat(f->builder, fmt, ap);
+    va_end(ap);
+}
+
+void pl_finding_evidence(pl_finding *f, const char *name, double value)
+{
+    if (!f || f->nev >= PL_MAX_EVIDENCE)
+        return;
+    f->ev_names[f->nev] = name;
+    f->ev_values[f->nev] = value;
+    f->nev++;
+}
+
+/* ------------------------------------------------------------ number text */
+
+static const char *pl_fmt_buf(pl_check *c, pl_buf *b)
+{
+    const char *s;
+
+    if (b->failed || !b->data) {
+        pl_buf_release(b);
+        c->failed = 1;
+        return "?";
+    }
+    s = pl_arena_strndup(c->arena, b->data, b->len);
+    pl_buf_release(b);
+    if (!s) {
+        c->failed = 1;
+        return "?";
+    }
+    return s;
+}
+
+const char *pl_fmt_num(pl_check *c, double v, int decimals)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_fixed(&b, v, decimals);
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_ms(pl_check *c, double ms)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_fixed(&b, ms, ms >= 100 ? 0 : (ms >= 1 ? 1 : 3));
+    pl_buf_puts(&b, " ms");
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_count(pl_check *c, double n)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_count(&b, n);
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_pct(pl_check *c, double ratio)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_fixed(&b, ratio * 100, ratio >= 0.1 || ratio == 0 ? 0 : 1);
+    pl_buf_putc(&b, '%');
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_text(pl_check *c, const char *fmt, ...)
+{
+    const char *s;
+    va_list ap;
+
+    va_start(ap, fmt);
+    s = pl_vformat(c, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* ------------------------------------------------------------ node helpers */
+
+const char *pl_node_type(const planlint_node *n)
+{
+    return n->fields[PLANLINT_FIELD_NODE_TYPE];
+}
+
+int pl_node_is(const planlint_node *n, const char *type)
+{
+    return strcmp(n->fields[PLANLINT_FIELD_NODE_TYPE], type) == 0;
+}
+
+const char *pl_node_label(pl_check *c, const planlint_node *n)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+    const char *alias = n->fields[PLANLINT_FIELD_ALIAS];
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_printf(&b, "#%zu %s", n->id, pl_node_type(n));
+    if (rel)
+        pl_buf_printf(&b, " on %s%s%s", schema ? schema : "", schema ? "." : "", rel);
+    if (rel && alias && strcmp(alias, rel) != 0)
+        pl_buf_printf(&b, " %s", alias);
+    return pl_fmt_buf(c, &b);
+}
+
+/* ------------------------------------------------------------ public accessors */
+
+size_t planlint_plan_finding_count(const planlint_plan *plan)
+{
+    return plan ? plan->nfindings : 0;
+}
+
+const planlint_finding *planlint_plan_finding(const planlint_plan *plan, size_t i)
+{
+    return plan && i < plan->nfindings ? plan->findings[i] : NULL;
+}
+
+const planlint_rule *planlint_finding_rule(const planlint_finding *f)
+{
+    return f ? f->rule : NULL;
+}
+
+planlint_severity planlint_finding_severity(const planlint_finding *f)
+{
+    return f ? f->severity : (planlint_severity)0;
+}
+
+const planlint_node *planlint_finding_node(const planlint_finding *f)
+{
+    return f ? f->node : NULL;
+}
+
+double planlint_finding_time_at_stake(const planlint_finding *f)
+{
+    return f ? f->time_at_stake : NAN;
+}
+
+double planlint_finding_share_at_stake(const planlint_finding *f)
+{
+    return f ? f->share_at_stake : NAN;
+}
+
+const char *planlint_finding_message(const planlint_finding *f)
+{
+    return f ? f->message : NULL;
+}
+
+const char *planlint_finding_advice(const planlint_finding *f)
+{
+    return f ? f->advice : NULL;
+}
+
+size_t planlint_finding_evidence_count(const planlint_finding *f)
+{
+    return f ? f->nev : 0;
+}
+
+const char *planlint_finding_evidence_name(const planlint_finding *f, size_t i)
+{
+    return f && i < f->nev ? f->ev_names[i] : NULL;
+}
+
+double planlint_finding_evidence_value(const planlint_finding *f, size_t i)
+{
+    return f && i < f->nev ? f->ev_values[i] : NAN;
+}

@@ -1,0 +1,40 @@
+/* finding.h - a finding as the engine and the renderers see it. */
+#ifndef PL_FINDING_H
+#define PL_FINDING_H
+
+#include "model.h"
+#include "rule.h"
+
+#define PL_MAX_EVIDENCE 12
+
+struct planlint_finding {
+    const planlint_rule *rule;
+    planlint_severity severity;
+    const planlint_node *node;
+    double time_at_stake;          /* ms, NaN without timing */
+    double share_at_stake;         /* of the plan's total time */
+    const char *message;
+    const char *advice;
+    const char *ev_names[PL_MAX_EVIDENCE];
+    double ev_values[PL_MAX_EVIDENCE];
+    size_t nev;
+    struct planlint_finding *next;
+    struct pl_check *builder;      /* only while its rule runs */
+};
+
+/* The run of one rule on one plan. */
+struct pl_check {
+    planlint_plan *plan;
+    const planlint_rule *rule;
+    const double *params;          /* rule->nparams values */
+    pl_arena *arena;
+    struct planlint_finding *head, *tail;
+    size_t count;
+    int failed;                    /* an allocation failed */
+};
+
+/* rules/table.c */
+extern const planlint_rule *const pl_rules[];
+extern const size_t pl_nrules;
+
+#endif

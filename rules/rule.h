@@ -1,0 +1,84 @@
+/* rule.h - what a rule file sees: its descriptor type, its parameters, the plan,
+ * and the calls that record a finding. One rule per file in rules/. */
+#ifndef PL_RULE_H
+#define PL_RULE_H
+
+#include "model.h"
+
+#include <math.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define PL_RULE_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PL_RULE_PRINTF(a, b)
+/* rules/common.c: shared by the memory rules. "64MB": the smallest power of two
+ * megabytes (at least 1MB) holding kb kilobytes. */
+const char *pl_fmt_work_mem(pl_check *c, double kb);
+/* hash_mem_multiplier from the plan's Settings, else PostgreSQL 15's default 2.0. */
+double pl_hash_mem_multiplier(const planlint_plan *plan);
+/* The value of a setting the plan lists under "Settings" (SETTINGS option), or NULL. */
+const char *pl_plan_setting(const planlint_plan *plan, const char *name);
+
+#endif
+
+typedef struct pl_rule_param {
+    const char *name;
+    double default_value;
+    const char *help;
+} pl_rule_param;
+
+typedef struct pl_check pl_check;
+typedef struct planlint_finding pl_finding;
+
+struct planlint_rule {
+    const char *id;              /* stable: PL001 ... never reused */
+    const char *name;            /* kebab-case */
+    const char *category;        /* index, estimates, memory, parallel, ... */
+    planlint_severity severity;  /* default; a rule may raise or lower it per finding */
+    const char *summary;         /* one line */
+    const char *explanation;     /* what, why, how to fix */
+    const pl_rule_param *params;
+    size_t nparams;
+    void (*check)(pl_check *c);
+};
+
+#define PL_NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The plan being checked, and the rule's parameter values (defaults or --set). */
+const planlint_plan *pl_check_plan(const pl_check *c);
+double pl_param(const pl_check *c, const char *name);
+
+/* Starts a finding on node (NULL: plan level) with the rule's default severity.
+ * time_at_stake: ms the fix could save (NaN when the plan has no timing).
+ * Returns NULL on out of memory (the engine reports it). */
+pl_finding *pl_finding_new(pl_check *c, const planlint_node *node, double time_at_stake);
+void pl_finding_severity(pl_finding *f, planlint_severity s);
+/* printf-style, for text and integers; format numbers with the pl_fmt_* helpers. */
+void pl_finding_message(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
+void pl_finding_advice(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
+void pl_finding_evidence(pl_finding *f, const char *name, double value);
+
+/* Locale-independent number text, kept until the plan is freed. */
+const char *pl_fmt_ms(pl_check *c, double ms);       /* "12.345 ms" */
+const char *pl_fmt_count(pl_check *c, double n);     /* "1,234,567" */
+const char *pl_fmt_pct(pl_check *c, double ratio);   /* "99.2%" */
+const char *pl_fmt_num(pl_check *c, double v, int decimals);
+/* printf into the plan's arena, for text and integers. */
+const char *pl_fmt_text(pl_check *c, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
+
+/* Helpers most rules need. */
+const char *pl_node_type(const planlint_node *n);
+int pl_node_is(const planlint_node *n, const char *type);
+/* "Seq Scan on public.orders o" - how a finding names its node. */
+const char *pl_node_label(pl_check *c, const planlint_node *n);
+
+/* rules/common.c: shared by the memory rules. "64MB": the smallest power of two
+ * megabytes (at least 1MB) holding kb kilobytes. */
+const char *pl_fmt_work_mem(pl_check *c, double kb);
+/* hash_mem_multiplier from the plan's Settings, else PostgreSQL 15's default 2.0. */
+double pl_hash_mem_multiplier(const planlint_plan *plan);
+/* The value of a setting the plan lists under "Settings" (SETTINGS option), or NULL. */
+const char *pl_plan_setting(const planlint_plan *plan, const char *name);
+
+#endif

@@ -1,0 +1,17 @@
+/* table.c - every rule planlint knows, in id order. A new rule: its file in rules/,
+ * one line here, one in Makefile.am. */
+#include "finding.h"
+
+extern const planlint_rule pl_rule_hash_spill;
+extern const planlint_rule pl_rule_hashagg_spill;
+extern const planlint_rule pl_rule_sort_spill;
+extern const planlint_rule pl_rule_missing_instrumentation;
+
+const planlint_rule *const pl_rules[] = {
+    &pl_rule_hash_spill,
+    &pl_rule_hashagg_spill,
+    &pl_rule_sort_spill,
+    &pl_rule_missing_instrumentation,
+};
+
+const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);
