@@ -5,6 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+void pl_check_fail(pl_check *c)
+{
+    c->failed = 1;
+}
+
 const planlint_plan *pl_check_plan(const pl_check *c)
 {
     return c->plan;
@@ -159,7 +164,8 @@ const char *pl_fmt_pct(pl_check *c, double ratio)
     pl_buf b;
 
     pl_buf_init(&b);
-    pl_buf_fixed(&b, ratio * 100, ratio >= 0.1 || ratio == 0 ? 0 : 1);
+    /* 99.9% must not print as 100%, nor 0.4% as 0%. */
+    pl_buf_fixed(&b, ratio * 100, (ratio > 0 && ratio < 0.1) || (ratio > 0.99 && ratio < 1) ? 1 : 0);
     pl_buf_putc(&b, '%');
     return pl_fmt_buf(c, &b);
 }

@@ -45,6 +45,10 @@ struct planlint_rule {
 
 #define PL_NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A rule that cannot get memory for its own work says so; the check then fails
+ * with PLANLINT_ENOMEM. */
+void pl_check_fail(pl_check *c);
+
 /* The plan being checked, and the rule's parameter values (defaults or --set). */
 const planlint_plan *pl_check_plan(const pl_check *c);
 double pl_param(const pl_check *c, const char *name);

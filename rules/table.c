@@ -2,12 +2,16 @@
  * one line here, one in Makefile.am. */
 #include "finding.h"
 
+extern const planlint_rule pl_rule_seq_scan_filter;
+extern const planlint_rule pl_rule_index_filter;
 extern const planlint_rule pl_rule_hash_spill;
 extern const planlint_rule pl_rule_hashagg_spill;
 extern const planlint_rule pl_rule_sort_spill;
 extern const planlint_rule pl_rule_missing_instrumentation;
 
 const planlint_rule *const pl_rules[] = {
+    &pl_rule_seq_scan_filter,
+    &pl_rule_index_filter,
     &pl_rule_hash_spill,
     &pl_rule_hashagg_spill,
     &pl_rule_sort_spill,

@@ -1,0 +1,48 @@
+/* predicate.h - what a Filter or Index Cond says about a table's columns, and the
+ * btree index that would serve it. Shared by seq-scan-filter and index-filter. */
+#ifndef PL_PREDICATE_H
+#define PL_PREDICATE_H
+
+#include "rule.h"
+
+#define PL_PRED_MAX_TERMS 16
+
+typedef enum pl_term_kind {
+    PL_TERM_EQUALITY,      /* col = const, col = ANY(array), col IS NULL */
+    PL_TERM_RANGE,         /* col < const, <=, >, >=, LIKE 'prefix%' */
+    PL_TERM_UNUSABLE       /* <>, LIKE '%x', col op col, NOT, ... */
+} pl_term_kind;
+
+typedef struct pl_term {
+    pl_term_kind kind;
+    char key[128];         /* index key: "status_id", "lower(email)", "(ordered_at::date)" */
+    int expression;        /* key is an expression, not a plain column */
+    int pattern_ops;       /* LIKE 'prefix%': needs text_pattern_ops outside the C collation */
+    char why[96];          /* for unusable terms: the reason */
+} pl_term;
+
+typedef struct pl_predicate {
+    pl_term terms[PL_PRED_MAX_TERMS];
+    size_t nterms;
+    int has_or;            /* a top-level OR: one index per branch would be needed */
+    int truncated;         /* more terms than fit */
+} pl_predicate;
+
+/* The pcre2 patterns, compiled once per rule run. NULL members on failure. */
+typedef struct pl_pred_patterns pl_pred_patterns;
+pl_pred_patterns *pl_pred_patterns_new(void);
+void pl_pred_patterns_free(pl_pred_patterns *pp);
+
+/* Splits cond at top-level AND (and OR) and classifies each term; qualifiers are
+ * dropped from column names. With outer_values, "col = other.col" counts as a
+ * comparison with a value: in an Index Cond the other column comes from the outer
+ * side of a nested loop, a parameter at run time. */
+int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_values, pl_predicate *out);
+
+/* "CREATE INDEX ON schema.rel (eq1, eq2, range);" from index-usable terms of the
+ * given predicates (equalities first, then one range column), or NULL when no
+ * term can use a btree. why (if not NULL) gets a reason in that case. */
+const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl_predicate *const *preds,
+                                size_t npreds, const char **why);
+
+#endif
