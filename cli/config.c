@@ -85,7 +85,7 @@ int cli_load_config(cli_settings *s, planlint_config **cfg)
         return 0;
     path = s->config ? strdup(s->config) : cli_find_config();
     if (!path)
-        return s->config ? PL_EXIT_INTERNAL : 0;
+        return s->config ? PL_EXIT_INTERNAL : 0;   /* strdup failed */
     if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
         cli_error("%s: %s", path, why);
         free(path);

@@ -51,6 +51,20 @@ expect 2 "a bad --set" -- --no-config --set sort-spill.min_disk_kb=lots "$spill"
 expect 2 "--explain an unknown rule" -- --explain PL999
 expect 0 "--list-rules" -- --list-rules
 expect 0 "--explain" -- --explain sort-spill
+# .planlint.json: found from a subdirectory, overridden by the command line, errors are usage errors.
+mkdir -p "$tmp/proj/sub"
+printf '{ "fail_on": "warning", "set": { "hash-spill.min_batches": 2 } }\n' > "$tmp/proj/.planlint.json"
+(cd "$tmp/proj/sub" && "$planlint" "$spill" > /dev/null 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "ok: .planlint.json fail_on found upward -> 1" || { echo "FAIL: .planlint.json upward: exit $rc"; fail=1; }
+(cd "$tmp/proj/sub" && "$planlint" --fail-on none "$spill" > /dev/null 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "ok: --fail-on none overrides the file -> 0" || { echo "FAIL: override: exit $rc"; fail=1; }
+(cd "$tmp/proj/sub" && "$planlint" --no-config "$spill" > /dev/null 2>&1); rc=$?
+[ $rc -eq 0 ] && echo "ok: --no-config -> 0" || { echo "FAIL: --no-config: exit $rc"; fail=1; }
+printf '{ "fail_on": 3 }\n' > "$tmp/bad.json"
+expect 2 "a config with a wrong type" -- --config "$tmp/bad.json" "$spill"
+printf '{ "colour": "red" }\n' > "$tmp/bad.json"
+expect 2 "a config with an unknown key" -- --config "$tmp/bad.json" "$spill"
+expect 2 "a missing --config file" -- --config "$tmp/none.json" "$spill"
 expect 2 "an unknown option" -- --no-such-option
 expect 2 "a bad --format value" -- --format yaml "$fixture"
 expect 2 "a bad --color value" -- --color=sometimes "$fixture"
