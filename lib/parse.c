@@ -23,8 +23,9 @@ void planlint_plan_free(planlint_plan *plan)
         pl_arena_free(plan->arena);
 }
 
-/* JSON when the first thing that is not blank, a psql header or frame is a bracket,
- * a quote (pgAdmin) or a brace; text otherwise. */
+/* JSON when a bracket, a quote (pgAdmin) or a brace comes before anything that only
+ * text plans have ("->", "(cost="); text otherwise. Either way the other reader gets
+ * a try when the first finds nothing. */
 static planlint_input_format pl_detect_format(const char *buf, size_t len)
 {
     size_t i;
@@ -41,24 +42,49 @@ static planlint_input_format pl_detect_format(const char *buf, size_t len)
     return PLANLINT_INPUT_AUTO;
 }
 
+/* Tries the other reader after a failed first attempt; its plans win only if it found
+ * some, else the first error stands. Out of memory and limits are never retried. */
+static int pl_read_fallback(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                            const planlint_parse_options *opts, planlint_error *err, int json_first,
+                            int first_rc)
+{
+    planlint_error second;
+    int rc;
+
+    if (first_rc == PLANLINT_ENOMEM || first_rc == PLANLINT_ELIMIT)
+        return first_rc;
+    memset(&second, 0, sizeof(second));
+    memset(list, 0, sizeof(*list));
+    rc = json_first ? pl_text_read(list, arena, buf, len, opts, &second)
+                    : pl_json_read(list, arena, buf, len, opts, &second);
+    if (rc == 0 && list->count > 0) {
+        memset(err, 0, sizeof(*err));
+        return 0;
+    }
+    memset(list, 0, sizeof(*list));
+    if (second.code == PLANLINT_ENOMEM)
+        return pl_error_nomem(err);
+    return first_rc;
+}
+
 static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                          const planlint_parse_options *opts, planlint_error *err)
 {
     planlint_input_format fmt = opts->format;
-    int rc;
+    int rc, json_first;
 
     if (fmt == PLANLINT_INPUT_AUTO)
         fmt = pl_detect_format(buf, len);
-    if (fmt == PLANLINT_INPUT_TEXT)
-        return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL,
-                        "text-format plans are not supported yet; capture the plan with "
-                        "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)");
-    rc = pl_json_read(list, arena, buf, len, opts, err);
+    json_first = fmt != PLANLINT_INPUT_TEXT;
+    rc = json_first ? pl_json_read(list, arena, buf, len, opts, err)
+                    : pl_text_read(list, arena, buf, len, opts, err);
+    if (opts->format == PLANLINT_INPUT_AUTO && (rc < 0 || list->count == 0))
+        rc = pl_read_fallback(list, arena, buf, len, opts, err, json_first, rc);
     if (rc == 0 && list->count == 0)
-        return pl_error(err, PLANLINT_EPARSE, 0, 0, NULL,
-                        opts->format == PLANLINT_INPUT_JSON || fmt == PLANLINT_INPUT_JSON
-                            ? "no EXPLAIN plan found in the input"
-                            : "no JSON EXPLAIN plan found in the input (text-format plans are not supported yet)");
+        return pl_error(err, PLANLINT_EPARSE, 1, 1, NULL,
+                        opts->format == PLANLINT_INPUT_JSON ? "no JSON EXPLAIN plan found in the input"
+                        : opts->format == PLANLINT_INPUT_TEXT ? "no text EXPLAIN plan found in the input"
+                                                              : "no EXPLAIN plan found in the input");
     return rc;
 }
 
@@ -80,6 +106,7 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
                         const planlint_parse_options *opts, planlint_error *err)
 {
     planlint_parse_options defaults = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_error local;
     pl_plan_list list;
     pl_arena *arena;
     planlint_plan *p;
@@ -88,6 +115,10 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
 
     if ((rc = pl_check_args(out, buf, opts, err)) < 0)
         return rc;
+    if (!err) {   /* the readers compare codes: give them somewhere to keep one */
+        memset(&local, 0, sizeof(local));
+        err = &local;
+    }
     if (!opts)
         opts = &defaults;
     max_input = opts->max_input_bytes ? opts->max_input_bytes : PL_DEFAULT_MAX_INPUT;

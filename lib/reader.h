@@ -18,6 +18,11 @@ int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_v
 int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err);
 
+/* text_reader.c: text-format plans (psql's output, pasted or captured). Returns 0
+ * with no plan added when the input holds no text plan. */
+int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                 const planlint_parse_options *opts, planlint_error *err);
+
 /* plan.c: the expected JSON type of a known key ("number", "string") or NULL. */
 const char *pl_key_expected_type(const char *key, const planlint_value *v);
 

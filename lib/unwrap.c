@@ -87,12 +87,18 @@ static int pl_is_header(pl_line l)
     return l.n >= 10 && memcmp(l.s, "QUERY PLAN", 10) == 0;
 }
 
-/* Drops a trailing continuation mark: '+' (ascii), U+21B5 (unicode), U+2026 (wrap). */
-static void pl_drop_continuation(pl_line *l)
+/* Drops a trailing continuation mark: '+' (ascii), U+21B5 (unicode), U+2026 (wrap).
+ * Leading blanks stay when keep_indent: text plans nest by indentation. */
+static void pl_drop_continuation(pl_line *l, int keep_indent)
 {
     const unsigned char *u;
 
-    pl_trim(l);
+    if (keep_indent) {
+        while (l->n && pl_is_space(l->s[l->n - 1]))
+            l->n--;
+    } else {
+        pl_trim(l);
+    }
     u = (const unsigned char *)l->s;
     if (l->n >= 1 && l->s[l->n - 1] == '+')
         l->n--;
@@ -105,7 +111,7 @@ static int pl_ends_marked(pl_line l)
 {
     pl_line c = l;
 
-    pl_drop_continuation(&c);
+    pl_drop_continuation(&c, 0);
     pl_trim(&l);
     return c.n != l.n;
 }
@@ -195,6 +201,11 @@ static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift)
 
 int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 {
+    return pl_unwrap_ex(buf, len, 0, u);
+}
+
+int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
+{
     size_t pos = 0;
     int lineno = 0, framed;
 
@@ -228,11 +239,12 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
         if (shift || pl_ends_marked(l))
             u->changed = 1;
         t = l;
-        pl_drop_continuation(&l);
+        pl_drop_continuation(&l, keep_indent);
         pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s));
     }
     u->text[u->len] = '\0';
-    pl_undouble_quotes(u);
+    if (!keep_indent)
+        pl_undouble_quotes(u);
     return 0;
 }
 

@@ -16,6 +16,8 @@ typedef struct pl_unwrapped {
 
 /* 0 on success (u is filled; free it with pl_unwrapped_free()), -1 on out of memory. */
 int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u);
+/* The same, keeping each line's leading blanks (for text-format plans). */
+int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u);
 void pl_unwrapped_free(pl_unwrapped *u);
 
 #endif

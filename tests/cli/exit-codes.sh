@@ -72,7 +72,10 @@ expect 2 "a missing file" -- "$tmp/none.json"
 expect 2 "a directory" -- "$tmp"
 expect 2 "invalid JSON" -- "$src/tests/cli/bad/invalid.json"
 expect 2 "JSON that is not a plan" -- "$src/tests/cli/bad/not-a-plan.json"
-expect 2 "a text plan (not supported yet)" -- "$src/tests/cli/bad/text-plan.txt"
+expect 0 "a text-format plan" -- "$src/tests/cli/text-plan.txt"
+expect 0 "a text-format plan with --input-format text" -- --input-format text "$src/tests/cli/text-plan.txt"
+expect 2 "text that is not a plan" -- "$src/tests/cli/bad/not-a-plan.txt"
+expect 2 "a text plan read as JSON (--input-format json)" -- --input-format json "$src/tests/cli/text-plan.txt"
 expect 2 "empty input" -- /dev/null
 expect 2 "one bad file among good ones" -- "$fixture" "$src/tests/cli/bad/invalid.json"
 if [ -w /dev/full ]; then

@@ -19,7 +19,16 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 
 # 1. Every file holding a JSON plan node, by content (README files aside).
-(cd "$corpus" && grep -rl --include='*' '"Node Type"' . | grep -v 'README' | sed 's|^\./||' | LC_ALL=C sort) > "$tmp/files"
+#    Then every text plan: PostgreSQL's regression plans (12.0 and 18.3, most with
+#    COSTS OFF), pev2's text tests and psql frames, Pg::Explain's t/plans.
+(cd "$corpus" && {
+    grep -rl --include='*' '"Node Type"' . | grep -v 'README'
+    find ./pg-regress/pg12.0 ./pg-regress/pg18.3 -type f ! -name '*.json' ! -name '*.yaml' \
+        ! -name '*.xml' ! -name '*.md' ! -name '*.tsv'
+    ls ./pev2/src/services/__tests__/from-text/*-plan ./pev2/src/services/__tests__/12-line-wrapped-plans/*-plan \
+        ./pev2/src/services/__tests__/11-psql-frames/text-* ./pev2/src/services/__tests__/cte-exclusive-time/* \
+        ./pg-explain/t/plans/*-plan
+} 2>/dev/null | sed 's|^\./||' | LC_ALL=C sort -u) > "$tmp/files"
 [ -s "$tmp/files" ] || { echo "FAIL: no JSON plans found under $corpus"; exit 1; }
 (cd "$corpus" && xargs "$check" < "$tmp/files") > "$tmp/results"
 grep -v '^OK ' "$tmp/results" | grep -v '^REJECT ' | grep -v '^SUMFAIL ' && fail=1
@@ -36,7 +45,7 @@ total=$(wc -l < "$tmp/files")
 ok=$(grep -c '^OK ' "$tmp/results")
 summed=$(grep '^OK ' "$tmp/results" | sed 's/.*summed=//' | awk '{s += $1} END {print s + 0}')
 rejected=$(grep -c '^REJECT ' "$tmp/results")
-echo "corpus: $total files with JSON plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
+echo "corpus: $total files with JSON or text plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
 grep -E '^(REJECT|SUMFAIL) ' "$tmp/results"
 
 # 2. Exclusive times that Pg::Explain's tests assert (t/plans 10, 13, 18), on pev2's

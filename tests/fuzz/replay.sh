@@ -1,6 +1,7 @@
 #!/bin/sh
-# Replays the fuzz corpus (and every captured fixture) through the JSON fuzz target.
+# Replays the fuzz corpora (and every captured fixture) through the JSON and text fuzz targets.
 # A crash, a sanitizer report or a hang fails the test.
 src=${top_srcdir:-.}
 bld=${top_builddir:-.}
-exec "$bld/tests/fuzz/fuzz_json_replay" "$src/tests/fuzz/corpus/json" "$src/fixtures/pg15"
+"$bld/tests/fuzz/fuzz_json_replay" "$src/tests/fuzz/corpus/json" "$src/fixtures/pg15" || exit 1
+exec "$bld/tests/fuzz/fuzz_text_replay" "$src/tests/fuzz/corpus/text" "$src/tests/fuzz/corpus/json" "$src/fixtures/pg15"

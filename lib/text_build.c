@@ -1,0 +1,180 @@
+/* text_build.c - growing objects and arrays in the arena while the text reader fills
+ * them, and turning the text's values into JSON-typed ones. */
+#include "text.h"
+#include "reader.h"
+
+#include <string.h>
+
+/* Room for one more item: capacities are implied powers of two from 4 up. */
+static int pl_tv_reserve(pl_arena *a, planlint_value *v, int with_keys)
+{
+    size_t n = v->size, cap;
+    planlint_value *items;
+    const char **keys = NULL;
+
+    if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+        return 0;
+    cap = n ? n * 2 : 4;
+    if (!(items = pl_arena_array(a, cap, sizeof(*items))))
+        return -1;
+    if (with_keys && !(keys = pl_arena_array(a, cap, sizeof(*keys))))
+        return -1;
+    if (n) {
+        memcpy(items, v->items, n * sizeof(*items));
+        if (with_keys)
+            memcpy(keys, v->keys, n * sizeof(*keys));
+    }
+    v->items = items;
+    if (with_keys)
+        v->keys = keys;
+    return 0;
+}
+
+int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v)
+{
+    arr->type = PLANLINT_VALUE_ARRAY;
+    if (pl_tv_reserve(a, arr, 0) < 0)
+        return -1;
+    arr->items[arr->size++] = *v;
+    return 0;
+}
+
+int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v)
+{
+    size_t i;
+
+    obj->type = PLANLINT_VALUE_OBJECT;
+    /* Keys are mostly the same literals: pointer and first byte settle most cases. */
+    for (i = 0; i < obj->size; i++) {
+        const char *k = obj->keys[i];
+        if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) {
+            obj->items[i] = *v;
+            return 0;
+        }
+    }
+    if (pl_tv_reserve(a, obj, 1) < 0)
+        return -1;
+    obj->keys[obj->size] = key;
+    obj->items[obj->size++] = *v;
+    return 0;
+}
+
+int pl_tv_set_str(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
+{
+    planlint_value v;
+
+    memset(&v, 0, sizeof(v));
+    v.type = PLANLINT_VALUE_STRING;
+    if (!(v.string = pl_arena_strndup(a, s, n)))
+        return -1;
+    return pl_tv_set(a, obj, key, &v);
+}
+
+int pl_tv_set_num(pl_arena *a, planlint_value *obj, const char *key, double d)
+{
+    planlint_value v;
+
+    if (d != d)
+        return 0;   /* not printed, or masked: absent as in a JSON plan without it */
+    memset(&v, 0, sizeof(v));
+    v.type = PLANLINT_VALUE_NUMBER;
+    v.number = d;
+    v.is_integer = d == (double)(long long)d && d > -9e15 && d < 9e15;
+    return pl_tv_set(a, obj, key, &v);
+}
+
+int pl_tv_set_bool(pl_arena *a, planlint_value *obj, const char *key, int b)
+{
+    planlint_value v;
+
+    memset(&v, 0, sizeof(v));
+    v.type = PLANLINT_VALUE_BOOL;
+    v.boolean = b != 0;
+    return pl_tv_set(a, obj, key, &v);
+}
+
+const char *pl_tv_trim(const char *s, size_t *n)
+{
+    while (*n && (s[0] == ' ' || s[0] == '\t')) {
+        s++;
+        (*n)--;
+    }
+    while (*n && (s[*n - 1] == ' ' || s[*n - 1] == '\t' || s[*n - 1] == '\r'))
+        (*n)--;
+    return s;
+}
+
+/* Units the text appends to numbers that JSON gives bare. */
+static size_t pl_strip_unit(const char *s, size_t n)
+{
+    static const char *const units[] = { " ms", "ms", "kB", " kB", " bytes" };
+    size_t i, u;
+
+    for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        u = strlen(units[i]);
+        if (n > u && memcmp(s + n - u, units[i], u) == 0)
+            return n - u;
+    }
+    return n;
+}
+
+static const planlint_value pl_string_probe = { PLANLINT_VALUE_STRING, 0, 0, 0, "", 0, NULL, NULL };
+
+int pl_tv_set_numtext(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
+{
+    double d;
+    size_t m;
+
+    s = pl_tv_trim(s, &n);
+    m = pl_strip_unit(s, n);
+    if (pl_parse_double(s, m, &d) == 0)
+        return pl_tv_set_num(a, obj, key, d);
+    if (pl_key_expected_type(key, &pl_string_probe))
+        return 0;   /* a key that must be a number, masked ("rows=N" in regression output) */
+    return pl_tv_set_str(a, obj, key, s, n);
+}
+
+/* End of the list item starting at s: the next ", " outside parentheses, brackets
+ * and quotes. */
+static size_t pl_item_end(const char *s, size_t n)
+{
+    int depth = 0;
+    char quote = 0;
+    size_t i;
+
+    for (i = 0; i < n; i++) {
+        char c = s[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '(' || c == '[') {
+            depth++;
+        } else if ((c == ')' || c == ']') && depth > 0) {
+            depth--;
+        } else if (c == ',' && depth == 0 && i + 1 < n && s[i + 1] == ' ') {
+            return i;
+        }
+    }
+    return n;
+}
+
+int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
+{
+    planlint_value arr, item;
+    size_t pos = 0;
+
+    memset(&arr, 0, sizeof(arr));
+    arr.type = PLANLINT_VALUE_ARRAY;
+    memset(&item, 0, sizeof(item));
+    item.type = PLANLINT_VALUE_STRING;
+    while (pos < n) {
+        size_t end = pos + pl_item_end(s + pos, n - pos), len = end - pos;
+        const char *t = pl_tv_trim(s + pos, &len);
+        if (!(item.string = pl_arena_strndup(a, t, len)) || pl_tv_push(a, &arr, &item) < 0)
+            return -1;
+        pos = end + 2;
+    }
+    return pl_tv_set(a, obj, key, &arr);
+}

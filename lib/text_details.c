@@ -1,0 +1,343 @@
+/* text_details.c - a node's detail lines ("Buffers: shared hit=3 read=1",
+ * "Sort Method: quicksort  Memory: 25kB") into the keys and types of the JSON format.
+ * Labels the table does not know are kept as strings under their own label. */
+#include "text.h"
+
+#include <string.h>
+
+typedef int (*pl_detail_fn)(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                            const char *v, size_t n);
+
+typedef struct pl_detail {
+    const char *label;
+    const char *key;          /* the JSON key, for the generic kinds */
+    enum { PL_D_STR, PL_D_NUM, PL_D_LIST, PL_D_FN } kind;
+    pl_detail_fn fn;
+    int splits;               /* further "  Label: value" segments may follow */
+} pl_detail;
+
+size_t pl_text_label(const char *s, size_t n)
+{
+    size_t i;
+
+    if (n == 0 || !((s[0] >= 'A' && s[0] <= 'Z') || (s[0] >= 'a' && s[0] <= 'z')))
+        return 0;
+    for (i = 1; i < n && i < 80; i++) {
+        char c = s[i];
+        if (c == ':')
+            return i + 1 == n || s[i + 1] == ' ' ? i : 0;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == ' ' || c == '-' || c == '_' || c == '/' || c == '(' || c == ')' || c == '.'))
+            return 0;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------ name=value lists */
+
+/* "shared hit" -> "Shared Hit Blocks". */
+static const char *pl_buffer_key(const char *prefix, size_t pl, const char *op, size_t ol)
+{
+    static const char *const keys[3][4] = {
+        { "Shared Hit Blocks", "Shared Read Blocks", "Shared Dirtied Blocks", "Shared Written Blocks" },
+        { "Local Hit Blocks", "Local Read Blocks", "Local Dirtied Blocks", "Local Written Blocks" },
+        { "Temp Hit Blocks", "Temp Read Blocks", "Temp Dirtied Blocks", "Temp Written Blocks" },
+    };
+    static const char *const prefixes[3] = { "shared", "local", "temp" };
+    static const char *const ops[4] = { "hit", "read", "dirtied", "written" };
+    int i, j;
+
+    for (i = 0; i < 3; i++)
+        if (strlen(prefixes[i]) == pl && memcmp(prefix, prefixes[i], pl) == 0)
+            for (j = 0; j < 4; j++)
+                if (strlen(ops[j]) == ol && memcmp(op, ops[j], ol) == 0)
+                    return keys[i][j];
+    return NULL;
+}
+
+/* "shared/local read=1.2 write=3", "read=1.2" (PG 14 and older), "temp read=1". */
+static const char *pl_io_key(const char *prefix, size_t pl, const char *op, size_t ol)
+{
+    int write = ol == 5 && memcmp(op, "write", 5) == 0;
+
+    if (!write && !(ol == 4 && memcmp(op, "read", 4) == 0))
+        return NULL;
+    if (pl == 0 || (pl == 12 && memcmp(prefix, "shared/local", 12) == 0))
+        return write ? "I/O Write Time" : "I/O Read Time";
+    if (pl == 6 && memcmp(prefix, "shared", 6) == 0)
+        return write ? "Shared I/O Write Time" : "Shared I/O Read Time";
+    if (pl == 5 && memcmp(prefix, "local", 5) == 0)
+        return write ? "Local I/O Write Time" : "Local I/O Read Time";
+    if (pl == 4 && memcmp(prefix, "temp", 4) == 0)
+        return write ? "Temp I/O Write Time" : "Temp I/O Read Time";
+    return NULL;
+}
+
+static const char *pl_simple_pair_key(const char *name, size_t nl)
+{
+    static const char *const map[][2] = {
+        { "records", "WAL Records" }, { "fpi", "WAL FPI" }, { "bytes", "WAL Bytes" },
+        { "buffers full", "WAL Buffers Full" }, { "exact", "Exact Heap Blocks" },
+        { "lossy", "Lossy Heap Blocks" }, { "time", "Time" }, { "calls", "Calls" },
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+        if (strlen(map[i][0]) == nl && memcmp(name, map[i][0], nl) == 0)
+            return map[i][1];
+    return NULL;
+}
+
+/* Walks "prefix op=value op=value, prefix op=value", the prefix carried over. */
+static int pl_pairs(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *v, size_t n,
+                    const char *(*keyfn)(const char *, size_t, const char *, size_t))
+{
+    const char *prefix = "", *name, *val;
+    size_t pl = 0, pos = 0, nl, vl;
+
+    while (pl_tgrammar_pair(g, v, n, &pos, &name, &nl, &val, &vl)) {
+        const char *sp = memchr(name, ' ', nl), *key;
+        if (sp) {
+            prefix = name;
+            pl = (size_t)(sp - name);
+            nl -= pl + 1;
+            name = sp + 1;
+        }
+        key = keyfn ? keyfn(prefix, pl, name, nl) : pl_simple_pair_key(name, nl);
+        if (!key && keyfn == NULL && sp)
+            key = pl_simple_pair_key(prefix, nl + pl + 1);
+        if (key && pl_tv_set_numtext(a, obj, key, val, vl) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Sets keys to 0 before the line's own numbers: the text leaves out what JSON
+ * prints as 0. One such line per node or worker, so nothing earlier is lost. */
+static int pl_zero_keys(pl_arena *a, planlint_value *obj, const char *const *keys, size_t count)
+{
+    size_t i;
+
+    for (i = 0; i < count; i++)
+        if (pl_tv_set_num(a, obj, keys[i], 0) < 0)
+            return -1;
+    return 0;
+}
+
+static int pl_d_buffers(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                        const char *v, size_t n)
+{
+    static const char *const keys[] = {
+        "Shared Hit Blocks", "Shared Read Blocks", "Shared Dirtied Blocks", "Shared Written Blocks",
+        "Local Hit Blocks", "Local Read Blocks", "Local Dirtied Blocks", "Local Written Blocks",
+        "Temp Read Blocks", "Temp Written Blocks",
+    };
+
+    (void)type;
+    if (pl_zero_keys(a, obj, keys, sizeof(keys) / sizeof(keys[0])) < 0)
+        return -1;
+    return pl_pairs(a, g, obj, v, n, pl_buffer_key);
+}
+
+static int pl_d_heap(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                     const char *v, size_t n)
+{
+    static const char *const keys[] = { "Exact Heap Blocks", "Lossy Heap Blocks" };
+
+    (void)type;
+    if (pl_zero_keys(a, obj, keys, 2) < 0)
+        return -1;
+    return pl_pairs(a, g, obj, v, n, NULL);
+}
+
+static int pl_d_io(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                   const char *v, size_t n)
+{
+    (void)type;
+    return pl_pairs(a, g, obj, v, n, pl_io_key);
+}
+
+int pl_text_pairs(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *s, size_t n)
+{
+    return pl_pairs(a, g, obj, s, n, NULL);
+}
+
+static int pl_d_pairs(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                      const char *v, size_t n)
+{
+    (void)type;
+    return pl_pairs(a, g, obj, v, n, NULL);
+}
+
+/* ------------------------------------------------------------ sizes and counts */
+
+/* "1024 (originally 512)": the number, and the original one (or the same). */
+static int pl_with_original(pl_arena *a, planlint_value *obj, const char *key, const char *okey,
+                            const char *v, size_t n)
+{
+    const char *paren = memchr(v, '(', n);
+    size_t first = paren ? (size_t)(paren - v) : n;
+
+    if (pl_tv_set_numtext(a, obj, key, v, first) < 0)
+        return -1;
+    if (paren && n - first > 12 && memcmp(paren, "(originally ", 12) == 0)
+        return pl_tv_set_numtext(a, obj, okey, paren + 12, n - first - 13);
+    return pl_tv_set_numtext(a, obj, okey, v, first);
+}
+
+static int pl_d_buckets(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                        const char *v, size_t n)
+{
+    (void)g, (void)type;
+    return pl_with_original(a, obj, "Hash Buckets", "Original Hash Buckets", v, n);
+}
+
+/* Batches of a Hash node, or of a hash aggregate (PG 13+). */
+static int pl_d_batches(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                        const char *v, size_t n)
+{
+    (void)g;
+    if (type && strcmp(type, "Hash") != 0)
+        return pl_tv_set_numtext(a, obj, "HashAgg Batches", v, n);
+    return pl_with_original(a, obj, "Hash Batches", "Original Hash Batches", v, n);
+}
+
+/* The "Memory: 25kB" or "Disk: 1024kB" after a Sort Method. */
+static int pl_sort_space(pl_arena *a, planlint_value *obj, const char *kind, const char *v, size_t n)
+{
+    double d;
+    size_t m = n;
+
+    v = pl_tv_trim(v, &m);
+    if (m > 2 && memcmp(v + m - 2, "kB", 2) == 0 && pl_parse_double(v, m - 2, &d) == 0)
+        return pl_tv_set_num(a, obj, "Sort Space Used", d) < 0 ||
+                       pl_tv_set_str(a, obj, "Sort Space Type", kind, strlen(kind)) < 0 ? -1 : 0;
+    return pl_tv_set_str(a, obj, kind, v, m);
+}
+
+static int pl_d_memory(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                       const char *v, size_t n)
+{
+    (void)g, (void)type;
+    return pl_sort_space(a, obj, "Memory", v, n);
+}
+
+static int pl_d_disk(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                     const char *v, size_t n)
+{
+    (void)g, (void)type;
+    return pl_sort_space(a, obj, "Disk", v, n);
+}
+
+static const pl_detail pl_details[] = {
+    { "Buffers", NULL, PL_D_FN, pl_d_buffers, 0 },
+    { "I/O Timings", NULL, PL_D_FN, pl_d_io, 0 },
+    { "WAL", NULL, PL_D_FN, pl_d_pairs, 0 },
+    { "Heap Blocks", NULL, PL_D_FN, pl_d_heap, 0 },
+    { "Buckets", NULL, PL_D_FN, pl_d_buckets, 1 },
+    { "Batches", NULL, PL_D_FN, pl_d_batches, 1 },
+    { "Memory", NULL, PL_D_FN, pl_d_memory, 1 },
+    { "Disk", NULL, PL_D_FN, pl_d_disk, 1 },
+    { "Sort Method", "Sort Method", PL_D_STR, NULL, 1 },
+    { "Memory Usage", "Peak Memory Usage", PL_D_NUM, NULL, 1 },
+    { "Disk Usage", "Disk Usage", PL_D_NUM, NULL, 1 },
+    { "Hits", "Cache Hits", PL_D_NUM, NULL, 1 },
+    { "Misses", "Cache Misses", PL_D_NUM, NULL, 1 },
+    { "Evictions", "Cache Evictions", PL_D_NUM, NULL, 1 },
+    { "Overflows", "Cache Overflows", PL_D_NUM, NULL, 1 },
+    { "Storage", "Storage", PL_D_STR, NULL, 1 },
+    { "Maximum Storage", "Maximum Storage", PL_D_NUM, NULL, 1 },
+    { "Planned Partitions", "Planned Partitions", PL_D_NUM, NULL, 1 },
+    { "Output", "Output", PL_D_LIST, NULL, 0 },
+    { "Sort Key", "Sort Key", PL_D_LIST, NULL, 0 },
+    { "Group Key", "Group Key", PL_D_LIST, NULL, 0 },
+    { "Presorted Key", "Presorted Key", PL_D_LIST, NULL, 0 },
+    { "Rows Removed by Filter", "Rows Removed by Filter", PL_D_NUM, NULL, 0 },
+    { "Rows Removed by Join Filter", "Rows Removed by Join Filter", PL_D_NUM, NULL, 0 },
+    { "Rows Removed by Index Recheck", "Rows Removed by Index Recheck", PL_D_NUM, NULL, 0 },
+    { "Rows Removed by Conflict Filter", "Rows Removed by Conflict Filter", PL_D_NUM, NULL, 0 },
+    { "Heap Fetches", "Heap Fetches", PL_D_NUM, NULL, 0 },
+    { "Functions", "Functions", PL_D_NUM, NULL, 0 },
+    { "Index Searches", "Index Searches", PL_D_NUM, NULL, 0 },
+    { "Workers Planned", "Workers Planned", PL_D_NUM, NULL, 0 },
+    { "Workers Launched", "Workers Launched", PL_D_NUM, NULL, 0 },
+    { "Subplans Removed", "Subplans Removed", PL_D_NUM, NULL, 0 },
+    { "Tuples Inserted", "Tuples Inserted", PL_D_NUM, NULL, 0 },
+    { "Conflicting Tuples", "Conflicting Tuples", PL_D_NUM, NULL, 0 },
+};
+
+static const pl_detail *pl_detail_find(const char *label, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(pl_details) / sizeof(pl_details[0]); i++)
+        if (strlen(pl_details[i].label) == n && memcmp(pl_details[i].label, label, n) == 0)
+            return &pl_details[i];
+    return NULL;
+}
+
+/* Where the next "  Label: value" segment starts in s, or n. */
+static size_t pl_next_segment(const char *s, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i + 2 < n; i++)
+        if (s[i] == ' ' && s[i + 1] == ' ' && s[i + 2] != ' ' && pl_text_label(s + i + 2, n - i - 2))
+            return i;
+    return n;
+}
+
+static int pl_apply(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                    const pl_detail *d, const char *label, size_t ln, const char *v, size_t vn)
+{
+    const char *key;
+
+    v = pl_tv_trim(v, &vn);
+    if (d && d->kind == PL_D_FN)
+        return d->fn(a, g, obj, type, v, vn);
+    if (d && d->kind == PL_D_LIST)
+        return pl_tv_set_list(a, obj, d->key, v, vn);
+    if (d && d->kind == PL_D_NUM)
+        return pl_tv_set_numtext(a, obj, d->key, v, vn);
+    key = d ? d->key : pl_arena_strndup(a, label, ln);
+    return key ? pl_tv_set_str(a, obj, key, v, vn) : -1;
+}
+
+/* Lines without a label ("Update on t1" under a ModifyTable) are kept in order. */
+static int pl_unlabelled(pl_arena *a, planlint_value *obj, const char *s, size_t n)
+{
+    const planlint_value *old = pl_value_get(obj, "Details");
+    planlint_value arr, item;
+
+    memset(&arr, 0, sizeof(arr));
+    if (old)
+        arr = *old;
+    memset(&item, 0, sizeof(item));
+    item.type = PLANLINT_VALUE_STRING;
+    if (!(item.string = pl_arena_strndup(a, s, n)) || pl_tv_push(a, &arr, &item) < 0)
+        return -1;
+    return pl_tv_set(a, obj, "Details", &arr);
+}
+
+int pl_text_detail(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                   const char *s, size_t n)
+{
+    size_t ln = pl_text_label(s, n);
+
+    s = pl_tv_trim(s, &n);
+    if (!ln)
+        return pl_unlabelled(a, obj, s, n);
+    while (ln) {
+        const pl_detail *d = pl_detail_find(s, ln);
+        size_t vstart = ln + 1, end = d && d->splits ? vstart + pl_next_segment(s + vstart, n - vstart) : n;
+        if (pl_apply(a, g, obj, type, d, s, ln, s + vstart, end - vstart) < 0)
+            return -1;
+        if (end >= n)
+            break;
+        s += end;
+        n -= end;
+        s = pl_tv_trim(s, &n);
+        ln = pl_text_label(s, n);
+    }
+    return 0;
+}

@@ -1,0 +1,367 @@
+/* text_reader.c - text-format plans (EXPLAIN as psql prints it, PostgreSQL 9.6-18)
+ * into the same value tree the JSON reader builds, so that everything after reading
+ * is shared: document.c turns the tree into plans. Nesting comes from indentation:
+ * a node owns the lines indented deeper than its name. */
+#include "text.h"
+#include "reader.h"
+#include "error.h"
+
+#include <math.h>
+#include <string.h>
+
+#define PL_TEXT_DEPTH_CAP 10000u
+
+typedef struct pl_tnode {
+    planlint_value obj;
+    planlint_value workers;            /* complete worker objects */
+    struct pl_tnode *parent, *first, *last, *next;
+    const char *rel;                   /* "InitPlan" or "SubPlan" from a header */
+    int col;                           /* display column of the node's name */
+    unsigned int depth;
+} pl_tnode;
+
+typedef struct pl_tread {
+    pl_arena *arena;
+    pl_tgrammar *g;
+    planlint_error *err;
+    unsigned int max_depth;
+    size_t max_nodes, nodes;
+    planlint_value doc;                /* the array of plan objects */
+    /* the plan being read */
+    pl_tnode *root, *cur;
+    planlint_value plan, sect[PL_SECT_COUNT_];
+    int section, after_tree;
+    /* a "SubPlan 1" header waiting for its node */
+    const char *hdr;
+    int hdr_col;
+    pl_tnode *hdr_owner;
+    /* the "Worker N:" block being read */
+    planlint_value worker;
+    pl_tnode *worker_node;
+    int worker_col;
+} pl_tread;
+
+static int pl_nomem(pl_tread *r)
+{
+    return pl_error_nomem(r->err);
+}
+
+/* ------------------------------------------------------------ nodes */
+
+static int pl_set_numbers(pl_tread *r, planlint_value *obj, const pl_ttail *t)
+{
+    pl_arena *a = r->arena;
+
+    if (t->has_cost && (pl_tv_set_num(a, obj, "Startup Cost", t->cost[0]) < 0 ||
+                        pl_tv_set_num(a, obj, "Total Cost", t->cost[1]) < 0 ||
+                        pl_tv_set_num(a, obj, "Plan Rows", t->rows) < 0 ||
+                        pl_tv_set_num(a, obj, "Plan Width", t->width) < 0))
+        return -1;
+    if (t->has_time && (pl_tv_set_num(a, obj, "Actual Startup Time", t->time[0]) < 0 ||
+                        pl_tv_set_num(a, obj, "Actual Total Time", t->time[1]) < 0))
+        return -1;
+    if (t->has_actual && (pl_tv_set_num(a, obj, "Actual Rows", t->arows) < 0 ||
+                          pl_tv_set_num(a, obj, "Actual Loops", t->loops) < 0))
+        return -1;
+    if (t->never && (pl_tv_set_num(a, obj, "Actual Startup Time", 0) < 0 ||
+                     pl_tv_set_num(a, obj, "Actual Total Time", 0) < 0 ||
+                     pl_tv_set_num(a, obj, "Actual Rows", 0) < 0 ||
+                     pl_tv_set_num(a, obj, "Actual Loops", 0) < 0))
+        return -1;
+    return 0;
+}
+
+/* A node from its line; NULL with r->err set on failure. */
+static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, pl_tnode *parent)
+{
+    pl_tnode *n;
+
+    if (++r->nodes > r->max_nodes) {
+        pl_error(r->err, PLANLINT_ELIMIT, l->lineno, l->colno, NULL, "more than %zu plan nodes",
+                 r->max_nodes);
+        return NULL;
+    }
+    if (parent && parent->depth + 1 >= r->max_depth) {
+        pl_error(r->err, PLANLINT_ELIMIT, l->lineno, l->colno, NULL,
+                 "plan nested deeper than %u levels", r->max_depth);
+        return NULL;
+    }
+    if (!(n = pl_arena_alloc(r->arena, sizeof(*n))) ||
+        pl_text_node_name(r->arena, &n->obj, l->s, t->name_len) < 0 || pl_set_numbers(r, &n->obj, t) < 0) {
+        pl_nomem(r);
+        return NULL;
+    }
+    n->col = l->col;
+    n->parent = parent;
+    n->depth = parent ? parent->depth + 1 : 0;
+    if (parent) {
+        if (parent->last)
+            parent->last->next = n;
+        else
+            parent->first = n;
+        parent->last = n;
+    }
+    return n;
+}
+
+static int pl_tail_error(pl_tread *r, const pl_tline *l, const pl_ttail *t)
+{
+    return pl_error(r->err, PLANLINT_EPARSE, l->lineno, l->colno + (int)t->bad_at, NULL,
+                    "unexpected text after the node's estimates near '%.20s'", l->s + t->bad_at);
+}
+
+/* ------------------------------------------------------------ workers */
+
+static int pl_flush_worker(pl_tread *r)
+{
+    int rc = 0;
+
+    if (r->worker_node)
+        rc = pl_tv_push(r->arena, &r->worker_node->workers, &r->worker);
+    r->worker_node = NULL;
+    memset(&r->worker, 0, sizeof(r->worker));
+    return rc < 0 ? pl_nomem(r) : 0;
+}
+
+/* "Worker 1:  actual time=0.1..2.0 rows=5 loops=1", or a detail after the colon. */
+static int pl_start_worker(pl_tread *r, const pl_tline *l, double num, size_t rest)
+{
+    pl_ttail t;
+    int rc = 0;
+
+    if (pl_flush_worker(r) < 0)
+        return PLANLINT_ENOMEM;
+    r->worker.type = PLANLINT_VALUE_OBJECT;
+    r->worker_node = r->cur;
+    r->worker_col = l->col;
+    memset(&t, 0, sizeof(t));
+    t.arows = t.loops = NAN;
+    if (pl_tv_set_num(r->arena, &r->worker, "Worker Number", num) < 0)
+        return pl_nomem(r);
+    if (rest < l->n && pl_tgrammar_actual(r->g, l->s + rest, l->n - rest, &t))
+        rc = pl_set_numbers(r, &r->worker, &t);
+    else if (rest < l->n)
+        rc = pl_text_detail(r->arena, r->g, &r->worker, pl_value_str(&r->cur->obj, "Node Type"),
+                            l->s + rest, l->n - rest);
+    return rc < 0 ? pl_nomem(r) : 0;
+}
+
+/* ------------------------------------------------------------ finishing a plan */
+
+/* Who a child is to its parent, as explain.c labels it. */
+static const char *pl_relationship(const pl_tnode *parent, size_t index, size_t regular)
+{
+    const char *type = pl_value_str(&parent->obj, "Node Type");
+
+    if (!strcmp(type, "Append") || !strcmp(type, "Merge Append") || !strcmp(type, "BitmapAnd") ||
+        !strcmp(type, "BitmapOr") || (!strcmp(type, "ModifyTable") && regular > 1))
+        return "Member";
+    if (!strcmp(type, "Subquery Scan"))
+        return "Subquery";
+    if (!strcmp(type, "Custom Scan"))
+        return regular == 1 ? "child" : "children";
+    return index == 0 ? "Outer" : "Inner";
+}
+
+static int pl_freeze(pl_tread *r, pl_tnode *n)
+{
+    planlint_value plans;
+    size_t regular = 0, index = 0;
+    pl_tnode *c;
+
+    memset(&plans, 0, sizeof(plans));
+    for (c = n->first; c; c = c->next)
+        regular += c->rel == NULL;
+    for (c = n->first; c; c = c->next) {
+        const char *rel = c->rel ? c->rel : pl_relationship(n, index++, regular);
+        if (pl_tv_set_str(r->arena, &c->obj, "Parent Relationship", rel, strlen(rel)) < 0 ||
+            pl_freeze(r, c) < 0 || pl_tv_push(r->arena, &plans, &c->obj) < 0)
+            return -1;
+    }
+    if (plans.size && pl_tv_set(r->arena, &n->obj, "Plans", &plans) < 0)
+        return -1;
+    if (n->workers.size && pl_tv_set(r->arena, &n->obj, "Workers", &n->workers) < 0)
+        return -1;
+    return 0;
+}
+
+static int pl_finish_plan(pl_tread *r)
+{
+    planlint_value obj;
+    size_t i;
+    int k;
+
+    if (!r->root)
+        return 0;
+    if (pl_flush_worker(r) < 0)
+        return PLANLINT_ENOMEM;
+    memset(&obj, 0, sizeof(obj));
+    if (pl_freeze(r, r->root) < 0 || pl_tv_set(r->arena, &obj, "Plan", &r->root->obj) < 0)
+        return pl_nomem(r);
+    for (i = 0; i < r->plan.size; i++)
+        if (pl_tv_set(r->arena, &obj, r->plan.keys[i], &r->plan.items[i]) < 0)
+            return pl_nomem(r);
+    for (k = 0; k < PL_SECT_COUNT_; k++)
+        if (r->sect[k].type == PLANLINT_VALUE_OBJECT &&
+            pl_tv_set(r->arena, &obj, pl_text_section_keys[k], &r->sect[k]) < 0)
+            return pl_nomem(r);
+    if (pl_tv_push(r->arena, &r->doc, &obj) < 0)
+        return pl_nomem(r);
+    r->root = r->cur = NULL;
+    r->hdr_owner = NULL;
+    r->after_tree = 0;
+    r->section = -1;
+    memset(&r->plan, 0, sizeof(r->plan));
+    memset(r->sect, 0, sizeof(r->sect));
+    return 0;
+}
+
+/* ------------------------------------------------------------ lines */
+
+/* Before the tree: skip noise (SQL, log prefixes) until a line that is a node. */
+static int pl_maybe_root(pl_tread *r, const pl_tline *l)
+{
+    planlint_value probe;
+    pl_ttail t;
+    int known;
+
+    if (pl_tgrammar_node(r->g, l->s, l->n, &t) < 0 || t.name_len == 0)
+        return 0;
+    if (!t.has_cost && !t.has_actual && !t.never) {
+        /* COSTS OFF: only a name PostgreSQL prints, on a line that is not "Label: x" */
+        if (pl_text_label(l->s, l->n))
+            return 0;
+        memset(&probe, 0, sizeof(probe));
+        if ((known = pl_text_node_name(r->arena, &probe, l->s, t.name_len)) < 0)
+            return pl_nomem(r);
+        if (!known)
+            return 0;
+    }
+    if (!(r->root = r->cur = pl_new_node(r, l, &t, NULL)))
+        return r->err->code;
+    r->section = -1;
+    return 0;
+}
+
+static int pl_child(pl_tread *r, const pl_tline *l)
+{
+    pl_tnode *p = r->cur, *n;
+    pl_ttail t;
+
+    if (pl_tgrammar_node(r->g, l->s, l->n, &t) < 0)
+        return pl_tail_error(r, l, &t);
+    while (p && p->col >= l->arrow_col)
+        p = p->parent;
+    if (!p)
+        p = r->root;
+    if (pl_flush_worker(r) < 0)
+        return PLANLINT_ENOMEM;
+    if (!(n = pl_new_node(r, l, &t, p)))
+        return r->err->code;
+    if (r->hdr && r->hdr_owner == p && l->arrow_col > r->hdr_col) {
+        n->rel = r->hdr[0] == 'S' ? "SubPlan" : "InitPlan";   /* CTEs are InitPlans */
+        if (pl_tv_set_str(r->arena, &n->obj, "Subplan Name", r->hdr, strlen(r->hdr)) < 0)
+            return pl_nomem(r);
+    }
+    r->hdr = NULL;
+    r->cur = n;
+    return 0;
+}
+
+static int pl_detail_line(pl_tread *r, const pl_tline *l)
+{
+    pl_tnode *p = r->cur;
+    double num = 0;
+    size_t rest;
+
+    while (p != r->root && p->col >= l->col)
+        p = p->parent;
+    r->cur = p;
+    if (r->worker_node == p && l->col > r->worker_col)
+        return pl_text_detail(r->arena, r->g, &r->worker, pl_value_str(&p->obj, "Node Type"), l->s, l->n) < 0
+                   ? pl_nomem(r) : 0;
+    if (pl_tgrammar_worker(r->g, l->s, l->n, &num, &rest))
+        return pl_start_worker(r, l, num, rest);
+    if (pl_flush_worker(r) < 0)
+        return PLANLINT_ENOMEM;
+    if (pl_tgrammar_header(r->g, l->s, l->n)) {
+        if (!(r->hdr = pl_arena_strndup(r->arena, l->s, l->n)))
+            return pl_nomem(r);
+        r->hdr_col = l->col;
+        r->hdr_owner = p;
+        return 0;
+    }
+    return pl_text_detail(r->arena, r->g, &p->obj, pl_value_str(&p->obj, "Node Type"), l->s, l->n) < 0
+               ? pl_nomem(r) : 0;
+}
+
+/* After the tree: Planning Time, Settings, Triggers, JIT, ... or the next plan. */
+static int pl_plan_level(pl_tread *r, const pl_tline *l)
+{
+    int rc;
+
+    if (l->arrow)
+        return 0;
+    if (l->col > r->root->col && r->section >= 0)
+        return pl_text_section_line(r->arena, r->g, r->sect, r->section, l->s, l->n) < 0 ? pl_nomem(r) : 0;
+    if (l->col > r->root->col)
+        return 0;
+    rc = pl_text_plan_line(r->arena, r->g, &r->plan, r->sect, l->s, l->n, &r->section);
+    if (rc < 0)
+        return pl_nomem(r);
+    if (rc > 0)
+        return 0;
+    if ((rc = pl_finish_plan(r)) < 0)
+        return rc;
+    return pl_maybe_root(r, l);
+}
+
+static int pl_on_line(void *ctx, const pl_tline *l)
+{
+    pl_tread *r = ctx;
+
+    if (!r->root)
+        return pl_maybe_root(r, l);
+    if (r->after_tree)
+        return pl_plan_level(r, l);
+    if (l->arrow)
+        return pl_child(r, l);
+    if (l->col <= r->root->col) {
+        if (pl_flush_worker(r) < 0)
+            return PLANLINT_ENOMEM;
+        r->after_tree = 1;
+        return pl_plan_level(r, l);
+    }
+    return pl_detail_line(r, l);
+}
+
+int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                 const planlint_parse_options *opts, planlint_error *err)
+{
+    planlint_value *doc;
+    pl_tread r;
+    int rc;
+
+    memset(&r, 0, sizeof(r));
+    r.arena = arena;
+    r.err = err;
+    r.max_depth = opts->max_depth ? opts->max_depth : 1000u;
+    if (r.max_depth > PL_TEXT_DEPTH_CAP)
+        r.max_depth = PL_TEXT_DEPTH_CAP;
+    r.max_nodes = opts->max_nodes ? opts->max_nodes : 2000000u;
+    r.section = -1;
+    if (!(r.g = pl_tgrammar_new()))
+        return pl_error_nomem(err);
+    rc = pl_text_each_line(buf, len, pl_on_line, &r);
+    if (rc == 0)
+        rc = pl_finish_plan(&r);
+    pl_tgrammar_free(r.g);
+    if (rc == PLANLINT_ENOMEM)
+        return pl_error_nomem(err);
+    if (rc < 0 || r.doc.size == 0)
+        return rc;
+    if (!(doc = pl_arena_alloc(arena, sizeof(*doc))))
+        return pl_error_nomem(err);
+    *doc = r.doc;
+    return pl_plans_from_document(list, arena, doc, opts, err);
+}
