@@ -89,6 +89,30 @@ done <<'LIST'
 LIST
 echo "Pg::Explain: $n of 9 JSON plans match its expected node numbers"
 
+# 3b. The same for Pg::Explain's text plans (t/plans/NN-plan against NN-expect). A
+#     never-executed node is "-" there and 0 here: both are normalised to "-".
+#     Plans 28 and 29 print their detail and SubPlan lines at the node's own column
+#     or one space in, which the text reader does not yet nest: listed, not hidden.
+norm() { awk '$8 == "0.000" { $5 = "-"; $6 = "-"; $7 = "-" } { print }'; }
+n=0; total=0
+for expect in "$pe"/plans/*-expect; do
+    plan=${expect%-expect}-plan
+    [ -f "$plan" ] || continue
+    total=$((total + 1))
+    name=$(basename "$plan")
+    "$check" --tuples "$plan" | sed 's/^ //' | norm | LC_ALL=C sort > "$tmp/ours"
+    perl "$src/tests/corpus/pg_explain_tuples.pl" "$expect" | norm | LC_ALL=C sort > "$tmp/theirs"
+    if cmp -s "$tmp/theirs" "$tmp/ours"; then
+        n=$((n + 1))
+    else
+        case "$name" in
+            28-plan|29-plan) echo "known difference: $name (unindented detail and SubPlan lines)" ;;
+            *) echo "FAIL: $name differs from Pg::Explain's expectation"; diff -u "$tmp/theirs" "$tmp/ours" | head -20; fail=1 ;;
+        esac
+    fi
+done
+echo "Pg::Explain: $n of $total text plans match its expected node numbers"
+
 # 4. Pg::Explain's I/O timing expectations (t/82) for the psql-framed JSON plans.
 "$check" --metric "$pe/82-io-timings-changed.d/11.plan" 0 io_read_time 15.769 0.0005 || fail=1
 "$check" --metric "$pe/82-io-timings-changed.d/12.plan" 0 io_read_time 14.404 0.0005 || fail=1
