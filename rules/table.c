@@ -4,17 +4,33 @@
 
 extern const planlint_rule pl_rule_seq_scan_filter;
 extern const planlint_rule pl_rule_index_filter;
+extern const planlint_rule pl_rule_row_misestimate;
+extern const planlint_rule pl_rule_nested_loop_inner_loops;
 extern const planlint_rule pl_rule_hash_spill;
 extern const planlint_rule pl_rule_hashagg_spill;
 extern const planlint_rule pl_rule_sort_spill;
+extern const planlint_rule pl_rule_lossy_bitmap;
+extern const planlint_rule pl_rule_heap_fetches;
+extern const planlint_rule pl_rule_workers_not_launched;
+extern const planlint_rule pl_rule_jit_overhead;
+extern const planlint_rule pl_rule_subplan_per_row;
+extern const planlint_rule pl_rule_cte_scan;
 extern const planlint_rule pl_rule_missing_instrumentation;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
     &pl_rule_index_filter,
+    &pl_rule_row_misestimate,
+    &pl_rule_nested_loop_inner_loops,
     &pl_rule_hash_spill,
     &pl_rule_hashagg_spill,
     &pl_rule_sort_spill,
+    &pl_rule_lossy_bitmap,
+    &pl_rule_heap_fetches,
+    &pl_rule_workers_not_launched,
+    &pl_rule_jit_overhead,
+    &pl_rule_subplan_per_row,
+    &pl_rule_cte_scan,
     &pl_rule_missing_instrumentation,
 };
 

@@ -1,0 +1,303 @@
+/* row_misestimate.c - PL003: actual rows far from the planner's estimate, where a parent
+ * operator was planned on that estimate. Column names come from the node's conditions. */
+#include "rule.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <strings.h>
+
+#define PL_MAX_COLS 8
+#define PL_MAX_COND_LEN 4096   /* longer conditions are read up to here: bounded work */
+#define PL_MAX_TOKENS 512
+
+static const pl_rule_param params[] = {
+    { "min_factor", 10, "report when actual rows per loop and the estimate differ by at least this factor" },
+    { "min_rows", 100,
+      "ignore nodes where both the actual and the estimated rows (over all loops) stay below this: "
+      "tiny counts are often off by 10x without consequence" },
+    { "error_factor", 1000,
+      "an underestimate by this factor feeding a Nested Loop is an error: the loop count the "
+      "planner priced is wrong by as much" },
+};
+
+/* One alternation, tried left to right at each position: string literals, casts ("::text",
+ * "::timestamp with time zone"), $n parameters and numbers are skipped whole so their
+ * insides are never read as columns; then an identifier, maybe qualified (group 1) and
+ * maybe a function call (group 3). */
+static const char pl_token_re[] =
+    "'(?:[^']|'')*'"
+    "|::\\s*(?:\"[^\"]*\"|(?:timestamp|time) with(?:out)? time zone|character varying|double precision"
+    "|bit varying|[A-Za-z_][\\w.]*)(?:\\[\\])*"
+    "|\\$\\d+|\\d[\\w.]*"
+    "|(?:(\"[^\"]+\"|[A-Za-z_]\\w*)\\.)?(\"[^\"]+\"|[A-Za-z_]\\w*)(\\s*\\()?";
+
+static const char *const pl_keywords[] = {
+    "AND", "OR", "NOT", "IS", "NULL", "TRUE", "FALSE", "ANY", "ALL", "SOME", "IN", "LIKE", "ILIKE",
+    "BETWEEN", "SIMILAR", "TO", "ARRAY", "CASE", "WHEN", "THEN", "ELSE", "END", "DISTINCT", "FROM",
+    "UNKNOWN", "ESCAPE", "COLLATE",
+};
+
+typedef struct pl_cols {
+    const char *name[PL_MAX_COLS];
+    size_t n;
+} pl_cols;
+
+typedef struct pl_re {
+    pcre2_code *code;
+    pcre2_match_data *md;
+} pl_re;
+
+static int is_keyword(const char *s, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof(pl_keywords) / sizeof(pl_keywords[0]); i++)
+        if (strlen(pl_keywords[i]) == len && strncasecmp(pl_keywords[i], s, len) == 0)
+            return 1;
+    return 0;
+}
+
+static void add_col(pl_check *c, pl_cols *cols, const char *s, size_t len)
+{
+    size_t i;
+
+    if (cols->n >= PL_MAX_COLS || is_keyword(s, len))
+        return;
+    for (i = 0; i < cols->n; i++)
+        if (strlen(cols->name[i]) == len && strncmp(cols->name[i], s, len) == 0)
+            return;
+    cols->name[cols->n++] = pl_fmt_text(c, "%.*s", (int)len, s);
+}
+
+/* Columns of the node's own table in one condition: qualified by its alias (VERBOSE), or
+ * bare. When alias is NULL (a join), qualified names are kept as written. */
+static void cond_columns(pl_check *c, const pl_re *re, const char *cond, const char *alias, pl_cols *cols)
+{
+    size_t len = strlen(cond), off = 0;
+    int tokens = 0;
+
+    if (len > PL_MAX_COND_LEN)
+        len = PL_MAX_COND_LEN;
+    while (off < len && tokens++ < PL_MAX_TOKENS &&
+           pcre2_match(re->code, (PCRE2_SPTR)cond, len, off, 0, re->md, NULL) > 0) {
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(re->md);
+        int rc = (int)pcre2_get_ovector_count(re->md);
+
+        off = ov[1] > ov[0] ? ov[1] : ov[0] + 1;
+        /* Unset groups are PCRE2_UNSET; a set group 3 is a function call. */
+        if (rc < 3 || ov[4] == PCRE2_UNSET || (rc > 3 && ov[6] != PCRE2_UNSET))
+            continue;
+        if (ov[2] == PCRE2_UNSET)
+            add_col(c, cols, cond + ov[4], ov[5] - ov[4]);
+        else if (!alias)
+            add_col(c, cols, cond + ov[2], ov[5] - ov[2]);
+        else if (strlen(alias) == ov[3] - ov[2] && strncmp(alias, cond + ov[2], ov[3] - ov[2]) == 0)
+            add_col(c, cols, cond + ov[4], ov[5] - ov[4]);
+    }
+}
+
+static pl_cols node_columns(pl_check *c, const pl_re *re, const planlint_node *n)
+{
+    static const planlint_node_field conds[] = {
+        PLANLINT_FIELD_INDEX_COND, PLANLINT_FIELD_RECHECK_COND, PLANLINT_FIELD_FILTER,
+        PLANLINT_FIELD_HASH_COND, PLANLINT_FIELD_MERGE_COND, PLANLINT_FIELD_JOIN_FILTER,
+    };
+    const char *alias = n->fields[PLANLINT_FIELD_RELATION] ? n->fields[PLANLINT_FIELD_ALIAS] : NULL;
+    pl_cols cols;
+    size_t i;
+
+    cols.n = 0;
+    if (!n->fields[PLANLINT_FIELD_RELATION])
+        alias = NULL;
+    else if (!alias)
+        alias = n->fields[PLANLINT_FIELD_RELATION];
+    for (i = 0; re->code && i < sizeof(conds) / sizeof(conds[0]); i++)
+        if (n->fields[conds[i]])
+            cond_columns(c, re, n->fields[conds[i]], alias, &cols);
+    return cols;
+}
+
+static const char *join_cols(pl_check *c, const pl_cols *cols)
+{
+    const char *s = cols->n ? cols->name[0] : "";
+    size_t i;
+
+    for (i = 1; i < cols->n; i++)
+        s = pl_fmt_text(c, "%s, %s", s, cols->name[i]);
+    return s;
+}
+
+/* The operator that was sized or chosen on this node's row count. Gather, Append and
+ * the like pass rows through unchanged, so look past a few of them. */
+static const planlint_node *dependent(const planlint_node *n)
+{
+    static const char *const sized[] = {
+        "Nested Loop", "Hash", "Hash Join", "Sort", "Incremental Sort", "Aggregate", "Memoize",
+        "WindowAgg", "SetOp", "Unique",
+    };
+    static const char *const through[] = {
+        "Gather", "Gather Merge", "Append", "Merge Append", "Result", "Subquery Scan", "Materialize",
+    };
+    const planlint_node *p;
+    int depth;
+    size_t i;
+
+    for (p = n->parent, depth = 0; p && depth < 4; p = p->parent, depth++) {
+        for (i = 0; i < sizeof(sized) / sizeof(sized[0]); i++)
+            if (pl_node_is(p, sized[i]))
+                return p;
+        for (i = 0; i < sizeof(through) / sizeof(through[0]) && !pl_node_is(p, through[i]); i++)
+            ;
+        if (i == sizeof(through) / sizeof(through[0]))
+            return NULL;
+    }
+    return NULL;
+}
+
+/* A join off by about as much as one of its inputs only repeats that input's error:
+ * report where it starts, not every node above it. */
+static int inherited(pl_check *c, const planlint_node *n)
+{
+    double min = pl_param(c, "min_factor");
+    size_t i;
+
+    for (i = 0; i < n->nchildren; i++) {
+        const planlint_node *k = n->children[i];
+        if (k->m[PLANLINT_M_ESTIMATE_FACTOR] >= min &&
+            k->m[PLANLINT_M_ESTIMATE_DIRECTION] == n->m[PLANLINT_M_ESTIMATE_DIRECTION] &&
+            n->m[PLANLINT_M_ESTIMATE_FACTOR] < k->m[PLANLINT_M_ESTIMATE_FACTOR] * min)
+            return 1;
+    }
+    return 0;
+}
+
+static const char *table_of(pl_check *c, const planlint_node *n)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+
+    return schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
+}
+
+static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_cols *cols)
+{
+    const char *t = n->fields[PLANLINT_FIELD_RELATION] ? table_of(c, n) : NULL;
+    const char *list = join_cols(c, cols);
+
+    if (!t) {
+        pl_finding_advice(f, "ANALYZE the tables below this node: their statistics may be stale. If the "
+                             "estimate stays wrong, raise the statistics target of the columns in its "
+                             "condition%s%s%s (ALTER TABLE t ALTER COLUMN c SET STATISTICS 1000; then "
+                             "ANALYZE t;), and for columns of one table that are correlated, CREATE "
+                             "STATISTICS (dependencies, ndistinct, mcv) ON them.",
+                          cols->n ? " (" : "", list, cols->n ? ")" : "");
+    } else if (cols->n >= 2) {
+        pl_finding_advice(f, "ANALYZE %s; first: its statistics may be stale. If the estimate stays wrong, "
+                             "the columns %s are probably correlated (the planner multiplies their "
+                             "selectivities as if independent):\n"
+                             "  CREATE STATISTICS %s_stats (dependencies, ndistinct, mcv) ON %s FROM %s;\n"
+                             "  ANALYZE %s;\n"
+                             "and raise the statistics target of a skewed column: ALTER TABLE %s ALTER "
+                             "COLUMN %s SET STATISTICS 1000;",
+                          t, list, n->fields[PLANLINT_FIELD_RELATION], list, t, t, t, cols->name[0]);
+    } else {
+        pl_finding_advice(f, "ANALYZE %s; first: its statistics may be stale (rows added or changed since the "
+                             "last ANALYZE; check last_analyze / last_autoanalyze in pg_stat_user_tables). "
+                             "If the estimate stays wrong, raise the statistics target%s%s: ALTER TABLE %s "
+                             "ALTER COLUMN %s SET STATISTICS 1000; ANALYZE %s;",
+                          t, cols->n ? " of " : "", list, t, cols->n ? cols->name[0] : "<column>", t);
+    }
+}
+
+static void report(pl_check *c, const pl_re *re, const planlint_node *n, const planlint_node *dep)
+{
+    double factor = n->m[PLANLINT_M_ESTIMATE_FACTOR], dir = n->m[PLANLINT_M_ESTIMATE_DIRECTION];
+    double loops = n->m[PLANLINT_M_ACTUAL_LOOPS];
+    pl_cols cols = node_columns(c, re, n);
+    pl_finding *f = pl_finding_new(c, n, dep ? dep->m[PLANLINT_M_INCLUSIVE_TIME] : NAN);
+
+    /* Nothing planned on the estimate: the error costs nothing here. An overestimate only
+     * makes the planner cautious (memory to spare, a hash join where a loop would do): info.
+     * An underestimate feeding a nested loop multiplies its loops by the same factor. */
+    if (!dep || dir < 0)
+        pl_finding_severity(f, PLANLINT_SEVERITY_INFO);
+    else if (pl_node_is(dep, "Nested Loop") && dir > 0 && factor >= pl_param(c, "error_factor"))
+        pl_finding_severity(f, PLANLINT_SEVERITY_ERROR);
+    pl_finding_message(f, "%s returned %s row%s%s where the planner estimated %s (%sx %s)%s%s",
+                       pl_node_label(c, n), pl_fmt_count(c, n->m[PLANLINT_M_ACTUAL_ROWS]),
+                       n->m[PLANLINT_M_ACTUAL_ROWS] == 1 ? "" : "s", loops > 1 ? " per loop" : "", pl_fmt_count(c, n->m[PLANLINT_M_PLAN_ROWS]),
+                       pl_fmt_num(c, factor, factor < 100 ? 1 : 0), dir > 0 ? "under" : "over",
+                       dep ? "; planned on it: " : "", dep ? pl_node_label(c, dep) : "");
+    advise(c, f, n, &cols);
+    pl_finding_evidence(f, "estimate_factor", factor);
+    pl_finding_evidence(f, "estimate_direction", dir);
+    pl_finding_evidence(f, "actual_rows", n->m[PLANLINT_M_ACTUAL_ROWS]);
+    pl_finding_evidence(f, "plan_rows", n->m[PLANLINT_M_PLAN_ROWS]);
+    pl_finding_evidence(f, "loops", loops);
+}
+
+/* Below a Limit a node returns only what was pulled from it: fewer rows than estimated
+ * is the Limit at work, not a misestimate. */
+static int under_limit(const planlint_node *n)
+{
+    const planlint_node *p;
+
+    for (p = n->parent; p; p = p->parent)
+        if (pl_node_is(p, "Limit"))
+            return 1;
+    return 0;
+}
+
+static int candidate(pl_check *c, const planlint_node *n)
+{
+    double factor = n->m[PLANLINT_M_ESTIMATE_FACTOR], loops = n->m[PLANLINT_M_ACTUAL_LOOPS];
+    double actual = n->m[PLANLINT_M_TOTAL_ROWS], planned = n->m[PLANLINT_M_PLAN_ROWS] * loops;
+
+    if (isnan(factor) || n->never_executed || factor < pl_param(c, "min_factor"))
+        return 0;
+    if ((isnan(actual) || actual < pl_param(c, "min_rows")) && (isnan(planned) || planned < pl_param(c, "min_rows")))
+        return 0;
+    if (n->m[PLANLINT_M_ESTIMATE_DIRECTION] < 0 && under_limit(n))
+        return 0;
+    return !inherited(c, n);
+}
+
+static void check(pl_check *c)
+{
+    const planlint_plan *p = pl_check_plan(c);
+    pl_re re = { NULL, NULL };
+    int errcode;
+    PCRE2_SIZE erroff;
+    size_t i;
+
+    /* Without the pattern (out of memory) findings still come, just without column names. */
+    re.code = pcre2_compile((PCRE2_SPTR)pl_token_re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
+    if (re.code && !(re.md = pcre2_match_data_create_from_pattern(re.code, NULL))) {
+        pcre2_code_free(re.code);
+        re.code = NULL;
+    }
+    for (i = 0; i < p->nnodes; i++)
+        if (candidate(c, p->nodes[i]))
+            report(c, &re, p->nodes[i], dependent(p->nodes[i]));
+    pcre2_match_data_free(re.md);
+    pcre2_code_free(re.code);
+}
+
+const planlint_rule pl_rule_row_misestimate = {
+    "PL003", "row-misestimate", "estimates", PLANLINT_SEVERITY_WARNING,
+    "Actual rows far from the planner's estimate, with an operator planned on it",
+    "The planner chooses join methods, join order, hash table and sort sizes from its row "
+    "estimates. When a node returns 10x more or fewer rows than estimated (per loop), whatever "
+    "was planned on that number is suspect: a Nested Loop chosen for 1 outer row runs its "
+    "inner side 180,000 times, a Hash sized for 1,000 rows spills in batches, a sort expected "
+    "to fit in memory goes to disk. The finding is a warning for an underestimate with such an "
+    "operator above the node (an error for a 1000x underestimate under a Nested Loop); info "
+    "for an overestimate (the planner was only cautious) or when nothing depends on it. "
+    "Nodes under a Limit that returned fewer rows than estimated are not reported: the Limit "
+    "stopped them. A join that is off by about as much as one of its inputs is not reported "
+    "again: the error starts below it. Small counts (min_rows) are ignored.\n\n"
+    "Fix: ANALYZE the table (statistics are stale after bulk loads or big changes); raise the "
+    "statistics target of skewed columns (ALTER TABLE t ALTER COLUMN c SET STATISTICS 1000); "
+    "for correlated columns used together in a condition, CREATE STATISTICS (dependencies, "
+    "ndistinct, mcv) ON them, then ANALYZE.",
+    params, PL_NPARAMS(params), check
+};
