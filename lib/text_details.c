@@ -229,7 +229,18 @@ static int pl_d_disk(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const cha
     return pl_sort_space(a, obj, "Disk", v, n);
 }
 
+/* "Disabled: true" (PostgreSQL 18): a boolean in JSON. */
+static int pl_d_bool(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                     const char *v, size_t n)
+{
+    (void)g, (void)type;
+    if ((n == 4 && memcmp(v, "true", 4) == 0) || (n == 5 && memcmp(v, "false", 5) == 0))
+        return pl_tv_set_bool(a, obj, "Disabled", v[0] == 't');
+    return pl_tv_set_str(a, obj, "Disabled", v, n);
+}
+
 static const pl_detail pl_details[] = {
+    { "Disabled", NULL, PL_D_FN, pl_d_bool, 0 },
     { "Buffers", NULL, PL_D_FN, pl_d_buffers, 0 },
     { "I/O Timings", NULL, PL_D_FN, pl_d_io, 0 },
     { "WAL", NULL, PL_D_FN, pl_d_pairs, 0 },
@@ -279,9 +290,13 @@ static const pl_detail *pl_detail_find(const char *label, size_t n)
 /* Where the next "  Label: value" segment starts in s, or n. */
 static size_t pl_next_segment(const char *s, size_t n)
 {
-    size_t i;
+    size_t i = 0;
 
-    for (i = 0; i + 2 < n; i++)
+    /* Old servers print "Sort Method:  quicksort": the value's own leading blanks
+     * do not start a new segment. */
+    while (i < n && s[i] == ' ')
+        i++;
+    for (; i + 2 < n; i++)
         if (s[i] == ' ' && s[i + 1] == ' ' && s[i + 2] != ' ' && pl_text_label(s + i + 2, n - i - 2))
             return i;
     return n;

@@ -20,8 +20,9 @@ static const char *const pl_patterns[PL_RE_COUNT_] = {
     /* PL_RE_ACTUAL: "time=" is absent with TIMING OFF; rows are fractional in PG 18 */
     "\\(?actual (?:time=" PL_NUM "\\.\\." PL_NUM " )?rows=" PL_NUM " loops=" PL_NUM "\\)?",
     /* PL_RE_NEVER */ "\\(never executed\\)",
-    /* PL_RE_HEADER: "InitPlan 1 (returns $0,$1)", "SubPlan 2", "CTE name" */
-    "(?:(?:InitPlan|SubPlan) \\d+(?: \\([^)]*\\))?|CTE [^ ].*)$",
+    /* PL_RE_HEADER: "InitPlan 1 (returns $0,$1)", "SubPlan 2", "CTE name"; servers
+     * before 9.0 printed a bare "InitPlan" / "SubPlan" */
+    "(?:(?:InitPlan|SubPlan)(?: \\d+)?(?: \\([^)]*\\))?|CTE [^ ].*)$",
     /* PL_RE_WORKER */ "Worker (\\d+):[ \\t]*",
     /* PL_RE_PAIR: "hit=12", "read=3.5", "full=0" after optional blanks */
     "[ ,]*([a-z][a-z /]*?)=([0-9][0-9.]*)",

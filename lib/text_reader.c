@@ -262,8 +262,13 @@ static int pl_child(pl_tread *r, const pl_tline *l)
         n->rel = r->hdr[0] == 'S' ? "SubPlan" : "InitPlan";   /* CTEs are InitPlans */
         if (pl_tv_set_str(r->arena, &n->obj, "Subplan Name", r->hdr, strlen(r->hdr)) < 0)
             return pl_nomem(r);
+        /* Before 9.0 one bare "SubPlan" header stood over all the subplans below it;
+         * a numbered header owns exactly one node. */
+        if (strpbrk(r->hdr, "0123456789"))
+            r->hdr = NULL;
+    } else if (l->arrow_col <= r->hdr_col) {
+        r->hdr = NULL;   /* back at the header's level: its subplans are over */
     }
-    r->hdr = NULL;
     r->cur = n;
     return 0;
 }

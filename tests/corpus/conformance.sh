@@ -113,6 +113,39 @@ for expect in "$pe"/plans/*-expect; do
 done
 echo "Pg::Explain: $n of $total text plans match its expected node numbers"
 
+# 3c. pev2's text-to-JSON expectations: every key pev2 expects, in every node, has
+#     the same value in the tree planlint reads from the text (toMatchObject). pev2's
+#     own spellings ("Nested Loop Join", quoted index names) are mapped to PostgreSQL's.
+#     The plans listed here differ, each for the reason given: listed, not hidden.
+known_pev2() {
+    case "$1" in
+        from-text/33-plan) echo "Incremental Sort's Full-sort Groups are kept as text, not objects" ;;
+        from-text/37-plan) echo "an Output list broken over lines by the client is not rejoined" ;;
+        from-text/38-plan) echo "hand-made: an Output line broken at column 0 ends the node" ;;
+        from-text/39-plan) echo "an Execution Time line indented under a plan without ANALYZE is not read" ;;
+        from-text/43-index-name-parsing-plan) echo "pev2 puts the schema inside Relation Name" ;;
+        from-text/46-buckets-plan|from-text/48-memoize-plan) echo "a child printed at the parent's detail column is nested one level too deep" ;;
+        12-line-wrapped-plans/02-plan|12-line-wrapped-plans/08-plan|12-line-wrapped-plans/10-plan) echo "a line wrapped inside a word or operator is rejoined without the lost blank" ;;
+        12-line-wrapped-plans/05-plan|12-line-wrapped-plans/06-plan|12-line-wrapped-plans/07-plan) echo "wrapped mid-word or re-indented: not rejoined (rejected, see expected-rejects.tsv)" ;;
+        *) echo "" ;;
+    esac
+}
+pv="$corpus/pev2/src/services/__tests__"
+n=0; total=0
+for expect in "$pv"/from-text/*-expect "$pv"/12-line-wrapped-plans/*-expect; do
+    plan=${expect%-expect}-plan
+    [ -f "$plan" ] || continue
+    total=$((total + 1))
+    rel=${plan#$pv/}
+    if "$check" --subset "$plan" "$expect" > "$tmp/subset"; then
+        n=$((n + 1))
+    else
+        why=$(known_pev2 "$rel")
+        if [ -n "$why" ]; then echo "known difference: $rel ($why)"; else cat "$tmp/subset"; fail=1; fi
+    fi
+done
+echo "pev2: $n of $total text plans hold every key of pev2's expected JSON"
+
 # 4. Pg::Explain's I/O timing expectations (t/82) for the psql-framed JSON plans.
 "$check" --metric "$pe/82-io-timings-changed.d/11.plan" 0 io_read_time 15.769 0.0005 || fail=1
 "$check" --metric "$pe/82-io-timings-changed.d/12.plan" 0 io_read_time 14.404 0.0005 || fail=1

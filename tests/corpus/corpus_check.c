@@ -111,9 +111,165 @@ static int print_tuples(const char *path)
     return 0;
 }
 
+/* ------------------------------------------------------------ --subset */
+
+static int same_value(const planlint_value *want, const planlint_value *got, char *why, size_t n);
+
+static int same_number(double w, double g)
+{
+    return fabs(w - g) <= 1e-9 * (fabs(w) > 1 ? fabs(w) : 1);
+}
+
+/* Every member of want is in got with the same value (pev2's toMatchObject). */
+static int same_object(const planlint_value *want, const planlint_value *got, char *why, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < planlint_value_size(want); i++) {
+        const char *key = planlint_value_key(want, i);
+        if (strcmp(key, "Plans") == 0)
+            continue;   /* compared node by node by the caller */
+        if (!same_value(planlint_value_at(want, i), planlint_value_get(got, key), why, n)) {
+            size_t l = strlen(why);
+            snprintf(why + l, n - l, " in \"%s\"", key);
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int same_value(const planlint_value *want, const planlint_value *got, char *why, size_t n)
+{
+    size_t i;
+
+    if (!got) {
+        snprintf(why, n, "missing");
+        return 0;
+    }
+    switch (planlint_value_kind(want)) {
+    case PLANLINT_VALUE_OBJECT:
+        return same_object(want, got, why, n);
+    case PLANLINT_VALUE_ARRAY:
+        if (planlint_value_size(want) != planlint_value_size(got)) {
+            snprintf(why, n, "%zu elements, expected %zu", planlint_value_size(got), planlint_value_size(want));
+            return 0;
+        }
+        for (i = 0; i < planlint_value_size(want); i++)
+            if (!same_value(planlint_value_at(want, i), planlint_value_at(got, i), why, n))
+                return 0;
+        return 1;
+    case PLANLINT_VALUE_NUMBER:
+        if (same_number(planlint_value_number(want), planlint_value_number(got)))
+            return 1;
+        snprintf(why, n, "%g, expected %g", planlint_value_number(got), planlint_value_number(want));
+        return 0;
+    case PLANLINT_VALUE_STRING:
+        if (planlint_value_kind(got) == PLANLINT_VALUE_STRING &&
+            strcmp(planlint_value_string(want), planlint_value_string(got)) == 0)
+            return 1;
+        if (!isnan(planlint_value_number(want)) && same_number(planlint_value_number(want), planlint_value_number(got)))
+            return 1;   /* "25" against 25 */
+        snprintf(why, n, "\"%s\", expected \"%s\"", planlint_value_string(got) ? planlint_value_string(got) : "?",
+                 planlint_value_string(want));
+        return 0;
+    default:
+        if (planlint_value_kind(want) == planlint_value_kind(got) && planlint_value_bool(want) == planlint_value_bool(got))
+            return 1;
+        snprintf(why, n, "a different literal");
+        return 0;
+    }
+}
+
+/* pev2 writes a few keys its own way, not PostgreSQL's: "Nested Loop Join",
+ * "GroupAggregate", "Merge" (for a ModifyTable), quoted index names. */
+static const char *pev2_spelling(const char *key, const char *v, char *buf, size_t n)
+{
+    static const char *const map[][2] = {
+        { "Nested Loop Join", "Nested Loop" }, { "GroupAggregate", "Aggregate" },
+        { "HashAggregate", "Aggregate" }, { "MixedAggregate", "Aggregate" }, { "Merge", "ModifyTable" },
+    };
+    size_t i, len = strlen(v);
+
+    if (strcmp(key, "Node Type") == 0)
+        for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+            if (strcmp(v, map[i][0]) == 0)
+                return map[i][1];
+    if (strcmp(key, "Index Name") == 0 && len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+        snprintf(buf, n, "%.*s", (int)(len - 2), v + 1);
+        return buf;
+    }
+    return v;
+}
+
+static int same_tree(const planlint_node *want, const planlint_node *got, char *why, size_t n)
+{
+    size_t i, k;
+
+    if (planlint_node_child_count(want) != planlint_node_child_count(got)) {
+        snprintf(why, n, "node %zu has %zu children, expected %zu", planlint_node_id(got),
+                 planlint_node_child_count(got), planlint_node_child_count(want));
+        return 0;
+    }
+    for (k = 0; k < planlint_node_key_count(want); k++) {
+        const char *key = planlint_node_key_at(want, k);
+        const char *ws = planlint_value_string(planlint_node_value_at(want, k)), *gs;
+        char buf[256];
+        if (strcmp(key, "Plans") == 0)
+            continue;
+        gs = planlint_value_string(planlint_node_get(got, key));
+        if (ws && gs && strcmp(pev2_spelling(key, ws, buf, sizeof(buf)), gs) == 0)
+            continue;
+        if (!same_value(planlint_node_value_at(want, k), planlint_node_get(got, key), why, n)) {
+            size_t l = strlen(why);
+            snprintf(why + l, n - l, " in \"%s\" of node %zu", key, planlint_node_id(got));
+            return 0;
+        }
+    }
+    for (i = 0; i < planlint_node_child_count(want); i++)
+        if (!same_tree(planlint_node_child(want, i), planlint_node_child(got, i), why, n))
+            return 0;
+    return 1;
+}
+
+/* --subset PLAN EXPECT: the plan read from PLAN holds everything EXPECT (a JSON
+ * plan, e.g. pev2's text-to-JSON expectation) says. */
+static int check_subset(const char *plan_path, const char *expect_path)
+{
+    planlint_plan *plan = NULL, *want = NULL;
+    planlint_error err;
+    size_t len1, len2;
+    char *b1 = slurp(plan_path, &len1), *b2 = slurp(expect_path, &len2), why[512] = "";
+    int ok = 0;
+
+    memset(&err, 0, sizeof(err));
+    if (b1 && b2 && planlint_plan_parse(&plan, b1, len1, NULL, &err) == 0 &&
+        planlint_plan_parse(&want, b2, len2, NULL, &err) == 0) {
+        ok = same_tree(planlint_plan_root(want), planlint_plan_root(plan), why, sizeof(why));
+        if (ok) {
+            const planlint_value *top = planlint_plan_get(want, "Planning Time");
+            if (top && !same_value(top, planlint_plan_get(plan, "Planning Time"), why, sizeof(why)))
+                ok = 0;
+            top = planlint_plan_get(want, "Execution Time");
+            if (ok && top && !same_value(top, planlint_plan_get(plan, "Execution Time"), why, sizeof(why)))
+                ok = 0;
+        }
+    } else {
+        snprintf(why, sizeof(why), "%s", err.text[0] ? err.text : "cannot read");
+    }
+    printf("%s %s %s\n", ok ? "OK" : "DIFF", plan_path, why);
+    planlint_plan_free(plan);
+    planlint_plan_free(want);
+    free(b1);
+    free(b2);
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     int i, bad = 0;
+
+    if (argc == 4 && strcmp(argv[1], "--subset") == 0)
+        return check_subset(argv[2], argv[3]);
 
     if (argc == 3 && strcmp(argv[1], "--tuples") == 0)
         return print_tuples(argv[2]);
