@@ -173,7 +173,8 @@ static int pl_check_plan_rules(planlint_plan *plan, const pl_selection *s, planl
     for (f = all, i = 0; f; f = f->next)
         if (f->severity >= min)
             ranked[i++] = f;
-    qsort((void *)ranked, n, sizeof(*ranked), pl_rank_cmp);
+    if (n > 1)
+        qsort((void *)ranked, n, sizeof(*ranked), pl_rank_cmp);
     plan->findings = ranked;
     plan->nfindings = n;
     plan->checked = 1;
