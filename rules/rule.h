@@ -12,14 +12,6 @@
 #define PL_RULE_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define PL_RULE_PRINTF(a, b)
-/* rules/common.c: shared by the memory rules. "64MB": the smallest power of two
- * megabytes (at least 1MB) holding kb kilobytes. */
-const char *pl_fmt_work_mem(pl_check *c, double kb);
-/* hash_mem_multiplier from the plan's Settings, else PostgreSQL 15's default 2.0. */
-double pl_hash_mem_multiplier(const planlint_plan *plan);
-/* The value of a setting the plan lists under "Settings" (SETTINGS option), or NULL. */
-const char *pl_plan_setting(const planlint_plan *plan, const char *name);
-
 #endif
 
 typedef struct pl_rule_param {

@@ -15,7 +15,15 @@ extern const planlint_rule pl_rule_workers_not_launched;
 extern const planlint_rule pl_rule_jit_overhead;
 extern const planlint_rule pl_rule_subplan_per_row;
 extern const planlint_rule pl_rule_cte_scan;
+extern const planlint_rule pl_rule_planning_time;
+extern const planlint_rule pl_rule_trigger_time;
+extern const planlint_rule pl_rule_large_offset;
+extern const planlint_rule pl_rule_join_filter;
+extern const planlint_rule pl_rule_temp_io;
+extern const planlint_rule pl_rule_read_efficiency;
+extern const planlint_rule pl_rule_cache_misses;
 extern const planlint_rule pl_rule_missing_instrumentation;
+extern const planlint_rule pl_rule_stale_stats;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -31,7 +39,15 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_jit_overhead,
     &pl_rule_subplan_per_row,
     &pl_rule_cte_scan,
+    &pl_rule_planning_time,
+    &pl_rule_trigger_time,
+    &pl_rule_large_offset,
+    &pl_rule_join_filter,
+    &pl_rule_temp_io,
+    &pl_rule_read_efficiency,
+    &pl_rule_cache_misses,
     &pl_rule_missing_instrumentation,
+    &pl_rule_stale_stats,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);

@@ -1,0 +1,109 @@
+/* stale_stats.c - PL022: a scan with no condition whose row estimate is far off: stale pg_class counts. */
+#include "rule.h"
+
+static const pl_rule_param params[] = {
+    { "min_factor", 10, "report an estimate off by at least this factor (either direction)" },
+    { "min_rows", 1000, "and at least this many rows, estimated or actual, per loop" },
+};
+
+/* Only plain table scans: their estimate of an unconditioned scan is pg_class's reltuples
+ * scaled by the table's current size, nothing else. */
+static int plain_scan(const planlint_node *n)
+{
+    if (!n->fields[PLANLINT_FIELD_RELATION] || n->never_executed)
+        return 0;
+    if (!pl_node_is(n, "Seq Scan") && !pl_node_is(n, "Index Scan") && !pl_node_is(n, "Index Only Scan"))
+        return 0;
+    return !n->fields[PLANLINT_FIELD_FILTER] && !n->fields[PLANLINT_FIELD_INDEX_COND] &&
+           !n->fields[PLANLINT_FIELD_RECHECK_COND];
+}
+
+/* Parents that read their input to the end, so fewer rows than estimated is not a Limit,
+ * a semi join, a merge join or an EXISTS stopping early. */
+static int reads_all(const planlint_node *parent, const planlint_node *child)
+{
+    static const char *const types[] = {
+        "Aggregate", "Hash", "Sort", "Gather", "Append", "ModifyTable", "SetOp", "WindowAgg",
+        "Unique", "Group", "Materialize", "Result", "ProjectSet", "Subquery Scan",
+    };
+    const char *rel = child->fields[PLANLINT_FIELD_PARENT_RELATIONSHIP];
+    size_t i;
+
+    if (rel && (strcmp(rel, "SubPlan") == 0 || strcmp(rel, "InitPlan") == 0))
+        return 0;
+    /* PostgreSQL 15+: a WindowAgg with a Run Condition stops once it can no longer hold. */
+    if (pl_node_is(parent, "WindowAgg") && planlint_node_get(parent, "Run Condition"))
+        return 0;
+    for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (pl_node_is(parent, types[i]))
+            return 1;
+    return 0;
+}
+
+static int ran_to_completion(const planlint_node *n)
+{
+    for (; n->parent; n = n->parent)
+        if (!reads_all(n->parent, n))
+            return 0;
+    return 1;
+}
+
+static void report(pl_check *c, const planlint_node *n, double factor, int under)
+{
+    pl_finding *f = pl_finding_new(c, n, n->m[PLANLINT_M_INCLUSIVE_TIME]);
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+    const char *table = schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
+
+    pl_finding_message(f, "%s has no condition, yet the planner expected %s rows per loop and got %s (%sx %s): "
+                          "the table's row count in pg_class is stale",
+                       pl_node_label(c, n), pl_fmt_count(c, n->m[PLANLINT_M_PLAN_ROWS]),
+                       pl_fmt_count(c, n->m[PLANLINT_M_ACTUAL_ROWS]), pl_fmt_num(c, factor, 0),
+                       under ? "more" : "fewer");
+    pl_finding_advice(f, "Run ANALYZE %s; (VACUUM ANALYZE after mass deletes or updates). Then check why "
+                         "autovacuum did not: the table's autovacuum_enabled, autovacuum_analyze_threshold and "
+                         "autovacuum_analyze_scale_factor, and last_autoanalyze / n_mod_since_analyze in "
+                         "pg_stat_user_tables (live mode reads them for you).",
+                      table);
+    pl_finding_evidence(f, "plan_rows", n->m[PLANLINT_M_PLAN_ROWS]);
+    pl_finding_evidence(f, "actual_rows", n->m[PLANLINT_M_ACTUAL_ROWS]);
+    pl_finding_evidence(f, "estimate_factor", factor);
+}
+
+static void check(pl_check *c)
+{
+    const planlint_plan *p = pl_check_plan(c);
+    size_t i;
+
+    for (i = 0; i < p->nnodes; i++) {
+        const planlint_node *n = p->nodes[i];
+        double factor = n->m[PLANLINT_M_ESTIMATE_FACTOR], dir = n->m[PLANLINT_M_ESTIMATE_DIRECTION];
+        double rows = fmax(n->m[PLANLINT_M_PLAN_ROWS], n->m[PLANLINT_M_ACTUAL_ROWS]);
+
+        if (!plain_scan(n) || isnan(factor) || isnan(dir) || factor < pl_param(c, "min_factor") ||
+            rows < pl_param(c, "min_rows"))
+            continue;
+        /* Fewer rows than estimated may only mean the consumer stopped early. */
+        if (dir < 0 && !ran_to_completion(n))
+            continue;
+        report(c, n, factor, dir > 0);
+    }
+}
+
+const planlint_rule pl_rule_stale_stats = {
+    "PL022", "stale-stats", "estimates", PLANLINT_SEVERITY_WARNING,
+    "A scan with no condition misestimated its rows: the table's statistics are stale",
+    "For a scan with no Filter and no index condition the planner's row estimate comes from "
+    "pg_class alone: reltuples / relpages (rows per page at the last VACUUM or ANALYZE) times the "
+    "table's current number of pages. When that is off by a large factor, the density recorded "
+    "in pg_class no longer matches the table - typically many rows deleted or updated (dead rows "
+    "still fill the pages) or a bulk load since the last ANALYZE, or a table never analyzed at "
+    "all (temporary tables are never analyzed by autovacuum). Every estimate built on this "
+    "table, joins and aggregates above it included, inherits the error. Only a scan that read "
+    "its table to the end counts when it returned fewer rows than expected (a Limit or a semi "
+    "join above it may stop it early).\n\n"
+    "Fix: ANALYZE the table (VACUUM ANALYZE after mass deletes), then find out why autovacuum "
+    "did not: autovacuum_enabled on the table, autovacuum_analyze_threshold and "
+    "autovacuum_analyze_scale_factor (lower them for large tables), and last_autoanalyze / "
+    "n_mod_since_analyze in pg_stat_user_tables. Run ANALYZE yourself right after bulk loads.",
+    params, PL_NPARAMS(params), check
+};
