@@ -79,7 +79,8 @@ int pl_tv_set_num(pl_arena *a, planlint_value *obj, const char *key, double d)
     memset(&v, 0, sizeof(v));
     v.type = PLANLINT_VALUE_NUMBER;
     v.number = d;
-    v.is_integer = d == (double)(long long)d && d > -9e15 && d < 9e15;
+    /* Range first: converting a double outside long long is undefined. */
+    v.is_integer = d > -9e15 && d < 9e15 && d == (double)(long long)d;
     return pl_tv_set(a, obj, key, &v);
 }
 
