@@ -246,11 +246,11 @@ void cli_print_help(FILE *out)
 {
     size_t i;
 
-    fputs("planlint reads PostgreSQL EXPLAIN plans and shows where the time goes.\n\n"
+    fputs("planlint reads PostgreSQL EXPLAIN plans, shows where the time goes and what to change.\n\n"
           "Usage:\n  planlint [OPTION]... [FILE]...\n\n"
-          "With no FILE, or when FILE is -, read standard input. Input is the JSON that\n"
-          "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) or auto_explain prints, bare or as psql\n"
-          "or pgAdmin show it.\n",
+          "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
+          "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"
+          "plan come the findings, most execution time at stake first.\n",
           out);
     for (i = 0; i < CLI_NOPTS; i++) {
         const cli_option *o = &cli_options[i];
