@@ -223,7 +223,7 @@ static const cli_option cli_options[] = {
       "cut tree lines to N columns (0: never)", on_width },
     { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", on_ascii },
     { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
-      "exit 1 on a finding at LEVEL or above (info, warning, error, none)", on_fail_on },
+      "exit 1 on a finding at LEVEL or above (or none)", on_fail_on },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",
       on_min_severity },
     { NULL, "enable", required_argument, 0, "RULES", "run only these rules (ids, names, categories)", on_enable },
@@ -246,7 +246,7 @@ void cli_print_help(FILE *out)
 {
     size_t i;
 
-    fputs("planlint reads PostgreSQL EXPLAIN plans, shows where the time goes and what to change.\n\n"
+    fputs("planlint reads PostgreSQL EXPLAIN plans: where the time goes, what to change.\n\n"
           "Usage:\n  planlint [OPTION]... [FILE]...\n\n"
           "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
           "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"
