@@ -10,6 +10,9 @@
 /* A finding about less than this share of the execution time is not worth a
  * warning: it is kept as info, so healthy plans stay quiet. */
 #define PL_NOISE_SHARE 0.01
+/* Below this share it is not kept at all: a plan over 2,000 partitions would
+ * otherwise list the same tiny finding 2,000 times. */
+#define PL_DROP_SHARE 0.001
 
 typedef struct pl_selection {
     unsigned char *enabled;     /* per rule */
@@ -137,6 +140,10 @@ static int pl_rank_cmp(const void *a, const void *b)
 
 static int pl_keep(planlint_finding *f, planlint_severity min)
 {
+    if (!isnan(f->share_at_stake) && f->share_at_stake < PL_DROP_SHARE) {
+        f->severity = (planlint_severity)0;   /* below every minimum: dropped */
+        return 0;
+    }
     if (f->severity > PLANLINT_SEVERITY_INFO && !isnan(f->share_at_stake) && f->share_at_stake < PL_NOISE_SHARE)
         f->severity = PLANLINT_SEVERITY_INFO;
     return f->severity >= min;

@@ -3,6 +3,10 @@
  * drawn with their indentation folded so the text never walks off the screen. */
 #include "render.h"
 #include "finding.h"
+#include "alloc.h"
+
+#include <stdint.h>
+#include <stdlib.h>
 
 #include <math.h>
 #include <string.h>
@@ -17,6 +21,8 @@
 typedef struct pl_tree {
     pl_buf *b;
     const planlint_plan *plan;
+    const planlint_finding **by_node;   /* findings in node order, for the markers */
+    size_t marker;                      /* next entry of by_node to show */
     const planlint_render_options *o;
     int analyze;                 /* the plan has actual numbers */
     size_t line_start;           /* where the current line began in b */
@@ -519,14 +525,15 @@ static const char *pl_severity_color(planlint_severity s)
     return s >= PLANLINT_SEVERITY_ERROR ? PL_C_RED : (s >= PLANLINT_SEVERITY_WARNING ? PL_C_YELLOW : PL_C_CYAN);
 }
 
-/* " [PL007 PL005]": the findings about this node, after its title. */
+/* " [PL007 PL005]": the findings about this node, after its title. Nodes are drawn
+ * in id order, so a cursor over the findings sorted by node finds them. */
 static void pl_node_markers(pl_tree *t, const planlint_node *n)
 {
-    size_t i;
     int first = 1;
 
-    for (i = 0; i < t->plan->nfindings; i++) {
-        const planlint_finding *f = t->plan->findings[i];
+    while (t->by_node && t->marker < t->plan->nfindings && t->by_node[t->marker]->node &&
+           t->by_node[t->marker]->node->id <= n->id) {
+        const planlint_finding *f = t->by_node[t->marker++];
         if (f->node != n)
             continue;
         pl_buf_puts(t->b, first ? " [" : " ");
@@ -537,6 +544,28 @@ static void pl_node_markers(pl_tree *t, const planlint_node *n)
     }
     if (!first)
         pl_buf_putc(t->b, ']');
+}
+
+/* Node findings first, by node id then rank; plan-level findings last. */
+static int pl_by_node_cmp(const void *a, const void *b)
+{
+    const planlint_finding *x = *(const planlint_finding *const *)a, *y = *(const planlint_finding *const *)b;
+    size_t nx = x->node ? x->node->id : (size_t)-1, ny = y->node ? y->node->id : (size_t)-1;
+
+    if (nx != ny)
+        return nx < ny ? -1 : 1;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+/* The sorted copy; on out of memory the markers are left out, not the tree. */
+static void pl_sort_markers(pl_tree *t)
+{
+    size_t n = t->plan->nfindings;
+
+    if (n == 0 || n > SIZE_MAX / sizeof(*t->by_node) || !(t->by_node = pl_malloc(n * sizeof(*t->by_node))))
+        return;
+    memcpy((void *)t->by_node, t->plan->findings, n * sizeof(*t->by_node));
+    qsort((void *)t->by_node, n, sizeof(*t->by_node), pl_by_node_cmp);
 }
 
 static void pl_render_node(pl_tree *t, const planlint_node *n)
@@ -751,7 +780,9 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
         pl_line_end(&t);
     pl_plan_header(&t, nplans);
     pl_columns_header(&t);
+    pl_sort_markers(&t);
     for (i = 0; i < plan->nnodes; i++)
         pl_render_node(&t, plan->nodes[i]);
+    pl_free((void *)t.by_node);
     pl_render_findings(&t);
 }
