@@ -166,6 +166,26 @@ static void pl_json_nodes(pl_buf *b, const planlint_plan *plan)
     }
 }
 
+/* The ids from the root down to the node, e.g. [0, 1, 3]; null at plan level. */
+static void pl_json_node_path(pl_buf *b, const planlint_node *n)
+{
+    const planlint_node *a;
+    size_t depth, i;
+
+    if (!n) {
+        pl_buf_puts(b, "null");
+        return;
+    }
+    pl_buf_putc(b, '[');
+    for (depth = n->depth + 1, i = 0; i < depth; i++) {
+        size_t up = depth - 1 - i;
+        for (a = n; up > 0; up--)
+            a = a->parent;
+        pl_buf_printf(b, i ? ",%zu" : "%zu", a->id);
+    }
+    pl_buf_putc(b, ']');
+}
+
 static void pl_json_finding(pl_buf *b, const planlint_finding *f)
 {
     int first = 1, ev_first = 1;
@@ -185,6 +205,8 @@ static void pl_json_finding(pl_buf *b, const planlint_finding *f)
         pl_buf_printf(b, "%zu", f->node->id);
     else
         pl_buf_puts(b, "null");
+    pl_json_key(b, "node_path", &first);
+    pl_json_node_path(b, f->node);
     pl_json_key(b, "time_at_stake_ms", &first);
     pl_json_number(b, f->time_at_stake, 0);
     pl_json_key(b, "share_at_stake", &first);
