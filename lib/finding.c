@@ -58,6 +58,7 @@ void pl_finding_severity(pl_finding *f, planlint_severity s)
 }
 
 /* Formats into the plan's arena; an allocation failure marks the run failed. */
+static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap) PL_RULE_PRINTF(2, 0);
 static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap)
 {
     char small[512], *out;
