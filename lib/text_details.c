@@ -239,7 +239,75 @@ static int pl_d_bool(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const cha
     return pl_tv_set_str(a, obj, "Disabled", v, n);
 }
 
+static size_t pl_next_segment(const char *s, size_t n);
+
+/* One "Average Memory: 123kB" or "Peak Disk: 9kB" of an Incremental Sort group into
+ * space[0] (memory) or space[1] (disk); 0 when the label is not one of those. */
+static int pl_group_space(pl_arena *a, planlint_value *space, const char *s, size_t ln,
+                          const char *v, size_t vn)
+{
+    static const char *const labels[4] = { "Average Memory", "Peak Memory", "Average Disk", "Peak Disk" };
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (strlen(labels[i]) == ln && memcmp(s, labels[i], ln) == 0) {
+            space[i / 2].type = PLANLINT_VALUE_OBJECT;
+            return pl_tv_set_numtext(a, &space[i / 2], i % 2 ? "Peak Sort Space Used" : "Average Sort Space Used",
+                                     v, vn) < 0 ? -1 : 1;
+        }
+    return 0;
+}
+
+/* "1  Sort Method: quicksort  Average Memory: 26kB  Peak Memory: 26kB" after
+ * "Full-sort Groups:" or "Pre-sorted Groups:" becomes the object explain.c's
+ * show_incremental_sort_group_info() prints in JSON. */
+static int pl_groups(pl_arena *a, planlint_value *obj, const char *key, const char *v, size_t n)
+{
+    planlint_value grp, space[2];
+    size_t end = pl_next_segment(v, n), ln, vn;
+    const char *val;
+    int rc = 0;
+
+    memset(&grp, 0, sizeof(grp));
+    memset(space, 0, sizeof(space));
+    grp.type = PLANLINT_VALUE_OBJECT;
+    if (pl_tv_set_numtext(a, &grp, "Group Count", v, end) < 0)
+        return -1;
+    while (rc >= 0 && end < n) {
+        v += end, n -= end;
+        v = pl_tv_trim(v, &n);
+        if (!(ln = pl_text_label(v, n)))
+            break;
+        end = ln + 1 + pl_next_segment(v + ln + 1, n - ln - 1);
+        vn = end - ln - 1;
+        val = pl_tv_trim(v + ln + 1, &vn);
+        if ((rc = pl_group_space(a, space, v, ln, val, vn)) == 0 &&
+            ln >= 11 && memcmp(v, "Sort Method", 11) == 0)
+            rc = pl_tv_set_list(a, &grp, "Sort Methods Used", v + ln + 1, end - ln - 1);
+    }
+    if (rc < 0 || (space[0].type && pl_tv_set(a, &grp, "Sort Space Memory", &space[0]) < 0) ||
+        (space[1].type && pl_tv_set(a, &grp, "Sort Space Disk", &space[1]) < 0))
+        return -1;
+    return pl_tv_set(a, obj, key, &grp);
+}
+
+static int pl_d_full_groups(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                            const char *v, size_t n)
+{
+    (void)g, (void)type;
+    return pl_groups(a, obj, "Full-sort Groups", v, n);
+}
+
+static int pl_d_presorted_groups(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                                 const char *v, size_t n)
+{
+    (void)g, (void)type;
+    return pl_groups(a, obj, "Pre-sorted Groups", v, n);
+}
+
 static const pl_detail pl_details[] = {
+    { "Full-sort Groups", NULL, PL_D_FN, pl_d_full_groups, 0 },
+    { "Pre-sorted Groups", NULL, PL_D_FN, pl_d_presorted_groups, 0 },
     { "Disabled", NULL, PL_D_FN, pl_d_bool, 0 },
     { "Buffers", NULL, PL_D_FN, pl_d_buffers, 0 },
     { "I/O Timings", NULL, PL_D_FN, pl_d_io, 0 },

@@ -71,20 +71,44 @@ static void pl_classify(pl_tline *t, const char *s, size_t n)
     t->colno = (int)skip + 1;
 }
 
-/* Does the next raw line continue this one, broken by a narrow screen or a mailer? */
-static int pl_continues(const pl_tline *cur, const pl_raw *next)
+/* Does s hold a node's estimates or actuals? */
+static int pl_has_tail(const char *s, size_t n)
 {
-    pl_tline t;
+    size_t i;
 
-    if (pl_open_parens(cur->s, cur->n) <= 0)
-        return 0;
-    pl_classify(&t, next->s, next->n);
-    return t.n > 0 && !t.arrow && t.col <= cur->arrow_col && !pl_text_label(t.s, t.n);
+    for (i = 0; i + 7 <= n; i++)
+        if (memcmp(s + i, "(cost=", 6) == 0 || memcmp(s + i, "(actual", 7) == 0)
+            return 1;
+    return 0;
 }
 
-/* Joins a broken piece: a blank goes back before "rows=", "(actual", ... */
+/* Does the next raw line continue this one, broken by a narrow screen or a mailer?
+ * Inside parentheses it does; a node line broken before its "(cost=" does when the
+ * next piece brings the estimates (pev2's 06 and 07). */
+static int pl_continues(const pl_tline *cur, const pl_raw *next)
+{
+    int need_tail = 0;
+    pl_tline t;
+
+    if (pl_open_parens(cur->s, cur->n) <= 0) {
+        if (!cur->arrow || pl_has_tail(cur->s, cur->n))
+            return 0;
+        need_tail = 1;
+    }
+    pl_classify(&t, next->s, next->n);
+    if (t.n == 0 || t.arrow || t.col > cur->arrow_col || pl_text_label(t.s, t.n))
+        return 0;
+    return !need_tail || pl_has_tail(t.s, t.n);
+}
+
+/* Joins a broken piece. PostgreSQL never breaks a line, so whoever did either cut it
+ * at a fixed width, losing nothing ("(cos" + "t=32.88"), or broke it at a blank: a
+ * piece that kept some indentation stands for that blank (" AND ((b)", " t2.c2)"); a
+ * mailer that dropped it leaves "(actual" or "rows=" right after a number or ")". */
 static void pl_join(pl_buf *b, const char *s, size_t n)
 {
+    char last = b->len ? b->data[b->len - 1] : ' ';
+    int word = (last >= 'a' && last <= 'z') || (last >= 'A' && last <= 'Z');
     size_t skip, i = 0;
 
     pl_indent(s, n, &skip);
@@ -92,7 +116,8 @@ static void pl_join(pl_buf *b, const char *s, size_t n)
     n -= skip;
     while (i < n && s[i] >= 'a' && s[i] <= 'z')
         i++;
-    if (n && (s[0] == '(' || (i > 0 && i < n && s[i] == '=')) && b->len && b->data[b->len - 1] != ' ')
+    if (n && last != ' ' &&
+        (skip > 0 || (!word && (s[0] == '(' || (i > 0 && i < n && s[i] == '=')))))
         pl_buf_putc(b, ' ');
     pl_buf_add(b, s, n);
 }

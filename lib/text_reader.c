@@ -300,6 +300,42 @@ static int pl_detail_line(pl_tread *r, const pl_tline *l)
                ? pl_nomem(r) : 0;
 }
 
+static int pl_label_in(const pl_tline *l, const char *const *labels, size_t count)
+{
+    size_t ln = pl_text_label(l->s, l->n), i;
+
+    for (i = 0; ln && i < count; i++)
+        if (strlen(labels[i]) == ln && memcmp(l->s, labels[i], ln) == 0)
+            return 1;
+    return 0;
+}
+
+/* Labels that only follow the tree. Anything else met at the root's column while the
+ * tree is still open is a detail that a tool (or an old psql) left unindented: in
+ * Pg::Explain's 28 and 29 "Filter:" and "SubPlan 1" stand at column 0 under the root. */
+static int pl_root_detail(pl_tread *r, const pl_tline *l)
+{
+    static const char *const plan_level[] = {
+        "Planning Time", "Execution Time", "Total runtime", "Settings", "JIT", "Planning",
+        "Serialization", "Query Identifier", "Query Text",
+    };
+
+    if (pl_tgrammar_header(r->g, l->s, l->n))
+        return 1;
+    if (!pl_text_label(l->s, l->n) || (l->n > 8 && memcmp(l->s, "Trigger ", 8) == 0))
+        return 0;
+    return !pl_label_in(l, plan_level, sizeof(plan_level) / sizeof(plan_level[0]));
+}
+
+/* Times no node has: they end the tree at whatever indentation a tool left them
+ * (pev2's 39 indents "Execution Time" by one under a root at column 0). */
+static int pl_ends_tree(const pl_tline *l)
+{
+    static const char *const times[] = { "Planning Time", "Execution Time", "Total runtime" };
+
+    return !l->arrow && pl_label_in(l, times, sizeof(times) / sizeof(times[0]));
+}
+
 /* After the tree: Planning Time, Settings, Triggers, JIT, ... or the next plan. */
 static int pl_plan_level(pl_tread *r, const pl_tline *l)
 {
@@ -309,7 +345,7 @@ static int pl_plan_level(pl_tread *r, const pl_tline *l)
         return 0;
     if (l->col > r->root->col && r->section >= 0)
         return pl_text_section_line(r->arena, r->g, r->sect, r->section, l->s, l->n) < 0 ? pl_nomem(r) : 0;
-    if (l->col > r->root->col)
+    if (l->col > r->root->col && !pl_ends_tree(l))
         return 0;
     rc = pl_text_plan_line(r->arena, r->g, &r->plan, r->sect, l->s, l->n, &r->section);
     if (rc < 0)
@@ -331,7 +367,7 @@ static int pl_on_line(void *ctx, const pl_tline *l)
         return pl_plan_level(r, l);
     if (l->arrow)
         return pl_child(r, l);
-    if (l->col <= r->root->col) {
+    if (pl_ends_tree(l) || (l->col <= r->root->col && !pl_root_detail(r, l))) {
         if (pl_flush_worker(r) < 0)
             return PLANLINT_ENOMEM;
         r->after_tree = 1;

@@ -137,6 +137,21 @@ static size_t pl_strip_frame(pl_line *l, int framed)
     return (size_t)(l->s - start);
 }
 
+/* DBeaver's grid copy closes each row with a '|' on the right only, under a
+ * "QUERY PLAN   |" header: the indentation on the left is the plan's own. */
+static int pl_is_right_framed_header(pl_line t)
+{
+    return pl_is_header(t) && t.s[t.n - 1] == '|' && !pl_border_len(t.s, t.n);
+}
+
+static void pl_strip_right_frame(pl_line *l)
+{
+    while (l->n && pl_is_space(l->s[l->n - 1]))
+        l->n--;
+    if (l->n && l->s[l->n - 1] == '|')
+        l->n--;
+}
+
 static size_t pl_count_lines(const char *buf, size_t len)
 {
     size_t n = 1, i;
@@ -207,7 +222,7 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
 {
     size_t pos = 0;
-    int lineno = 0, framed;
+    int lineno = 0, framed, right_framed = 0;
 
     memset(u, 0, sizeof(*u));
     if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
@@ -229,7 +244,11 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
         pl_trim(&t);
         if (pl_border_len(t.s, t.n))
             framed = 1;
+        if (pl_is_right_framed_header(t))
+            right_framed = 1;
         shift = pl_strip_frame(&l, framed);
+        if (right_framed && !framed)
+            pl_strip_right_frame(&l);
         t = l;
         pl_trim(&t);
         if (pl_is_rule(t) || pl_is_header(t) || pl_is_footer(t)) {

@@ -91,8 +91,6 @@ echo "Pg::Explain: $n of 9 JSON plans match its expected node numbers"
 
 # 3b. The same for Pg::Explain's text plans (t/plans/NN-plan against NN-expect). A
 #     never-executed node is "-" there and 0 here: both are normalised to "-".
-#     Plans 28 and 29 print their detail and SubPlan lines at the node's own column
-#     or one space in, which the text reader does not yet nest: listed, not hidden.
 norm() { awk '$8 == "0.000" { $5 = "-"; $6 = "-"; $7 = "-" } { print }'; }
 n=0; total=0
 for expect in "$pe"/plans/*-expect; do
@@ -105,28 +103,23 @@ for expect in "$pe"/plans/*-expect; do
     if cmp -s "$tmp/theirs" "$tmp/ours"; then
         n=$((n + 1))
     else
-        case "$name" in
-            28-plan|29-plan) echo "known difference: $name (unindented detail and SubPlan lines)" ;;
-            *) echo "FAIL: $name differs from Pg::Explain's expectation"; diff -u "$tmp/theirs" "$tmp/ours" | head -20; fail=1 ;;
-        esac
+        echo "FAIL: $name differs from Pg::Explain's expectation"
+        diff -u "$tmp/theirs" "$tmp/ours" | head -20
+        fail=1
     fi
 done
 echo "Pg::Explain: $n of $total text plans match its expected node numbers"
 
 # 3c. pev2's text-to-JSON expectations: every key pev2 expects, in every node, has
 #     the same value in the tree planlint reads from the text (toMatchObject). pev2's
-#     own spellings ("Nested Loop Join", quoted index names) are mapped to PostgreSQL's.
+#     own spellings ("Nested Loop Join", quoted index names, "schema.table" as the
+#     Relation Name, lists kept as "a, b", zero counters the text leaves out) are
+#     mapped to PostgreSQL's.
 #     The plans listed here differ, each for the reason given: listed, not hidden.
 known_pev2() {
     case "$1" in
-        from-text/33-plan) echo "Incremental Sort's Full-sort Groups are kept as text, not objects" ;;
-        from-text/37-plan) echo "an Output list broken over lines by the client is not rejoined" ;;
         from-text/38-plan) echo "hand-made: an Output line broken at column 0 ends the node" ;;
-        from-text/39-plan) echo "an Execution Time line indented under a plan without ANALYZE is not read" ;;
         from-text/43-index-name-parsing-plan) echo "pev2 puts the schema inside Relation Name" ;;
-        from-text/46-buckets-plan|from-text/48-memoize-plan) echo "a child printed at the parent's detail column is nested one level too deep" ;;
-        12-line-wrapped-plans/02-plan|12-line-wrapped-plans/08-plan|12-line-wrapped-plans/10-plan) echo "a line wrapped inside a word or operator is rejoined without the lost blank" ;;
-        12-line-wrapped-plans/05-plan|12-line-wrapped-plans/06-plan|12-line-wrapped-plans/07-plan) echo "wrapped mid-word or re-indented: not rejoined (rejected, see expected-rejects.tsv)" ;;
         *) echo "" ;;
     esac
 }

@@ -30,10 +30,8 @@ static int run_once(const char *buf, size_t len, planlint_output_format fmt)
     return rc;
 }
 
-static void chaos(const char *rel, planlint_output_format fmt)
+static void chaos_buf(const char *name, const char *buf, size_t len, planlint_output_format fmt)
 {
-    size_t len;
-    char *buf = tap_slurp(rel, &len);
     long n;
     int rc = -1;
 
@@ -43,7 +41,36 @@ static void chaos(const char *rel, planlint_output_format fmt)
     }
     pl_alloc_fail_after(-1);
     CHECK(rc == 0);
-    printf("%s: succeeded after %ld injected failures\n", rel, n - 1);
+    printf("%s: succeeded after %ld injected failures\n", name, n - 1);
+}
+
+static void chaos(const char *rel, planlint_output_format fmt)
+{
+    size_t len;
+    char *buf = tap_slurp(rel, &len);
+
+    chaos_buf(rel, buf, len, fmt);
+    free(buf);
+}
+
+/* A text plan big enough to need many arena chunks, so that failures land inside
+ * the text reader's object growth and not only in its first allocations. */
+static void chaos_big_text(void)
+{
+    size_t cap = 1u << 20, len = 0, i;
+    char *buf = malloc(cap);
+
+    CHECK(buf != NULL);
+    if (!buf)
+        return;
+    len += (size_t)snprintf(buf, cap, "Append  (cost=0.00..9.00 rows=9 width=4) (actual time=0.1..9.0 rows=9 loops=1)\n");
+    for (i = 0; i < 1500 && len + 400 < cap; i++)
+        len += (size_t)snprintf(buf + len, cap - len,
+                                "  ->  Seq Scan on t%zu  (cost=0.00..1.00 rows=1 width=4) (actual time=0.001..0.002 rows=1 loops=1)\n"
+                                "        Filter: (a > %zu)\n        Rows Removed by Filter: 3\n"
+                                "        Buffers: shared hit=2 read=1\n", i, i);
+    len += (size_t)snprintf(buf + len, cap - len, "Planning Time: 0.1 ms\nExecution Time: 9.5 ms\n");
+    chaos_buf("synthesized text plan, 1501 nodes", buf, len, PLANLINT_OUTPUT_JSON);
     free(buf);
 }
 
@@ -54,5 +81,10 @@ int main(void)
     chaos("fixtures/pg15/wrapped/psql-unicode-border2.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/seq_scan_filter.json", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/hash_join_batches.json", PLANLINT_OUTPUT_JSON);
+    /* The text reader: workers, subplans, and Incremental Sort's group objects. */
+    chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_TREE);
+    chaos("fixtures/pg15/subplan_correlated.txt", PLANLINT_OUTPUT_JSON);
+    chaos("fixtures/pg15/incremental_sort.txt", PLANLINT_OUTPUT_TREE);
+    chaos_big_text();
     return tap_done("test_chaos");
 }
