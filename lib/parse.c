@@ -67,6 +67,21 @@ static int pl_read_fallback(pl_plan_list *list, pl_arena *arena, const char *buf
     return first_rc;
 }
 
+/* EXPLAIN's other two formats: "- Plan:" (YAML) or "<explain xmlns=...>" (XML),
+ * looked for near the start, where psql's header may come first. */
+static const char *pl_other_format(const char *buf, size_t len)
+{
+    size_t i, n = len < 65536 ? len : 65536;
+
+    for (i = 0; i + 8 <= n; i++) {
+        if (memcmp(buf + i, "- Plan:", 7) == 0 && (i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '\n'))
+            return "YAML";
+        if (memcmp(buf + i, "<explain", 8) == 0)
+            return "XML";
+    }
+    return NULL;
+}
+
 static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                          const planlint_parse_options *opts, planlint_error *err)
 {
@@ -80,6 +95,10 @@ static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, s
                     : pl_text_read(list, arena, buf, len, opts, err);
     if (opts->format == PLANLINT_INPUT_AUTO && (rc < 0 || list->count == 0))
         rc = pl_read_fallback(list, arena, buf, len, opts, err, json_first, rc);
+    if (rc == 0 && list->count == 0 && pl_other_format(buf, len))
+        return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL,
+                        "%s plans are not supported: capture the plan with FORMAT JSON or FORMAT TEXT",
+                        pl_other_format(buf, len));
     if (rc == 0 && list->count == 0)
         return pl_error(err, PLANLINT_EPARSE, 1, 1, NULL,
                         opts->format == PLANLINT_INPUT_JSON ? "no JSON EXPLAIN plan found in the input"

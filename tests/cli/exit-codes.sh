@@ -77,6 +77,10 @@ expect 0 "a text-format plan with --input-format text" -- --input-format text "$
 expect 2 "text that is not a plan" -- "$src/tests/cli/bad/not-a-plan.txt"
 expect 2 "a text plan read as JSON (--input-format json)" -- --input-format json "$src/tests/cli/text-plan.txt"
 expect 2 "empty input" -- /dev/null
+expect 2 "a YAML plan (unsupported format)" -- "$src/tests/cli/bad/yaml-plan.txt"
+grep -q "YAML plans are not supported" "$tmp/err" || { echo "FAIL: YAML message"; fail=1; }
+expect 2 "an XML plan (unsupported format)" -- "$src/tests/cli/bad/xml-plan.txt"
+grep -q "XML plans are not supported" "$tmp/err" || { echo "FAIL: XML message"; fail=1; }
 expect 2 "one bad file among good ones" -- "$fixture" "$src/tests/cli/bad/invalid.json"
 if [ -w /dev/full ]; then
     out_file=/dev/full expect 4 "write error (stdout is /dev/full)" -- "$fixture"
