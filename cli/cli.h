@@ -36,7 +36,20 @@ typedef struct cli_settings {
     const char *config;       /* --config FILE */
     int no_config;
     int fail_on_given, min_severity_given;
+    /* live mode */
+    const char *host, *port, *user, *dbname;
+    int no_password, password_prompt;  /* -w, -W */
+    const char *command;      /* -c SQL */
+    const char *sql_file;     /* -f FILE ("-" = stdin) */
+    int no_analyze, allow_writes;
+    unsigned int timeout_ms;  /* 0: the library's default */
+    const char *save;         /* --save FILE */
+    const char *params[64];
+    size_t nparams;
 } cli_settings;
+
+/* Exit status after Ctrl-C, as shells report a SIGINT death. */
+#define PL_EXIT_INTERRUPTED 130
 
 /* rules.c: --list-rules and --explain. Return an exit code. */
 int cli_list_rules(FILE *out, const char *format);
@@ -54,6 +67,17 @@ void cli_print_help(FILE *out);
 
 /* input.c: reads a whole file ("-" = stdin). Owned: free(). NULL + message on failure. */
 char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
+
+/* main.c: parses, checks and renders one input; returns an exit code. */
+int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len, FILE *out,
+                int color, unsigned int width);
+
+/* live.c: live mode is on when a connection option, -c or -f is given. */
+int cli_live_requested(const cli_settings *s);
+int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
+
+/* password.c: reads a password from /dev/tty without echo. Owned: free(); NULL on failure. */
+char *cli_prompt_password(const char *prompt);
 
 /* messages */
 void cli_error(const char *fmt, ...)

@@ -53,6 +53,8 @@ static int cli_exit_code(int rc)
     case PLANLINT_ENOMEM:
     case PLANLINT_EIO:
         return PL_EXIT_INTERNAL;
+    case PLANLINT_EDATABASE:
+        return PL_EXIT_DATABASE;
     default:
         return PL_EXIT_USAGE;
     }
@@ -85,26 +87,21 @@ static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
     return 0;
 }
 
-static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
+int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len, FILE *out,
+                int color, unsigned int width)
 {
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
     planlint_check_options copts;
     planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
     planlint_error err;
     planlint_plan *plan = NULL;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char why[256], *text = NULL, *buf;
-    size_t len, text_len = 0;
+    char *text = NULL;
+    size_t text_len = 0;
     int rc, failing;
 
     memset(&err, 0, sizeof(err));
-    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
-        cli_error("%s: %s", name, why);
-        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
-    }
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
-    free(buf);
     if (rc == 0 && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);
@@ -128,6 +125,22 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
     fwrite(text, 1, text_len, out);
     planlint_free(text);
     return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
+}
+
+static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
+{
+    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    char why[256], *buf;
+    size_t len;
+    int rc;
+
+    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
+        cli_error("%s: %s", name, why);
+        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
+    }
+    rc = cli_analyze(s, name, buf, len, out, color, width);
+    free(buf);
+    return rc;
 }
 
 static int cli_close_output(FILE *out, const char *name)
@@ -160,6 +173,8 @@ static int cli_run(const cli_settings *s)
     }
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
+    if (cli_live_requested(s))
+        n = 0, worst = cli_run_live(s, out, color, width);
     for (i = 0; i < n; i++) {
         rc = cli_process(s, files[i], out, color, width);
         if (rc > worst)

@@ -195,6 +195,71 @@ static int on_no_config(cli_settings *s, const char *arg)
     return 0;
 }
 
+static int on_host(cli_settings *s, const char *arg) { s->host = arg; return 0; }
+static int on_port(cli_settings *s, const char *arg) { s->port = arg; return 0; }
+static int on_user(cli_settings *s, const char *arg) { s->user = arg; return 0; }
+static int on_dbname(cli_settings *s, const char *arg) { s->dbname = arg; return 0; }
+static int on_command(cli_settings *s, const char *arg) { s->command = arg; return 0; }
+static int on_sql_file(cli_settings *s, const char *arg) { s->sql_file = arg; return 0; }
+static int on_save(cli_settings *s, const char *arg) { s->save = arg; return 0; }
+
+static int on_no_password(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->no_password = 1;
+    return 0;
+}
+
+static int on_password(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->password_prompt = 1;
+    return 0;
+}
+
+static int on_no_analyze(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->no_analyze = 1;
+    return 0;
+}
+
+static int on_allow_writes(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->allow_writes = 1;
+    return 0;
+}
+
+/* Seconds, possibly fractional ("0.5"); parsed by hand so LC_NUMERIC cannot interfere. */
+static int on_timeout(cli_settings *s, const char *arg)
+{
+    unsigned long ms = 0, scale = 1000;
+    const char *p = arg;
+
+    for (; *p >= '0' && *p <= '9' && ms <= 86400000UL; p++)
+        ms = ms * 10 + (unsigned long)(*p - '0');
+    ms *= 1000;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            if ((scale /= 10) > 0)
+                ms += (unsigned long)(*p - '0') * scale;
+    if (p == arg || *p || ms == 0 || ms > 86400000UL)
+        return cli_bad_value("timeout", arg, "seconds, more than 0 and at most 86400");
+    s->timeout_ms = (unsigned int)ms;
+    return 0;
+}
+
+static int on_param(cli_settings *s, const char *arg)
+{
+    if (s->nparams >= 64) {
+        cli_error("too many --param values");
+        return PL_EXIT_USAGE;
+    }
+    s->params[s->nparams++] = arg;
+    return 0;
+}
+
 static int on_help(cli_settings *s, const char *arg)
 {
     (void)arg;
@@ -235,6 +300,25 @@ static const cli_option cli_options[] = {
     { NULL, "list-rules", optional_argument, 0, "FORMAT", "list the rules (text, markdown, json), then exit",
       on_list_rules },
     { NULL, "explain", required_argument, 0, "RULE", "explain a rule and how to fix it, then exit", on_explain },
+    { "Live mode (capture the plan from a server):", "command", required_argument, 'c', "SQL",
+      "explain SQL (also: the one argument, or -f)", on_command },
+    { NULL, "file", required_argument, 'f', "FILE", "explain the statement in FILE (- = stdin)",
+      on_sql_file },
+    { NULL, "no-analyze", no_argument, 0, NULL, "plan only: do not run the statement", on_no_analyze },
+    { NULL, "allow-writes", no_argument, 0, NULL, "run INSERT/UPDATE/DELETE (still rolled back)",
+      on_allow_writes },
+    { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", on_timeout },
+    { NULL, "param", required_argument, 0, "VALUE", "a value for $1, $2, ... (repeatable)", on_param },
+    { NULL, "save", required_argument, 0, "FILE", "keep the captured JSON plan in FILE", on_save },
+    { "Connection options:", "host", required_argument, 'h', "HOSTNAME",
+      "database server host or socket directory", on_host },
+    { NULL, "port", required_argument, 'p', "PORT", "database server port", on_port },
+    { NULL, "username", required_argument, 'U', "USERNAME", "database user name", on_user },
+    { NULL, "dbname", required_argument, 'd', "DBNAME", "database name, conninfo string or URI",
+      on_dbname },
+    { NULL, "dsn", required_argument, 0, "DSN", "same as --dbname", on_dbname },
+    { NULL, "no-password", no_argument, 'w', NULL, "never prompt for password", on_no_password },
+    { NULL, "password", no_argument, 'W', NULL, "force password prompt", on_password },
     { "General options:", "version", no_argument, 'V', NULL, "output version information, then exit",
       on_version },
     { NULL, "help", no_argument, '?', NULL, "show this help, then exit", on_help },
@@ -247,7 +331,8 @@ void cli_print_help(FILE *out)
     size_t i;
 
     fputs("planlint reads PostgreSQL EXPLAIN plans: where the time goes, what to change.\n\n"
-          "Usage:\n  planlint [OPTION]... [FILE]...\n\n"
+          "Usage:\n  planlint [OPTION]... [FILE]...\n"
+          "  planlint [CONNECTION OPTION]... [-c SQL | -f FILE | SQL]\n\n"
           "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
           "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"
           "plan come the findings, most execution time at stake first.\n",
@@ -269,8 +354,9 @@ void cli_print_help(FILE *out)
     }
     fputs("\nExit status:\n"
           "  0 success; 1 a finding at or above --fail-on;\n"
-          "  2 usage error or invalid input; 3 database error (reserved for live mode);\n"
-          "  4 internal error (out of memory, write error).\n\n"
+          "  2 usage error, invalid input or a refused statement;\n"
+          "  3 database or connection error; 4 internal error (out of memory, write\n"
+          "  error); 130 interrupted (Ctrl-C; the server's query is canceled).\n\n"
           "Report bugs in the project's issue tracker. Full manual: man planlint\n",
           out);
 }

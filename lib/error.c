@@ -62,6 +62,8 @@ const char *planlint_strerror(int code)
     case PLANLINT_ELIMIT: return "PLANLINT_ELIMIT";
     case PLANLINT_EFORMAT: return "PLANLINT_EFORMAT";
     case PLANLINT_EIO: return "PLANLINT_EIO";
+    case PLANLINT_EDATABASE: return "PLANLINT_EDATABASE";
+    case PLANLINT_EREFUSED: return "PLANLINT_EREFUSED";
     default: return "PLANLINT_EUNKNOWN";
     }
 }

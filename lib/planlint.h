@@ -37,6 +37,8 @@ extern "C" {
 #define PLANLINT_ELIMIT   -5  /* a size, depth or node-count limit was exceeded */
 #define PLANLINT_EFORMAT  -6  /* an input format this build cannot read */
 #define PLANLINT_EIO      -7  /* a read or write failed */
+#define PLANLINT_EDATABASE -8 /* connecting to or running on the database failed */
+#define PLANLINT_EREFUSED -9  /* a statement live capture refuses before running anything */
 
 #define PLANLINT_ERROR_TEXT_LENGTH 240
 #define PLANLINT_ERROR_PATH_LENGTH 160
@@ -437,6 +439,88 @@ typedef struct planlint_render_options {
  */
 PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                                     const planlint_render_options *opts, planlint_error *err);
+
+/* ---------------------------------------------------------------- live capture */
+
+/* A connection to a PostgreSQL server (libpq underneath). */
+typedef struct planlint_conn planlint_conn;
+
+#define PLANLINT_CONNECT_OPTIONS_VERSION 1
+
+/* Connection settings as psql takes them; NULL leaves a setting to libpq (PG*
+ * variables, ~/.pgpass, service files). dbname may be a conninfo string or a
+ * postgresql:// URI; later fields override what it says, as in psql. */
+typedef struct planlint_connect_options {
+    unsigned int version;     /* PLANLINT_CONNECT_OPTIONS_VERSION */
+    const char *host;
+    const char *port;
+    const char *user;
+    const char *dbname;
+    const char *password;     /* never copied into any message */
+} planlint_connect_options;
+
+#define PLANLINT_CONNECT_OPTIONS_INIT { PLANLINT_CONNECT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+
+/* Connect (application_name falls back to "planlint"). On success *out is owned: free
+ * with planlint_conn_close(). On failure returns PLANLINT_EDATABASE with a one-line
+ * message that holds neither the password nor the conninfo string. */
+PLANLINT_EXTERN int planlint_conn_open(planlint_conn **out, const planlint_connect_options *opts,
+                                       planlint_error *err);
+
+/* Closes the connection. NULL is fine. */
+PLANLINT_EXTERN void planlint_conn_close(planlint_conn *conn);
+
+/* The server's version as a number, e.g. 150004, or 0 when unknown. */
+PLANLINT_EXTERN int planlint_conn_server_version(const planlint_conn *conn);
+
+/* A handle to cancel the running query from a signal handler or another thread. */
+typedef struct planlint_cancel planlint_cancel;
+
+/* Owned: free with planlint_cancel_free() (before closing the connection is not
+ * required). NULL when out of memory or not connected. */
+PLANLINT_EXTERN planlint_cancel *planlint_conn_cancel_handle(planlint_conn *conn);
+
+/* Asks the server to cancel the query running on the handle's connection. Async-signal
+ * safe (libpq's PQcancel). Returns 0 when the request was sent, -1 otherwise. */
+PLANLINT_EXTERN int planlint_cancel_send(planlint_cancel *cancel);
+
+/* NULL is fine. Not async-signal safe. */
+PLANLINT_EXTERN void planlint_cancel_free(planlint_cancel *cancel);
+
+#define PLANLINT_CAPTURE_OPTIONS_VERSION 1
+
+/* Options for planlint_conn_capture(). Initialise with PLANLINT_CAPTURE_OPTIONS_INIT. */
+typedef struct planlint_capture_options {
+    unsigned int version;         /* PLANLINT_CAPTURE_OPTIONS_VERSION */
+    int no_analyze;               /* 1: plan only, the statement is not executed */
+    int allow_writes;             /* 1: data-modifying statements run (and are rolled back) */
+    unsigned int timeout_ms;      /* statement_timeout; 0 means 30 seconds */
+    const char *const *params;    /* values for $1..$n, as text */
+    size_t nparams;
+} planlint_capture_options;
+
+#define PLANLINT_CAPTURE_OPTIONS_INIT { PLANLINT_CAPTURE_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
+
+/*
+ * Whether planlint_conn_capture() would run sql: one statement that EXPLAIN accepts
+ * and a transaction block can hold, data-modifying only when allow_writes, and no $n
+ * beyond nparams. Returns 0, or PLANLINT_EREFUSED with the reason in err.
+ */
+PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, size_t nparams,
+                                             planlint_error *err);
+
+/*
+ * Capture the plan of one statement: BEGIN (READ ONLY unless allow_writes), SET LOCAL
+ * statement_timeout, EXPLAIN (ANALYZE, BUFFERS, VERBOSE, SETTINGS, FORMAT JSON) with the
+ * options the server supports, then ROLLBACK, always. Refused statements never reach
+ * the server (PLANLINT_EREFUSED). On success *out is owned: free with planlint_free():
+ * EXPLAIN's JSON, NUL-terminated, for planlint_plan_parse(); *out_len (if not NULL)
+ * gets its length. Database errors, a timeout, a cancel or a lost connection return
+ * PLANLINT_EDATABASE.
+ */
+PLANLINT_EXTERN int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn,
+                                          const char *sql, const planlint_capture_options *opts,
+                                          planlint_error *err);
 
 /* Frees memory the library returned as "owned: free with planlint_free()". */
 PLANLINT_EXTERN void planlint_free(void *p);

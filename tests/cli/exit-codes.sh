@@ -1,7 +1,7 @@
 #!/bin/sh
 # The documented exit codes, each provoked for real, and one-line diagnostics.
 #   0 success, 1 a finding at or above --fail-on, 2 usage or invalid input,
-#   4 internal error (write error). 3 (database error) arrives with live mode.
+#   4 internal error (write error). 3 (database error) is tested in tests/live/run.sh.
 set -u
 src=$(cd "${top_srcdir:-.}" && pwd)
 planlint=${PLANLINT:-$src/cli/planlint}

@@ -1,0 +1,170 @@
+/* live.c - live mode: read the statement, connect, capture its plan through the
+ * library, then analyze the captured JSON exactly as a file. Ctrl-C cancels the
+ * query on the server instead of leaving it running. */
+#include "cli.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Only the SIGINT handler and the code around the capture touch these. */
+static planlint_cancel *volatile cli_cancel;
+static volatile sig_atomic_t cli_cancel_ready;
+static volatile sig_atomic_t cli_interrupted;
+
+static void cli_on_sigint(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+    if (cli_cancel_ready)
+        planlint_cancel_send(cli_cancel);   /* async-signal safe (PQcancel) */
+    else
+        _exit(PL_EXIT_INTERRUPTED);          /* nothing runs on the server yet */
+}
+
+static void cli_catch_sigint(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = cli_on_sigint;
+    sa.sa_flags = SA_RESETHAND;             /* a second Ctrl-C ends planlint at once */
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+int cli_live_requested(const cli_settings *s)
+{
+    return s->host || s->port || s->user || s->dbname || s->no_password ||
+           s->password_prompt || s->command || s->sql_file;
+}
+
+/* The statement from -c, -f or the one positional argument. Owned: free(). */
+static char *cli_statement(const cli_settings *s)
+{
+    char why[256], *buf;
+    size_t len;
+
+    if ((s->command != NULL) + (s->sql_file != NULL) + (s->nfiles > 0) != 1) {
+        cli_error("live mode needs exactly one statement: -c SQL, -f FILE or one argument");
+        return NULL;
+    }
+    if (s->command)
+        return strdup(s->command);
+    if (s->nfiles)
+        return strdup(s->files[0]);
+    if (!(buf = cli_read_input(s->sql_file, &len, why, sizeof(why))))
+        cli_error("%s: %s", strcmp(s->sql_file, "-") == 0 ? "<stdin>" : s->sql_file, why);
+    else if (memchr(buf, '\0', len))
+        cli_error("%s: contains a NUL byte", s->sql_file), free(buf), buf = NULL;
+    return buf;
+}
+
+static int cli_connect(const cli_settings *s, planlint_conn **conn)
+{
+    planlint_connect_options o = PLANLINT_CONNECT_OPTIONS_INIT;
+    planlint_error err;
+    char *password = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    if (s->password_prompt && !s->no_password && !(password = cli_prompt_password("Password: "))) {
+        cli_error("cannot read a password from the terminal");
+        return PL_EXIT_DATABASE;
+    }
+    o.host = s->host, o.port = s->port, o.user = s->user, o.dbname = s->dbname;
+    o.password = password;
+    rc = planlint_conn_open(conn, &o, &err);
+    if (password) {
+        memset(password, 0, strlen(password));
+        free(password);
+    }
+    if (rc == 0)
+        return 0;
+    cli_error("could not connect: %s", err.text);
+    return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_DATABASE;
+}
+
+/* The capture itself, with Ctrl-C turned into a cancel request meanwhile. */
+static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *sql, char **json,
+                       size_t *len, planlint_error *err)
+{
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
+    int rc;
+
+    o.no_analyze = s->no_analyze;
+    o.allow_writes = s->allow_writes;
+    o.timeout_ms = s->timeout_ms;
+    o.params = s->params;
+    o.nparams = s->nparams;
+    cli_cancel = planlint_conn_cancel_handle(conn);
+    cli_cancel_ready = cli_cancel != NULL;
+    rc = planlint_conn_capture(json, len, conn, sql, &o, err);
+    cli_cancel_ready = 0;
+    planlint_cancel_free(cli_cancel);
+    cli_cancel = NULL;
+    return rc;
+}
+
+static int cli_save(const char *path, const char *json, size_t len)
+{
+    FILE *f = fopen(path, "w");
+    int failed;
+
+    if (!f) {
+        cli_error("%s: %s", path, strerror(errno));
+        return PL_EXIT_USAGE;
+    }
+    failed = fwrite(json, 1, len, f) != len || fputc('\n', f) == EOF;
+    if (fclose(f) != 0 || failed) {
+        cli_error("write error on %s: %s", path, strerror(errno ? errno : EIO));
+        return PL_EXIT_INTERNAL;
+    }
+    return 0;
+}
+
+static int cli_capture_failed(int rc, const planlint_error *err)
+{
+    if (cli_interrupted) {
+        cli_error("interrupted: the query was canceled");
+        return PL_EXIT_INTERRUPTED;
+    }
+    cli_error("%s", err->text[0] ? err->text : planlint_strerror(rc));
+    if (rc == PLANLINT_EDATABASE)
+        return PL_EXIT_DATABASE;
+    return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
+}
+
+int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width)
+{
+    planlint_conn *conn = NULL;
+    planlint_error err;
+    char *sql, *json = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    if (!(sql = cli_statement(s)))
+        return PL_EXIT_USAGE;
+    /* Refused statements are refused before connecting, let alone running. */
+    if (planlint_statement_check(sql, s->allow_writes, s->nparams, &err) != 0) {
+        cli_error("%s", err.text);
+        free(sql);
+        return PL_EXIT_USAGE;
+    }
+    cli_catch_sigint();
+    if ((rc = cli_connect(s, &conn)) == 0) {
+        rc = cli_capture(s, conn, sql, &json, &len, &err);
+        rc = rc ? cli_capture_failed(rc, &err) : 0;
+    }
+    planlint_conn_close(conn);
+    free(sql);
+    if (rc == 0 && s->save)
+        rc = cli_save(s->save, json, len);
+    if (rc == 0)
+        rc = cli_analyze(s, "<capture>", json, len, out, color, width);
+    planlint_free(json);
+    return rc;
+}

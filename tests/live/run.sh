@@ -1,0 +1,199 @@
+#!/bin/sh
+# Live mode against a real, throwaway PostgreSQL cluster started here: capture, refusals,
+# rollback of writes (row checksums and schema compared before and after), timeout,
+# connection errors without the password, a server dying mid-query, and Ctrl-C.
+# Skips (exit 77) only when the PostgreSQL server binaries are not installed.
+set -u
+planlint=${PLANLINT:-$(cd "${top_builddir:-.}" && pwd)/cli/planlint}
+port=${PLANLINT_TEST_PGPORT:-54340}
+
+pgbin=
+for d in $(command -v initdb 2>/dev/null | xargs -r dirname) /usr/lib/postgresql/*/bin /usr/pgsql-*/bin; do
+    [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && [ -x "$d/postgres" ] && { pgbin=$d; break; }
+done
+[ -n "$pgbin" ] || { echo "SKIP: PostgreSQL server binaries (initdb, pg_ctl) not installed"; exit 77; }
+psqlbin=$(command -v psql || echo "$pgbin/psql")
+
+# The server refuses to run as root: run it as postgres, in a directory it owns.
+as_pg=
+if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || { echo "running as root and no postgres user"; exit 99; }
+    as_pg="runuser -u postgres --"
+fi
+dir=$(mktemp -d "${TMPDIR:-/tmp}/planlint-live.XXXXXX") || exit 99
+[ -n "$as_pg" ] && chown postgres "$dir"
+chmod 755 "$dir"
+data=$dir/data
+stop_cluster() { $as_pg "$pgbin/pg_ctl" -D "$data" -m immediate stop >/dev/null 2>&1; }
+trap 'stop_cluster; rm -rf "$dir"' EXIT
+trap 'exit 99' INT TERM HUP
+
+$as_pg "$pgbin/initdb" -D "$data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log"; exit 99; }
+cat >> "$data/postgresql.conf" <<CONF
+listen_addresses = ''
+port = $port
+unix_socket_directories = '$dir'
+fsync = off
+CONF
+# One role logs in with a password, so a wrong one can be tried.
+{ echo "local all pwuser scram-sha-256"; cat "$data/pg_hba.conf"; } > "$dir/hba" &&
+    cat "$dir/hba" > "$data/pg_hba.conf"
+start_cluster() {
+    $as_pg "$pgbin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
+        { cat "$dir/server.log"; exit 99; }
+}
+start_cluster
+
+sql() { "$psqlbin" -X -q -At -h "$dir" -p "$port" -U postgres -d postgres -c "$1"; }
+sql "CREATE TABLE t (id int PRIMARY KEY, v text, n int);
+     INSERT INTO t SELECT g, md5(g::text), g % 10 FROM generate_series(1, 5000) g;
+     CREATE TABLE u (id int); CREATE SEQUENCE s; ANALYZE;
+     CREATE ROLE pwuser LOGIN PASSWORD 'Sup3rSecretPw'; GRANT SELECT ON t TO pwuser;" || exit 99
+
+state() {
+    sql "SELECT count(*), md5(coalesce(string_agg(id || ':' || v || ':' || n, ',' ORDER BY id), '')) FROM t;
+         SELECT count(*) FROM u; SELECT last_value, is_called FROM s;
+         SELECT string_agg(relname || '/' || relkind::text, ',' ORDER BY relname) FROM pg_class
+          WHERE relnamespace = 'public'::regnamespace;"
+}
+before=$(state)
+fail=0
+out=$dir/out; err=$dir/err
+PL() { "$planlint" -h "$dir" -p "$port" -U postgres -d postgres "$@" >"$out" 2>"$err"; }
+
+# expect CODE DESCRIPTION -- planlint arguments (connection options added)
+expect() {
+    want=$1; what=$2; shift 3
+    PL "$@"; got=$?
+    if [ "$got" != "$want" ]; then
+        echo "FAIL: $what: exit $got, expected $want"; cat "$err"; fail=1; return 1
+    fi
+    if [ "$want" -ge 2 ] && { [ "$(wc -l < "$err")" != 1 ] || ! grep -q '^planlint: error: ' "$err"; }; then
+        echo "FAIL: $what: not a one-line diagnostic:"; cat "$err"; fail=1; return 1
+    fi
+    echo "ok: $what -> $got${want:+ $(head -c 150 "$err")}"
+}
+unchanged() {
+    now=$(state)
+    [ "$now" = "$before" ] || { echo "FAIL: $1: the database changed"; echo "$before"; echo "$now"; fail=1; }
+}
+
+# ---- capture
+expect 0 "capture and analyze a SELECT" -- -c "SELECT * FROM t WHERE n = 3 ORDER BY v"
+grep -q "Seq Scan\|Index Scan\|Sort" "$out" || { echo "FAIL: no annotated plan"; cat "$out"; fail=1; }
+expect 0 "the statement as the argument, with a comment and (parentheses)" -- \
+    "/* why */ (SELECT count(*) FROM t WHERE v LIKE 'a;b%')"
+expect 0 "--no-analyze" -- --no-analyze -c "SELECT * FROM t WHERE id < 10"
+expect 0 "--param for \$1" -- --param 42 -c "SELECT * FROM t WHERE id = \$1"
+expect 0 "-f - (statement from stdin)" -- -f - <<SQL
+SELECT n, count(*) FROM t GROUP BY n;
+SQL
+expect 0 "--save keeps the captured JSON" -- --save "$dir/saved.json" -c "SELECT * FROM t WHERE n = 5"
+cp "$out" "$dir/live.out"
+if "$planlint" "$dir/saved.json" > "$dir/file.out" 2>"$err" && grep -q '"Plan"' "$dir/saved.json" &&
+   [ "$(grep -c . "$dir/file.out")" = "$(grep -c . "$dir/live.out")" ]; then
+    echo "ok: the saved plan analyzes like a file"
+else
+    echo "FAIL: the saved plan does not analyze like the capture"; cat "$err"; fail=1
+fi
+grep -q '"Execution Time"' "$dir/saved.json" || { echo "FAIL: the saved plan lacks ANALYZE"; fail=1; }
+
+# ---- refused before anything runs
+expect 2 "INSERT without --allow-writes" -- -c "INSERT INTO t VALUES (9999, 'x', 1)"
+expect 2 "UPDATE without --allow-writes" -- -c "UPDATE t SET v = 'x'"
+expect 2 "DELETE without --allow-writes" -- -c "DELETE FROM t"
+expect 2 "WITH ... DELETE without --allow-writes" -- -c "WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d"
+expect 2 "SELECT INTO without --allow-writes" -- -c "SELECT * INTO t2 FROM t"
+expect 2 "CREATE TABLE" -- --allow-writes -c "CREATE TABLE t3 (a int)"
+expect 2 "DROP TABLE" -- --allow-writes -c "DROP TABLE t"
+expect 2 "TRUNCATE" -- --allow-writes -c "TRUNCATE t"
+expect 2 "VACUUM" -- --allow-writes -c "VACUUM t"
+expect 2 "CREATE INDEX CONCURRENTLY" -- --allow-writes -c "CREATE INDEX CONCURRENTLY ON t (v)"
+expect 2 "COPY" -- --allow-writes -c "COPY t TO STDOUT"
+expect 2 "COMMIT" -- --allow-writes -c "COMMIT"
+expect 2 "two statements" -- --allow-writes -c "SELECT 1; DELETE FROM t"
+expect 2 "a statement hidden after a semicolon and a comment" -- --allow-writes -c "SELECT 1; -- x
+DROP TABLE t"
+expect 2 "\$1 without --param" -- -c "SELECT * FROM t WHERE id = \$1"
+expect 0 "semicolons inside quotes, dollar quotes and comments are not statements" -- \
+    -c "SELECT ';' AS a, \$\$;DROP TABLE t;\$\$ AS b /* ; */ FROM t LIMIT 1; -- end"
+unchanged "refusals"
+# The READ ONLY transaction stops what the keyword scan lets through.
+expect 3 "a write hidden in a function call is stopped by READ ONLY" -- \
+    -c "SELECT * FROM t WHERE id = nextval('s')"
+unchanged "read only"
+
+# ---- writes run and are rolled back
+expect 0 "INSERT with --allow-writes" -- --allow-writes -c "INSERT INTO t SELECT g, 'new', 0 FROM generate_series(6000, 7000) g"
+expect 0 "UPDATE with --allow-writes" -- --allow-writes -c "UPDATE t SET v = 'changed', n = n + 1"
+expect 0 "DELETE with --allow-writes" -- --allow-writes -c "DELETE FROM t WHERE id % 2 = 0"
+expect 0 "INSERT into another table" -- --allow-writes -c "INSERT INTO u SELECT 1"
+expect 0 "CREATE TABLE AS with --allow-writes" -- --allow-writes -c "CREATE TABLE t4 AS SELECT * FROM t"
+unchanged "writes rolled back"
+
+# ---- errors: one line, exit 3, no password
+expect 3 "statement timeout" -- --timeout=1 -c "SELECT pg_sleep(5)"
+grep -q "statement timeout" "$err" || { echo "FAIL: the timeout message does not say so"; fail=1; }
+expect 3 "a database error (no such table)" -- -c "SELECT * FROM nosuch"
+expect 3 "bad port" -- -p 1 -c "SELECT 1"
+expect 3 "bad host" -- -h nosuch-host.invalid -c "SELECT 1"
+secret=Wr0ngPassw0rdXyz
+for how in uri pgpassword; do
+    if [ $how = uri ]; then
+        "$planlint" -d "postgresql://pwuser:$secret@/postgres?host=$dir&port=$port" -c "SELECT 1" >"$out" 2>"$err"
+    else
+        PGPASSWORD=$secret "$planlint" -h "$dir" -p "$port" -U pwuser -d postgres -c "SELECT 1" >"$out" 2>"$err"
+    fi
+    got=$?
+    if [ $got != 3 ] || [ "$(wc -l < "$err")" != 1 ]; then
+        echo "FAIL: wrong password ($how): exit $got"; cat "$err"; fail=1
+    elif grep -q "$secret" "$out" "$err"; then
+        echo "FAIL: wrong password ($how): the password appears in the output"; fail=1
+    else
+        echo "ok: wrong password ($how) -> 3 $(cat "$err")"
+    fi
+done
+"$planlint" -d "postgresql://pwuser:Sup3rSecretPw@/postgres?host=$dir&port=$port" -c "SELECT * FROM t WHERE id = 1" >"$out" 2>"$err" &&
+    echo "ok: the right password in a URI connects" || { echo "FAIL: URI with the right password"; cat "$err"; fail=1; }
+
+# ---- Ctrl-C cancels the backend query, and planlint exits promptly
+active_sleeps() {
+    sql "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg_sleep(30)%'
+         AND pid <> pg_backend_pid()"
+}
+"$planlint" -h "$dir" -p "$port" -U postgres -d postgres -c "SELECT pg_sleep(30)" >"$out" 2>"$err" &
+pid=$!
+i=0; while [ "$(active_sleeps)" != 1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then
+    echo "FAIL: planlint still running 5 s after SIGINT"; kill -KILL $pid; fail=1
+else
+    wait $pid; got=$?
+    sleep 0.3
+    if [ "$(active_sleeps)" != 0 ]; then
+        echo "FAIL: the backend query is still active after SIGINT"; fail=1
+    elif [ $got -ge 128 ] && [ $got != 130 ]; then
+        echo "FAIL: SIGINT: planlint died with status $got"; fail=1
+    else
+        echo "ok: SIGINT -> exit $got, backend query canceled: $(cat "$err")"
+    fi
+fi
+unchanged "after SIGINT"
+
+# ---- the server stops mid-query: an error, not a crash
+"$planlint" -h "$dir" -p "$port" -U postgres -d postgres -c "SELECT pg_sleep(3)" >"$out" 2>"$err" &
+pid=$!
+sleep 1
+stop_cluster
+wait $pid; got=$?
+if [ $got = 3 ] && [ "$(wc -l < "$err")" = 1 ]; then
+    echo "ok: server stopped mid-query -> 3 $(cat "$err")"
+else
+    echo "FAIL: server stopped mid-query: exit $got"; cat "$err"; fail=1
+fi
+start_cluster
+unchanged "after the server restarted"
+
+exit $fail
