@@ -41,7 +41,7 @@ typedef struct cli_settings {
     int no_password, password_prompt;  /* -w, -W */
     const char *command;      /* -c SQL */
     const char *sql_file;     /* -f FILE ("-" = stdin) */
-    int no_analyze, allow_writes;
+    int no_analyze, allow_writes, no_enrich;
     unsigned int timeout_ms;  /* 0: the library's default */
     const char *save;         /* --save FILE */
     const char *params[64];
@@ -68,9 +68,10 @@ void cli_print_help(FILE *out);
 /* input.c: reads a whole file ("-" = stdin). Owned: free(). NULL + message on failure. */
 char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
 
-/* main.c: parses, checks and renders one input; returns an exit code. */
-int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len, FILE *out,
-                int color, unsigned int width);
+/* main.c: parses, checks and renders one input; returns an exit code. With conn (live
+ * mode), the plan is enriched from the server's catalog before the rules run. */
+int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
+                planlint_conn *conn, FILE *out, int color, unsigned int width);
 
 /* live.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);

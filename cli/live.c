@@ -159,12 +159,13 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
         rc = cli_capture(s, conn, sql, &json, &len, &err);
         rc = rc ? cli_capture_failed(rc, &err) : 0;
     }
-    planlint_conn_close(conn);
     free(sql);
     if (rc == 0 && s->save)
         rc = cli_save(s->save, json, len);
+    /* The connection stays open for the catalog reads of the enrichment. */
     if (rc == 0)
-        rc = cli_analyze(s, "<capture>", json, len, out, color, width);
+        rc = cli_analyze(s, "<capture>", json, len, conn, out, color, width);
+    planlint_conn_close(conn);
     planlint_free(json);
     return rc;
 }

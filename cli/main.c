@@ -87,8 +87,18 @@ static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
     return 0;
 }
 
-int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len, FILE *out,
-                int color, unsigned int width)
+/* What the catalog adds is a bonus: without it the plan is still analyzed, as a file is. */
+static void cli_enrich(planlint_plan *plan, planlint_conn *conn)
+{
+    planlint_error err;
+
+    memset(&err, 0, sizeof(err));
+    if (planlint_enrich(plan, conn, &err) != 0)
+        fprintf(stderr, "planlint: warning: findings not enriched from the catalog: %s\n", err.text);
+}
+
+int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
+                planlint_conn *conn, FILE *out, int color, unsigned int width)
 {
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
     planlint_check_options copts;
@@ -102,6 +112,8 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
+    if (rc == 0 && conn && !s->no_rules && !s->no_enrich)
+        cli_enrich(plan, conn);
     if (rc == 0 && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);
@@ -138,7 +150,7 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
         cli_error("%s: %s", name, why);
         return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
     }
-    rc = cli_analyze(s, name, buf, len, out, color, width);
+    rc = cli_analyze(s, name, buf, len, NULL, out, color, width);
     free(buf);
     return rc;
 }

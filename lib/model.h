@@ -41,6 +41,8 @@ struct planlint_node {
     double m[PLANLINT_M_COUNT_];
 };
 
+struct pl_catalog;
+
 struct planlint_plan {
     size_t index;
     planlint_plan *next;
@@ -54,6 +56,7 @@ struct planlint_plan {
     const planlint_finding **findings;  /* ranked, set by planlint_check() */
     size_t nfindings;
     int checked;                        /* planlint_check() ran on it */
+    struct pl_catalog *catalog;         /* planlint_enrich(); NULL: rules use the plan alone */
 };
 
 /* value.c */

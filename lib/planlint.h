@@ -470,6 +470,18 @@ PLANLINT_EXTERN int planlint_conn_open(planlint_conn **out, const planlint_conne
 /* Closes the connection. NULL is fine. */
 PLANLINT_EXTERN void planlint_conn_close(planlint_conn *conn);
 
+/*
+ * Adds what only the database knows to every plan of the list that starts at plan: for
+ * the tables its scans name (at most 200), their indexes and key columns, size and row
+ * count, last (auto)analyze and vacuum times and rows modified since (pg_stat_user_tables),
+ * and column statistics (pg_stats). Read with parameterised queries inside BEGIN READ ONLY
+ * ... ROLLBACK; conn must not be inside a transaction. Call it before planlint_check():
+ * the index and statistics rules then use it. The data lives in the plan's arena.
+ * Returns 0, PLANLINT_EINVAL, PLANLINT_ENOMEM or PLANLINT_EDATABASE (the plan is then
+ * left as it was).
+ */
+PLANLINT_EXTERN int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *err);
+
 /* The server's version as a number, e.g. 150004, or 0 when unknown. */
 PLANLINT_EXTERN int planlint_conn_server_version(const planlint_conn *conn);
 

@@ -382,6 +382,11 @@ static size_t pl_choose_keys(const pl_predicate *const *preds, size_t npreds, co
     return n;
 }
 
+size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max)
+{
+    return pl_choose_keys(preds, npreds, keys, max);
+}
+
 static const char *pl_first_reason(const pl_predicate *const *preds, size_t npreds)
 {
     size_t p, i;
@@ -419,9 +424,9 @@ const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl
                                 size_t npreds, const char **why)
 {
     const char *rel = scan->fields[PLANLINT_FIELD_RELATION], *schema = scan->fields[PLANLINT_FIELD_SCHEMA];
-    const pl_term *keys[4];
+    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
     char cols[600];
-    size_t n = pl_choose_keys(preds, npreds, keys, 4), i, used = 0;
+    size_t n = pl_choose_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS), i, used = 0;
 
     if (n == 0 || !rel) {
         if (why)

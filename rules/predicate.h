@@ -4,8 +4,10 @@
 #define PL_PREDICATE_H
 
 #include "rule.h"
+#include "enrich.h"
 
 #define PL_PRED_MAX_TERMS 16
+#define PL_SUGGEST_MAX_KEYS 4  /* columns pl_index_suggestion() puts in one index */
 
 typedef enum pl_term_kind {
     PL_TERM_EQUALITY,      /* col = const, col = ANY(array), col IS NULL */
@@ -44,5 +46,18 @@ int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_v
  * term can use a btree. why (if not NULL) gets a reason in that case. */
 const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl_predicate *const *preds,
                                 size_t npreds, const char **why);
+
+/* The terms pl_index_suggestion() makes the index's keys of, in order (at most max). */
+size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max);
+
+/* rules/existing_index.c: a valid, non-partial btree index of the scan's table (known
+ * only after planlint_enrich()) whose first n keys are these keys, in any order; NULL
+ * when there is none or no catalog. */
+const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+                                      const pl_term *const *keys, size_t n);
+/* "(status, created_at)": the index's key list, for advice text. */
+const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix);
+/* Catalog numbers every index rule adds to its finding, when there is a catalog. */
+void pl_catalog_evidence(pl_check *c, pl_finding *f, const planlint_node *scan, const pl_term *first_key);
 
 #endif

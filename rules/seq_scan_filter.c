@@ -6,10 +6,33 @@ static const pl_rule_param params[] = {
     { "min_rows", 10000, "ignore tables from which fewer rows were read, over all loops" },
 };
 
+/* With a catalog (planlint_enrich()): an index that already fits is named, not suggested. */
+static int existing_advice(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *pred,
+                           const pl_term **first)
+{
+    const pl_predicate *preds[1];
+    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
+    const pl_cat_index *ix;
+    size_t nk;
+
+    preds[0] = pred;
+    nk = pl_index_keys(preds, 1, keys, PL_SUGGEST_MAX_KEYS);
+    *first = nk ? keys[0] : NULL;
+    if (!(ix = pl_existing_index(pl_check_plan(c), n, keys, nk)))
+        return 0;
+    pl_finding_advice(f, "%s on %s already exists and was not used: check its selectivity and the "
+                         "table's statistics (ANALYZE), or whether the Filter %s compares the "
+                         "column with a value of another type.",
+                      ix->name, pl_index_key_list(c, ix), n->fields[PLANLINT_FIELD_FILTER]);
+    pl_finding_evidence(f, "existing_index_keys", (double)ix->nkeys);
+    return 1;
+}
+
 static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double read, double ratio)
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *why = NULL, *sql;
     const pl_predicate *preds[1];
+    const pl_term *first = NULL;
     pl_predicate pred;
     pl_finding *f;
 
@@ -21,7 +44,9 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
                           "read only the rows it needs",
                        pl_node_label(c, n), pl_fmt_count(c, read), pl_fmt_pct(c, ratio),
                        pl_fmt_count(c, n->m[PLANLINT_M_TOTAL_ROWS]));
-    if (sql)
+    if (existing_advice(c, f, n, &pred, &first))
+        (void)0;    /* named the index that exists instead */
+    else if (sql)
         pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
                              "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
     else
@@ -29,6 +54,7 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
     pl_finding_evidence(f, "rows_read", read);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
     pl_finding_evidence(f, "loops", n->m[PLANLINT_M_ACTUAL_LOOPS]);
+    pl_catalog_evidence(c, f, n, first);
 }
 
 static void check(pl_check *c)

@@ -1,9 +1,12 @@
 /* stale_stats.c - PL022: a scan with no condition whose row estimate is far off: stale pg_class counts. */
 #include "rule.h"
+#include "enrich.h"
 
 static const pl_rule_param params[] = {
     { "min_factor", 10, "report an estimate off by at least this factor (either direction)" },
     { "min_rows", 1000, "and at least this many rows, estimated or actual, per loop" },
+    { "min_modified_ratio", 0.2, "live mode: rows modified since the last analyze, as a share of the "
+                                 "table's rows, that confirm stale statistics" },
 };
 
 /* Only plain table scans: their estimate of an unconditioned scan is pg_class's reltuples
@@ -48,44 +51,127 @@ static int ran_to_completion(const planlint_node *n)
     return 1;
 }
 
-static void report(pl_check *c, const planlint_node *n, double factor, int under)
+static const char *table_name(pl_check *c, const planlint_node *n)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+
+    return schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
+}
+
+/* Rows modified since the last analyze per row of the table; NaN without the numbers. */
+static double modified_ratio(const pl_cat_table *t)
+{
+    if (!t || !t->has_activity || isnan(t->n_mod_since_analyze))
+        return NAN;
+    return t->n_mod_since_analyze / fmax(isnan(t->reltuples) ? 1 : t->reltuples, 1);
+}
+
+/* What pg_stat_user_tables says, appended to the advice, with its numbers as evidence. */
+static void catalog_advice(pl_check *c, pl_finding *f, const char *base, const pl_cat_table *t, int confirmed)
+{
+    const char *when = pl_cat_last_analyze(t);
+
+    pl_finding_advice(f, "%s %s pg_stat_user_tables shows %s rows modified since the last analyze (%s), %s of "
+                         "the table's %s rows.", base, confirmed ? "Confirmed:" : "Not confirmed: the "
+                         "statistics look fresh, so the estimate may be off for another reason;",
+                      pl_fmt_count(c, t->n_mod_since_analyze), when ? when : "never analyzed",
+                      pl_fmt_pct(c, modified_ratio(t)), pl_fmt_count(c, fmax(t->reltuples, 0)));
+    pl_finding_evidence(f, "rows_modified_since_analyze", t->n_mod_since_analyze);
+    pl_finding_evidence(f, "modified_ratio", modified_ratio(t));
+    pl_finding_evidence(f, "table_reltuples", t->reltuples);
+    if (!isnan(t->analyze_age_s))
+        pl_finding_evidence(f, "seconds_since_analyze", t->analyze_age_s);
+    if (!confirmed)
+        pl_finding_severity(f, PLANLINT_SEVERITY_INFO);
+}
+
+static const char *fix_text(pl_check *c, const planlint_node *n)
+{
+    return pl_fmt_text(c, "Run ANALYZE %s; (VACUUM ANALYZE after mass deletes or updates). Then check why "
+                          "autovacuum did not: the table's autovacuum_enabled, autovacuum_analyze_threshold and "
+                          "autovacuum_analyze_scale_factor, and last_autoanalyze / n_mod_since_analyze in "
+                          "pg_stat_user_tables (live mode reads them for you).", table_name(c, n));
+}
+
+/* The plan alone shows the misestimate; t (NULL without a catalog) confirms it or not. */
+static void report(pl_check *c, const planlint_node *n, double factor, int under, const pl_cat_table *t)
 {
     pl_finding *f = pl_finding_new(c, n, n->m[PLANLINT_M_INCLUSIVE_TIME]);
-    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
-    const char *table = schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
+    double ratio = modified_ratio(t);
 
     pl_finding_message(f, "%s has no condition, yet the planner expected %s rows per loop and got %s (%sx %s): "
                           "the table's row count in pg_class is stale",
                        pl_node_label(c, n), pl_fmt_count(c, n->m[PLANLINT_M_PLAN_ROWS]),
                        pl_fmt_count(c, n->m[PLANLINT_M_ACTUAL_ROWS]), pl_fmt_num(c, factor, 0),
                        under ? "more" : "fewer");
-    pl_finding_advice(f, "Run ANALYZE %s; (VACUUM ANALYZE after mass deletes or updates). Then check why "
-                         "autovacuum did not: the table's autovacuum_enabled, autovacuum_analyze_threshold and "
-                         "autovacuum_analyze_scale_factor, and last_autoanalyze / n_mod_since_analyze in "
-                         "pg_stat_user_tables (live mode reads them for you).",
-                      table);
+    if (isnan(ratio))
+        pl_finding_advice(f, "%s", fix_text(c, n));
+    else
+        catalog_advice(c, f, fix_text(c, n), t, ratio >= pl_param(c, "min_modified_ratio"));
     pl_finding_evidence(f, "plan_rows", n->m[PLANLINT_M_PLAN_ROWS]);
     pl_finding_evidence(f, "actual_rows", n->m[PLANLINT_M_ACTUAL_ROWS]);
     pl_finding_evidence(f, "estimate_factor", factor);
 }
 
+/* Only the catalog shows it: the estimate looked right, the statistics are stale anyway. */
+static void report_catalog(pl_check *c, const planlint_node *n, const pl_cat_table *t)
+{
+    pl_finding *f = pl_finding_new(c, n, n->m[PLANLINT_M_INCLUSIVE_TIME]);
+
+    pl_finding_message(f, "%s reads %s, whose statistics are stale: %s rows were modified since its last "
+                          "analyze, %s of the table",
+                       pl_node_label(c, n), table_name(c, n), pl_fmt_count(c, t->n_mod_since_analyze),
+                       pl_fmt_pct(c, modified_ratio(t)));
+    catalog_advice(c, f, fix_text(c, n), t, 1);
+    pl_finding_evidence(f, "estimate_factor", n->m[PLANLINT_M_ESTIMATE_FACTOR]);
+}
+
+/* The plan-alone signal of the original rule. */
+static int plan_signal(pl_check *c, const planlint_node *n)
+{
+    double factor = n->m[PLANLINT_M_ESTIMATE_FACTOR], dir = n->m[PLANLINT_M_ESTIMATE_DIRECTION];
+    double rows = fmax(n->m[PLANLINT_M_PLAN_ROWS], n->m[PLANLINT_M_ACTUAL_ROWS]);
+
+    if (!plain_scan(n) || isnan(factor) || isnan(dir) || factor < pl_param(c, "min_factor") ||
+        rows < pl_param(c, "min_rows"))
+        return 0;
+    /* Fewer rows than estimated may only mean the consumer stopped early. */
+    return dir > 0 || ran_to_completion(n);
+}
+
+/* A scan of a table the catalog shows stale, reported once per table. */
+static int catalog_stale(pl_check *c, const planlint_node *n, const pl_cat_table *t,
+                         const pl_cat_table **done, size_t *ndone)
+{
+    size_t i;
+
+    if (!t || n->never_executed || !(modified_ratio(t) >= pl_param(c, "min_modified_ratio")))
+        return 0;
+    for (i = 0; i < *ndone; i++)
+        if (done[i] == t)
+            return 0;
+    if (*ndone < 64)
+        done[(*ndone)++] = t;
+    return 1;
+}
+
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
-    size_t i;
+    const pl_cat_table *done[64];
+    size_t i, ndone = 0;
 
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
-        double factor = n->m[PLANLINT_M_ESTIMATE_FACTOR], dir = n->m[PLANLINT_M_ESTIMATE_DIRECTION];
-        double rows = fmax(n->m[PLANLINT_M_PLAN_ROWS], n->m[PLANLINT_M_ACTUAL_ROWS]);
+        const pl_cat_table *t = pl_catalog_table(p, n);
+        int signal = plan_signal(c, n);
 
-        if (!plain_scan(n) || isnan(factor) || isnan(dir) || factor < pl_param(c, "min_factor") ||
-            rows < pl_param(c, "min_rows"))
-            continue;
-        /* Fewer rows than estimated may only mean the consumer stopped early. */
-        if (dir < 0 && !ran_to_completion(n))
-            continue;
-        report(c, n, factor, dir > 0);
+        if (signal) {
+            report(c, n, n->m[PLANLINT_M_ESTIMATE_FACTOR], n->m[PLANLINT_M_ESTIMATE_DIRECTION] > 0, t);
+            catalog_stale(c, n, t, done, &ndone);   /* one finding per table is enough */
+        } else if (catalog_stale(c, n, t, done, &ndone)) {
+            report_catalog(c, n, t);
+        }
     }
 }
 
@@ -104,6 +190,10 @@ const planlint_rule pl_rule_stale_stats = {
     "Fix: ANALYZE the table (VACUUM ANALYZE after mass deletes), then find out why autovacuum "
     "did not: autovacuum_enabled on the table, autovacuum_analyze_threshold and "
     "autovacuum_analyze_scale_factor (lower them for large tables), and last_autoanalyze / "
-    "n_mod_since_analyze in pg_stat_user_tables. Run ANALYZE yourself right after bulk loads.",
+    "n_mod_since_analyze in pg_stat_user_tables. Run ANALYZE yourself right after bulk loads.\n\n"
+    "In live mode (planlint_enrich()) the finding is checked against pg_stat_user_tables: rows "
+    "modified since the last analyze, as a share of the table's rows (min_modified_ratio), confirm "
+    "it (and report any scan of such a table even when its estimate looked right); fresh "
+    "statistics turn it into an info saying it was not confirmed.",
     params, PL_NPARAMS(params), check
 };

@@ -50,6 +50,21 @@ sql "CREATE TABLE t (id int PRIMARY KEY, v text, n int);
      INSERT INTO t SELECT g, md5(g::text), g % 10 FROM generate_series(1, 5000) g;
      CREATE TABLE u (id int); CREATE SEQUENCE s; ANALYZE;
      CREATE ROLE pwuser LOGIN PASSWORD 'Sup3rSecretPw'; GRANT SELECT ON t TO pwuser;" || exit 99
+# Enrichment: ix has an index on status that the planner ignores (its statistics say
+# every row is 'a', then most rows changed with autovacuum off: stale, too); noix has no
+# index; fr was just analyzed, but pg_class lies about its row count (a plan-alone
+# stale-stats signal that the catalog does not confirm). Separate sessions, so the
+# ANALYZE comes after the loads it counts.
+sql "CREATE TABLE ix (id int, status text) WITH (autovacuum_enabled = off);
+     INSERT INTO ix SELECT g, 'a' FROM generate_series(1, 20000) g;
+     CREATE INDEX ix_status_idx ON ix (status);
+     CREATE TABLE noix (id int, k int) WITH (autovacuum_enabled = off);
+     INSERT INTO noix SELECT g, g % 100 FROM generate_series(1, 20000) g;
+     CREATE TABLE fr (id int) WITH (autovacuum_enabled = off);
+     INSERT INTO fr SELECT generate_series(1, 20000);" &&
+    sql "ANALYZE ix; ANALYZE noix; ANALYZE fr;" &&
+    sql "UPDATE ix SET status = 'b' WHERE id > 1000;" &&
+    sql "UPDATE pg_class SET reltuples = 10 WHERE oid = 'fr'::regclass;" || exit 99
 
 state() {
     sql "SELECT count(*), md5(coalesce(string_agg(id || ':' || v || ':' || n, ',' ORDER BY id), '')) FROM t;
@@ -89,7 +104,8 @@ expect 0 "--param for \$1" -- --param 42 -c "SELECT * FROM t WHERE id = \$1"
 expect 0 "-f - (statement from stdin)" -- -f - <<SQL
 SELECT n, count(*) FROM t GROUP BY n;
 SQL
-expect 0 "--save keeps the captured JSON" -- --save "$dir/saved.json" -c "SELECT * FROM t WHERE n = 5"
+# --no-enrich: a file has no catalog to read, so only the plan alone compares.
+expect 0 "--save keeps the captured JSON" -- --no-enrich --save "$dir/saved.json" -c "SELECT * FROM t WHERE n = 5"
 cp "$out" "$dir/live.out"
 if "$planlint" "$dir/saved.json" > "$dir/file.out" 2>"$err" && grep -q '"Plan"' "$dir/saved.json" &&
    [ "$(grep -c . "$dir/file.out")" = "$(grep -c . "$dir/live.out")" ]; then
@@ -98,6 +114,29 @@ else
     echo "FAIL: the saved plan does not analyze like the capture"; cat "$err"; fail=1
 fi
 grep -q '"Execution Time"' "$dir/saved.json" || { echo "FAIL: the saved plan lacks ANALYZE"; fail=1; }
+
+# ---- enrichment from the catalog (planlint_enrich)
+has() {   # has WHAT PATTERN: the last output holds PATTERN
+    if grep -q -- "$2" "$out"; then echo "ok: $1"; else echo "FAIL: $1: no '$2' in:"; cat "$out" "$err"; fail=1; fi
+}
+hasnt() {
+    if grep -q -- "$2" "$out"; then echo "FAIL: $1: '$2' in:"; cat "$out"; fail=1; else echo "ok: $1"; fi
+}
+expect 0 "an existing index the planner ignored" -- -c "SELECT * FROM ix WHERE status = 'a'"
+has "seq-scan-filter names the existing index" "ix_status_idx on (status) already exists and was not used"
+hasnt "seq-scan-filter does not suggest it again" "CREATE INDEX ON public.ix"
+has "stale-stats confirmed from pg_stat_user_tables" "Confirmed: pg_stat_user_tables shows 19,000 rows modified"
+expect 0 "--no-enrich: the plan alone" -- --no-enrich -c "SELECT * FROM ix WHERE status = 'a'"
+has "--no-enrich suggests from the plan alone" "CREATE INDEX ON public.ix (status);"
+hasnt "--no-enrich reads no catalog" "pg_stat_user_tables shows"
+expect 0 "a table with no index" -- -c "SELECT * FROM noix WHERE k = 5"
+has "the missing index is suggested" "CREATE INDEX ON public.noix (k);"
+hasnt "a freshly analyzed table is not reported stale" "stale-stats"
+expect 0 "a misestimate on freshly analyzed statistics" -- -c "SELECT count(*) FROM fr"
+has "stale-stats says the catalog does not confirm it" "Not confirmed: the statistics look fresh"
+expect 0 "JSON output carries the catalog's evidence" -- --format=json -c "SELECT count(*) FROM ix"
+has "rows_modified_since_analyze in the evidence" '"rows_modified_since_analyze"'
+unchanged "enrichment"
 
 # ---- refused before anything runs
 expect 2 "INSERT without --allow-writes" -- -c "INSERT INTO t VALUES (9999, 'x', 1)"

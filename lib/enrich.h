@@ -1,0 +1,49 @@
+/* enrich.h - what planlint_enrich() read from the server's catalog about the plan's
+ * tables, kept in the plan's arena so that rules can use it. */
+#ifndef PL_ENRICH_H
+#define PL_ENRICH_H
+
+#include "model.h"
+
+#define PL_CAT_MAX_KEYS 32
+
+typedef struct pl_cat_index {
+    const char *name;
+    const char *keys[PL_CAT_MAX_KEYS]; /* key columns or expressions, in order (pg_get_indexdef) */
+    size_t nkeys;
+    int partial;                       /* has a WHERE clause: serves only some queries */
+    int expression;                    /* at least one key is an expression */
+    int btree;
+} pl_cat_index;
+
+typedef struct pl_cat_column {
+    const char *name;
+    double null_frac, n_distinct, correlation;  /* pg_stats; NaN when absent */
+} pl_cat_column;
+
+typedef struct pl_cat_table {
+    const char *schema, *name;         /* as resolved by the server */
+    const char *asked_schema;          /* the plan's "Schema", NULL when it had none */
+    double reltuples, relpages, size_bytes;
+    int has_activity;                  /* a row in pg_stat_user_tables */
+    double n_live_tup, n_mod_since_analyze;
+    double analyze_age_s;              /* seconds since the last (auto)analyze; NaN: never */
+    const char *last_analyze, *last_autoanalyze, *last_vacuum, *last_autovacuum; /* NULL: never */
+    pl_cat_index *indexes;
+    size_t nindexes;
+    pl_cat_column *columns;
+    size_t ncolumns;
+} pl_cat_table;
+
+struct pl_catalog {
+    pl_cat_table *tables;
+    size_t ntables;
+};
+
+/* The catalog entry of the scan's table, or NULL (no enrichment, or not found). */
+const pl_cat_table *pl_catalog_table(const planlint_plan *plan, const planlint_node *scan);
+
+/* The later of last_analyze and last_autoanalyze, or NULL when never analyzed. */
+const char *pl_cat_last_analyze(const pl_cat_table *t);
+
+#endif

@@ -1,0 +1,99 @@
+/* existing_index.c - compares the index seq-scan-filter and index-filter would suggest
+ * with the indexes planlint_enrich() found, so an existing one is never suggested again. */
+#include "predicate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+
+/* Plans and pg_get_indexdef() spell the same key differently: "(ordered_at)::date" vs
+ * "((ordered_at)::date)", quoted identifiers, spaces. Compare what is left without them. */
+static void pl_key_norm(const char *s, char *dst, size_t size)
+{
+    size_t n = 0;
+
+    for (; *s && n + 1 < size; s++)
+        if (!isspace((unsigned char)*s) && *s != '"' && *s != '(' && *s != ')')
+            dst[n++] = *s;
+    dst[n] = '\0';
+}
+
+static int pl_key_in(const pl_cat_index *ix, size_t n, const char *key)
+{
+    char want[160], have[160];
+    size_t i;
+
+    pl_key_norm(key, want, sizeof(want));
+    for (i = 0; i < n; i++) {
+        pl_key_norm(ix->keys[i] ? ix->keys[i] : "", have, sizeof(have));
+        if (strcmp(want, have) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The first n keys hold the suggested ones: equality columns serve in any order, and a
+ * longer index still serves its leading columns. */
+static int pl_index_matches(const pl_cat_index *ix, const pl_term *const *keys, size_t n)
+{
+    size_t i;
+
+    if (!ix->btree || ix->partial || ix->nkeys < n)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!pl_key_in(ix, n, keys[i]->key))
+            return 0;
+    return 1;
+}
+
+const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+                                      const pl_term *const *keys, size_t n)
+{
+    const pl_cat_table *t = pl_catalog_table(plan, scan);
+    size_t i;
+
+    if (!t || n == 0)
+        return NULL;
+    for (i = 0; i < t->nindexes; i++)
+        if (pl_index_matches(&t->indexes[i], keys, n))
+            return &t->indexes[i];
+    return NULL;
+}
+
+const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix)
+{
+    char buf[600];
+    size_t i, used = 0;
+
+    buf[0] = '\0';
+    for (i = 0; i < ix->nkeys && used < sizeof(buf); i++) {
+        int w = snprintf(buf + used, sizeof(buf) - used, "%s%s", i ? ", " : "", ix->keys[i] ? ix->keys[i] : "?");
+        used += w > 0 ? (size_t)w : 0;
+    }
+    return pl_fmt_text(c, "(%s)", buf);
+}
+
+static const pl_cat_column *pl_column(const pl_cat_table *t, const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < t->ncolumns; i++)
+        if (t->columns[i].name && strcmp(t->columns[i].name, name) == 0)
+            return &t->columns[i];
+    return NULL;
+}
+
+void pl_catalog_evidence(pl_check *c, pl_finding *f, const planlint_node *scan, const pl_term *first_key)
+{
+    const pl_cat_table *t = pl_catalog_table(pl_check_plan(c), scan);
+    const pl_cat_column *col;
+
+    if (!t)
+        return;
+    pl_finding_evidence(f, "table_reltuples", t->reltuples);
+    pl_finding_evidence(f, "table_bytes", t->size_bytes);
+    pl_finding_evidence(f, "table_indexes", (double)t->nindexes);
+    if (first_key && !first_key->expression && (col = pl_column(t, first_key->key)) != NULL) {
+        pl_finding_evidence(f, "first_key_n_distinct", col->n_distinct);
+        pl_finding_evidence(f, "first_key_correlation", col->correlation);
+    }
+}
