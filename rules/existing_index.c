@@ -72,6 +72,29 @@ const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix)
     return pl_fmt_text(c, "(%s)", buf);
 }
 
+int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *scan,
+                             const pl_predicate *const *preds, size_t npreds, const pl_term **first_key)
+{
+    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
+    const char *used = scan->fields[PLANLINT_FIELD_INDEX], *filter = scan->fields[PLANLINT_FIELD_FILTER];
+    size_t nk = pl_index_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS);
+    const pl_cat_index *ix;
+
+    *first_key = nk ? keys[0] : NULL;
+    if (!(ix = pl_existing_index(pl_check_plan(c), scan, keys, nk)))
+        return 0;
+    if (used && strcmp(used, ix->name) == 0)
+        pl_finding_advice(f, "%s on %s already holds the Filter's columns, yet the scan filters instead of "
+                             "searching: check whether the Filter %s compares a column with a value of "
+                             "another type.", ix->name, pl_index_key_list(c, ix), filter);
+    else
+        pl_finding_advice(f, "%s on %s already exists and was not used: check its selectivity and the "
+                             "table's statistics (ANALYZE), or whether the Filter %s compares a column "
+                             "with a value of another type.", ix->name, pl_index_key_list(c, ix), filter);
+    pl_finding_evidence(f, "existing_index_keys", (double)ix->nkeys);
+    return 1;
+}
+
 static const pl_cat_column *pl_column(const pl_cat_table *t, const char *name)
 {
     size_t i;

@@ -19,31 +19,6 @@ static const char *pl_index_cond(const planlint_node *n)
     return ic ? ic : n->fields[PLANLINT_FIELD_RECHECK_COND];
 }
 
-/* With a catalog (planlint_enrich()): an index that already fits is named, not suggested. */
-static int existing_advice(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *const *preds,
-                           size_t np, const pl_term **first)
-{
-    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
-    const pl_cat_index *ix;
-    const char *used = n->fields[PLANLINT_FIELD_INDEX];
-    size_t nk = pl_index_keys(preds, np, keys, PL_SUGGEST_MAX_KEYS);
-
-    *first = nk ? keys[0] : NULL;
-    if (!(ix = pl_existing_index(pl_check_plan(c), n, keys, nk)))
-        return 0;
-    if (used && strcmp(used, ix->name) == 0)
-        pl_finding_advice(f, "%s on %s already holds the Filter's columns, yet the scan filters instead of "
-                             "searching: check whether the Filter %s compares a column with a value of "
-                             "another type.", ix->name, pl_index_key_list(c, ix), n->fields[PLANLINT_FIELD_FILTER]);
-    else
-        pl_finding_advice(f, "%s on %s already exists and was not used: check its selectivity and the "
-                             "table's statistics (ANALYZE), or whether the Filter %s compares a column "
-                             "with a value of another type.",
-                          ix->name, pl_index_key_list(c, ix), n->fields[PLANLINT_FIELD_FILTER]);
-    pl_finding_evidence(f, "existing_index_keys", (double)ix->nkeys);
-    return 1;
-}
-
 static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const char *sql, const char *why)
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n);
@@ -80,7 +55,7 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
                        pl_node_label(c, n), n->fields[PLANLINT_FIELD_INDEX] ? " using " : "",
                        n->fields[PLANLINT_FIELD_INDEX] ? n->fields[PLANLINT_FIELD_INDEX] : "",
                        pl_fmt_count(c, removed / ratio), pl_fmt_pct(c, ratio));
-    if (!existing_advice(c, f, n, preds, np, &first))
+    if (!pl_existing_index_advice(c, f, n, preds, np, &first))
         advise(c, f, n, sql, why);
     pl_finding_evidence(f, "rows_removed_by_filter", removed);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
@@ -102,10 +77,8 @@ static void check(pl_check *c)
         if (!pl_is_index_scan(n) || !n->fields[PLANLINT_FIELD_FILTER] || isnan(ratio) ||
             ratio < pl_param(c, "min_removed_ratio") || !(removed >= pl_param(c, "min_removed")))
             continue;
-        if (!pp && !(pp = pl_pred_patterns_new())) {
-            pl_check_fail(c);
+        if (!pl_pred_patterns_get(c, &pp))
             return;
-        }
         report(c, pp, n, removed, ratio);
     }
     pl_pred_patterns_free(pp);

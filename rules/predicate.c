@@ -45,6 +45,13 @@ pl_pred_patterns *pl_pred_patterns_new(void)
     return pp;
 }
 
+const pl_pred_patterns *pl_pred_patterns_get(pl_check *c, pl_pred_patterns **pp)
+{
+    if (!*pp && !(*pp = pl_pred_patterns_new()))
+        pl_check_fail(c);
+    return *pp;
+}
+
 void pl_pred_patterns_free(pl_pred_patterns *pp)
 {
     if (!pp)

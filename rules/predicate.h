@@ -34,6 +34,9 @@ typedef struct pl_predicate {
 typedef struct pl_pred_patterns pl_pred_patterns;
 pl_pred_patterns *pl_pred_patterns_new(void);
 void pl_pred_patterns_free(pl_pred_patterns *pp);
+/* The patterns of a rule run, compiled on first use into *pp (free it when the run
+ * ends); NULL after reporting out of memory to the check. */
+const pl_pred_patterns *pl_pred_patterns_get(pl_check *c, pl_pred_patterns **pp);
 
 /* Splits cond at top-level AND (and OR) and classifies each term; qualifiers are
  * dropped from column names. With outer_values, "col = other.col" counts as a
@@ -57,6 +60,11 @@ const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_
                                       const pl_term *const *keys, size_t n);
 /* "(status, created_at)": the index's key list, for advice text. */
 const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix);
+/* With a catalog (planlint_enrich()): when an index that fits the predicates exists,
+ * the finding names it instead of suggesting one (returns 1). *first_key gets the
+ * first key the suggestion would use, for pl_catalog_evidence(). */
+int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *scan,
+                             const pl_predicate *const *preds, size_t npreds, const pl_term **first_key);
 /* Catalog numbers every index rule adds to its finding, when there is a catalog. */
 void pl_catalog_evidence(pl_check *c, pl_finding *f, const planlint_node *scan, const pl_term *first_key);
 

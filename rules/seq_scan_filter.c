@@ -6,28 +6,6 @@ static const pl_rule_param params[] = {
     { "min_rows", 10000, "ignore tables from which fewer rows were read, over all loops" },
 };
 
-/* With a catalog (planlint_enrich()): an index that already fits is named, not suggested. */
-static int existing_advice(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *pred,
-                           const pl_term **first)
-{
-    const pl_predicate *preds[1];
-    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
-    const pl_cat_index *ix;
-    size_t nk;
-
-    preds[0] = pred;
-    nk = pl_index_keys(preds, 1, keys, PL_SUGGEST_MAX_KEYS);
-    *first = nk ? keys[0] : NULL;
-    if (!(ix = pl_existing_index(pl_check_plan(c), n, keys, nk)))
-        return 0;
-    pl_finding_advice(f, "%s on %s already exists and was not used: check its selectivity and the "
-                         "table's statistics (ANALYZE), or whether the Filter %s compares the "
-                         "column with a value of another type.",
-                      ix->name, pl_index_key_list(c, ix), n->fields[PLANLINT_FIELD_FILTER]);
-    pl_finding_evidence(f, "existing_index_keys", (double)ix->nkeys);
-    return 1;
-}
-
 static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double read, double ratio)
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *why = NULL, *sql;
@@ -44,8 +22,8 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
                           "read only the rows it needs",
                        pl_node_label(c, n), pl_fmt_count(c, read), pl_fmt_pct(c, ratio),
                        pl_fmt_count(c, n->m[PLANLINT_M_TOTAL_ROWS]));
-    if (existing_advice(c, f, n, &pred, &first))
-        (void)0;    /* named the index that exists instead */
+    if (pl_existing_index_advice(c, f, n, preds, 1, &first))
+        ;   /* an index that fits exists: the advice names it */
     else if (sql)
         pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
                              "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
@@ -71,10 +49,8 @@ static void check(pl_check *c)
         if (!pl_node_is(n, "Seq Scan") || !n->fields[PLANLINT_FIELD_FILTER] || isnan(ratio) ||
             ratio < pl_param(c, "min_removed_ratio") || !(read >= pl_param(c, "min_rows")))
             continue;
-        if (!pp && !(pp = pl_pred_patterns_new())) {
-            pl_check_fail(c);
+        if (!pl_pred_patterns_get(c, &pp))
             return;
-        }
         report(c, pp, n, read, ratio);
     }
     pl_pred_patterns_free(pp);
