@@ -41,7 +41,7 @@ typedef struct cli_settings {
     int no_password, password_prompt;  /* -w, -W */
     const char *command;      /* -c SQL */
     const char *sql_file;     /* -f FILE ("-" = stdin) */
-    int no_analyze, allow_writes, no_enrich;
+    int no_analyze, allow_writes, no_enrich, no_verify;
     unsigned int timeout_ms;  /* 0: the library's default */
     const char *save;         /* --save FILE */
     const char *params[64];
@@ -70,12 +70,21 @@ char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
 
 /* main.c: parses, checks and renders one input; returns an exit code. With conn (live
  * mode), the plan is enriched from the server's catalog before the rules run. */
+/* What live mode adds to the analysis: the connection, and the statement captured. */
+typedef struct cli_live {
+    planlint_conn *conn;
+    const char *sql;
+} cli_live;
+
+/* live is NULL for a file. */
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
-                planlint_conn *conn, FILE *out, int color, unsigned int width);
+                const cli_live *live, FILE *out, int color, unsigned int width);
 
 /* live.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
+/* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_INTERRUPTED after Ctrl-C. */
+int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 
 /* password.c: reads a password from /dev/tty without echo. Owned: free(); NULL on failure. */
 char *cli_prompt_password(const char *prompt);

@@ -87,25 +87,64 @@ static int cli_connect(const cli_settings *s, planlint_conn **conn)
     return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_DATABASE;
 }
 
-/* The capture itself, with Ctrl-C turned into a cancel request meanwhile. */
-static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *sql, char **json,
-                       size_t *len, planlint_error *err)
+static void cli_capture_options(const cli_settings *s, planlint_capture_options *o)
 {
-    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
-    int rc;
+    planlint_capture_options init = PLANLINT_CAPTURE_OPTIONS_INIT;
 
-    o.no_analyze = s->no_analyze;
-    o.allow_writes = s->allow_writes;
-    o.timeout_ms = s->timeout_ms;
-    o.params = s->params;
-    o.nparams = s->nparams;
+    *o = init;
+    o->no_analyze = s->no_analyze;
+    o->allow_writes = s->allow_writes;
+    o->timeout_ms = s->timeout_ms;
+    o->params = s->params;
+    o->nparams = s->nparams;
+}
+
+/* While the server works for us, Ctrl-C becomes a cancel request. */
+static void cli_cancel_arm(planlint_conn *conn)
+{
     cli_cancel = planlint_conn_cancel_handle(conn);
     cli_cancel_ready = cli_cancel != NULL;
-    rc = planlint_conn_capture(json, len, conn, sql, &o, err);
+}
+
+static void cli_cancel_disarm(void)
+{
     cli_cancel_ready = 0;
     planlint_cancel_free(cli_cancel);
     cli_cancel = NULL;
+}
+
+static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *sql, char **json,
+                       size_t *len, planlint_error *err)
+{
+    planlint_capture_options o;
+    int rc;
+
+    cli_capture_options(s, &o);
+    cli_cancel_arm(conn);
+    rc = planlint_conn_capture(json, len, conn, sql, &o, err);
+    cli_cancel_disarm();
     return rc;
+}
+
+/* Like the enrichment, a bonus: when it fails the findings stand as they are. */
+int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live)
+{
+    planlint_capture_options o;
+    planlint_error err;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    cli_capture_options(s, &o);
+    cli_cancel_arm(live->conn);
+    rc = planlint_verify_indexes(plan, live->conn, live->sql, &o, &err);
+    cli_cancel_disarm();
+    if (cli_interrupted) {
+        cli_error("interrupted: the query was canceled");
+        return PL_EXIT_INTERRUPTED;
+    }
+    if (rc != 0)
+        fprintf(stderr, "planlint: warning: suggested indexes not verified: %s\n", err.text);
+    return 0;
 }
 
 static int cli_save(const char *path, const char *json, size_t len)
@@ -143,6 +182,7 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     planlint_error err;
     char *sql, *json = NULL;
     size_t len = 0;
+    cli_live live;
     int rc;
 
     memset(&err, 0, sizeof(err));
@@ -159,12 +199,14 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
         rc = cli_capture(s, conn, sql, &json, &len, &err);
         rc = rc ? cli_capture_failed(rc, &err) : 0;
     }
-    free(sql);
     if (rc == 0 && s->save)
         rc = cli_save(s->save, json, len);
-    /* The connection stays open for the catalog reads of the enrichment. */
+    /* The connection stays open for the enrichment and the hypopg check. */
+    live.conn = conn;
+    live.sql = sql;
     if (rc == 0)
-        rc = cli_analyze(s, "<capture>", json, len, conn, out, color, width);
+        rc = cli_analyze(s, "<capture>", json, len, &live, out, color, width);
+    free(sql);
     planlint_conn_close(conn);
     planlint_free(json);
     return rc;

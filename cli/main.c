@@ -98,7 +98,7 @@ static void cli_enrich(planlint_plan *plan, planlint_conn *conn)
 }
 
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
-                planlint_conn *conn, FILE *out, int color, unsigned int width)
+                const cli_live *live, FILE *out, int color, unsigned int width)
 {
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
     planlint_check_options copts;
@@ -112,13 +112,17 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
-    if (rc == 0 && conn && !s->no_rules && !s->no_enrich)
-        cli_enrich(plan, conn);
+    if (rc == 0 && live && !s->no_rules && !s->no_enrich)
+        cli_enrich(plan, live->conn);
     if (rc == 0 && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);
         if (rc == PLANLINT_EINVAL)
             name = "rules";
+    }
+    if (rc == 0 && live && !s->no_rules && !s->no_verify && cli_verify(s, plan, live) != 0) {
+        planlint_plan_free(plan);
+        return PL_EXIT_INTERRUPTED;
     }
     if (rc == 0) {
         ropts.format = s->format;

@@ -231,6 +231,13 @@ static int on_no_enrich(cli_settings *s, const char *arg)
     return 0;
 }
 
+static int on_no_verify(cli_settings *s, const char *arg)
+{
+    (void)arg;
+    s->no_verify = 1;
+    return 0;
+}
+
 static int on_allow_writes(cli_settings *s, const char *arg)
 {
     (void)arg;
@@ -314,6 +321,7 @@ static const cli_option cli_options[] = {
     { NULL, "no-analyze", no_argument, 0, NULL, "plan only: do not run the statement", on_no_analyze },
     { NULL, "no-enrich", no_argument, 0, NULL, "do not read the tables' indexes and statistics",
       on_no_enrich },
+    { NULL, "no-verify", no_argument, 0, NULL, "do not try suggested indexes with hypopg", on_no_verify },
     { NULL, "allow-writes", no_argument, 0, NULL, "run INSERT/UPDATE/DELETE (still rolled back)",
       on_allow_writes },
     { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", on_timeout },

@@ -41,6 +41,7 @@ pl_finding *pl_finding_new(pl_check *c, const planlint_node *node, double time_a
     f->share_at_stake = !isnan(time_at_stake) && total > 0 ? time_at_stake / total : NAN;
     f->message = "";
     f->advice = "";
+    f->cost_before = f->cost_after = NAN;
     f->builder = c;
     if (c->tail)
         c->tail->next = f;
@@ -110,6 +111,12 @@ void pl_finding_evidence(pl_finding *f, const char *name, double value)
     f->ev_names[f->nev] = name;
     f->ev_values[f->nev] = value;
     f->nev++;
+}
+
+void pl_finding_index(pl_finding *f, const char *create_index_sql)
+{
+    if (f)
+        f->index_sql = create_index_sql;
 }
 
 /* ------------------------------------------------------------ number text */
@@ -254,6 +261,30 @@ const char *planlint_finding_message(const planlint_finding *f)
 const char *planlint_finding_advice(const planlint_finding *f)
 {
     return f ? f->advice : NULL;
+}
+
+const char *planlint_finding_index_sql(const planlint_finding *f)
+{
+    return f ? f->index_sql : NULL;
+}
+
+planlint_verification planlint_finding_verification(const planlint_finding *f, double *cost_before,
+                                                    double *cost_after, const char **note)
+{
+    if (cost_before)
+        *cost_before = f ? f->cost_before : NAN;
+    if (cost_after)
+        *cost_after = f ? f->cost_after : NAN;
+    if (note)
+        *note = f ? f->verify_note : NULL;
+    return f ? f->verification : PLANLINT_VERIFY_NONE;
+}
+
+const char *planlint_verification_name(planlint_verification v)
+{
+    static const char *const names[] = { "none", "unavailable", "failed", "chosen", "not_chosen" };
+
+    return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
 }
 
 size_t planlint_finding_evidence_count(const planlint_finding *f)

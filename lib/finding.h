@@ -18,6 +18,10 @@ struct planlint_finding {
     const char *ev_names[PL_MAX_EVIDENCE];
     double ev_values[PL_MAX_EVIDENCE];
     size_t nev;
+    const char *index_sql;         /* the CREATE INDEX it suggests, or NULL */
+    planlint_verification verification;  /* planlint_verify_indexes() */
+    double cost_before, cost_after;
+    const char *verify_note;
     struct planlint_finding *next;
     struct pl_check *builder;      /* only while its rule runs */
 };

@@ -1,18 +1,20 @@
 /* live.c - planlint_conn_capture(): EXPLAIN one statement inside BEGIN ... ROLLBACK,
- * so that nothing the statement does outlives the call. */
+ * so that nothing the statement does outlives the call. The steps are shared with the
+ * hypothetical-index check (verify.c). */
 #include "live.h"
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
+#include "sql_scan.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define PL_DEFAULT_TIMEOUT_MS 30000u
+#define PL_GENERIC_PLAN_VERSION 160000
 
-/* Runs one command (extended protocol: the server itself refuses a second statement).
- * Returns the result, or NULL after recording the error. */
-static PGresult *pl_run(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err)
+/* Extended protocol: the server itself refuses a second statement. */
+PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err)
 {
     PGresult *res = PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
     const char *primary;
@@ -28,17 +30,35 @@ static PGresult *pl_run(planlint_conn *c, const char *sql, ExecStatusType want, 
     return NULL;
 }
 
-static int pl_run_command(planlint_conn *c, const char *sql, planlint_error *err)
+int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err)
 {
-    PGresult *res = pl_run(c, sql, PGRES_COMMAND_OK, err);
+    PGresult *res = pl_live_exec(c, sql, PGRES_COMMAND_OK, err);
 
     PQclear(res);
     return res ? 0 : PLANLINT_EDATABASE;
 }
 
-/* EXPLAIN's options, only those this server version knows. */
-static void pl_explain_prefix(char *dst, size_t size, int server, const planlint_capture_options *o)
+int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, planlint_error *err)
 {
+    char set[80];
+    int rc;
+
+    if ((rc = pl_live_command(c, read_only ? "BEGIN READ ONLY" : "BEGIN", err)) != 0)
+        return rc;
+    snprintf(set, sizeof(set), "SET LOCAL statement_timeout = %u",
+             timeout_ms ? timeout_ms : PL_DEFAULT_TIMEOUT_MS);
+    return pl_live_command(c, set, err);
+}
+
+/* EXPLAIN's options, only those this server version knows. A generic plan is planned
+ * for no values, so it cannot be executed: no ANALYZE. */
+static void pl_explain_prefix(char *dst, size_t size, int server, int generic,
+                              const planlint_capture_options *o)
+{
+    if (generic) {
+        snprintf(dst, size, "EXPLAIN (GENERIC_PLAN, VERBOSE, SETTINGS, FORMAT JSON) ");
+        return;
+    }
     if (o->no_analyze) {
         snprintf(dst, size, "EXPLAIN (VERBOSE, FORMAT JSON) ");
         return;
@@ -71,73 +91,104 @@ static int pl_execute_call(pl_buf *b, planlint_conn *c, const planlint_capture_o
     return 0;
 }
 
-/* BEGIN, the timeout, and PREPARE when there are parameters. */
-static int pl_open_transaction(planlint_conn *c, const char *sql, const planlint_capture_options *o,
-                               planlint_error *err)
+/* PREPARE planlint_stmt AS sql; c->prepared tells pl_live_rollback() to drop it. */
+static int pl_prepare(planlint_conn *c, const char *sql, planlint_error *err)
 {
-    char set[80];
     pl_buf prep;
     int rc;
 
-    if ((rc = pl_run_command(c, o->allow_writes ? "BEGIN" : "BEGIN READ ONLY", err)) != 0)
-        return rc;
-    snprintf(set, sizeof(set), "SET LOCAL statement_timeout = %u",
-             o->timeout_ms ? o->timeout_ms : PL_DEFAULT_TIMEOUT_MS);
-    if ((rc = pl_run_command(c, set, err)) != 0 || o->nparams == 0)
-        return rc;
     pl_buf_init(&prep);
     pl_buf_puts(&prep, "PREPARE planlint_stmt AS ");
     pl_buf_puts(&prep, sql);
-    rc = prep.failed ? pl_error_nomem(err) : pl_run_command(c, prep.data, err);
+    rc = prep.failed ? pl_error_nomem(err) : pl_live_command(c, prep.data, err);
     pl_buf_release(&prep);
+    if (rc == 0)
+        c->prepared = 1;
     return rc;
 }
 
-/* The EXPLAIN text: its single row and column. */
-static int pl_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql,
-                      const planlint_capture_options *o, planlint_error *err)
+/* $n without values: a generic plan, which only 16+ can make. */
+static int pl_generic_plan(const planlint_conn *c, const char *sql, const planlint_capture_options *o,
+                           planlint_error *err)
+{
+    long max_param = o->nparams ? 0 : pl_statement_max_param(sql);
+    int server = PQserverVersion(c->pg);
+
+    if (max_param == 0)
+        return 0;
+    if (server >= PL_GENERIC_PLAN_VERSION)
+        return 1;
+    return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                    "refused: the statement uses $%ld and no --param values were given; a generic "
+                    "plan needs PostgreSQL 16 or later (the server is %d.%d)",
+                    max_param, server / 10000, server >= 100000 ? server % 10000 : server / 100 % 100);
+}
+
+/* The EXPLAIN text: its single row and column. A generic plan goes through the simple
+ * protocol, where $n stays a placeholder (the extended one would ask for values); the
+ * statement was checked to be a single one (planlint_statement_check). */
+static int pl_explain_run(char **out, size_t *out_len, planlint_conn *c, const char *query,
+                          int generic, planlint_error *err)
+{
+    PGresult *res = generic ? PQexec(c->pg, query) : pl_live_exec(c, query, PGRES_TUPLES_OK, err);
+    int rc = 0;
+
+    if (generic && res && PQresultStatus(res) != PGRES_TUPLES_OK) {
+        pl_db_error(err, c->secrets, "", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
+        PQclear(res);
+        return PLANLINT_EDATABASE;
+    }
+    if (!res)
+        return generic ? pl_db_error(err, c->secrets, "", PQerrorMessage(c->pg)) : PLANLINT_EDATABASE;
+    if (PQntuples(res) < 1 || PQnfields(res) < 1)
+        rc = pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "EXPLAIN returned no plan");
+    else if (!(*out = pl_strndup(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0))))
+        rc = pl_error_nomem(err);
+    else if (out_len)
+        *out_len = (size_t)PQgetlength(res, 0, 0);
+    PQclear(res);
+    return rc;
+}
+
+int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql,
+                    const planlint_capture_options *o, planlint_error *err)
 {
     char prefix[96];
     pl_buf q;
-    PGresult *res;
-    int rc = 0;
+    int rc, generic;
 
-    pl_explain_prefix(prefix, sizeof(prefix), PQserverVersion(c->pg), o);
+    if ((generic = pl_generic_plan(c, sql, o, err)) < 0)
+        return generic;
+    if (o->nparams && (rc = pl_prepare(c, sql, err)) != 0)
+        return rc;
+    pl_explain_prefix(prefix, sizeof(prefix), PQserverVersion(c->pg), generic, o);
     pl_buf_init(&q);
     pl_buf_puts(&q, prefix);
-    if (o->nparams)
-        rc = pl_execute_call(&q, c, o, err);
-    else
-        pl_buf_puts(&q, sql);
+    rc = o->nparams ? pl_execute_call(&q, c, o, err) : (pl_buf_puts(&q, sql), 0);
     if (rc == 0 && q.failed)
         rc = pl_error_nomem(err);
-    if (rc == 0 && (res = pl_run(c, q.data, PGRES_TUPLES_OK, err)) != NULL) {
-        if (PQntuples(res) < 1 || PQnfields(res) < 1)
-            rc = pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "EXPLAIN returned no plan");
-        else if (!(*out = pl_strndup(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0))))
-            rc = pl_error_nomem(err);
-        else if (out_len)
-            *out_len = (size_t)PQgetlength(res, 0, 0);
-        PQclear(res);
-    } else if (rc == 0) {
-        rc = PLANLINT_EDATABASE;
-    }
+    if (rc == 0)
+        rc = pl_explain_run(out, out_len, c, q.data, generic, err);
     pl_buf_release(&q);
+    /* A fresh PREPARE next time: a cached generic plan would not see new indexes. */
+    if (rc == 0 && c->prepared && pl_live_command(c, "DEALLOCATE planlint_stmt", err) == 0)
+        c->prepared = 0;
     return rc;
 }
 
-/* Always runs, whatever happened before: the statement's effects must not survive. */
-static int pl_rollback(planlint_conn *c, int prepared, planlint_error *err)
+int pl_live_rollback(planlint_conn *c, planlint_error *err)
 {
     int rc;
 
     if (PQstatus(c->pg) != CONNECTION_OK)
         return pl_db_error(err, c->secrets, "connection to the server was lost: ",
                            PQerrorMessage(c->pg));
-    rc = pl_run_command(c, "ROLLBACK", err);
+    rc = pl_live_command(c, "ROLLBACK", err);
     /* Prepared statements outlive transactions; an embedder's connection stays clean. */
-    if (rc == 0 && prepared)
+    if (rc == 0 && c->prepared) {
         PQclear(PQexec(c->pg, "DEALLOCATE planlint_stmt"));
+        c->prepared = 0;
+    }
     return rc;
 }
 
@@ -156,10 +207,12 @@ int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, cons
     if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL,
                         "the connection is inside a transaction already");
-    rc = pl_open_transaction(conn, sql, opts, err);
+    if (pl_generic_plan(conn, sql, opts, err) < 0)
+        return PLANLINT_EREFUSED;   /* before anything runs */
+    rc = pl_live_begin(conn, !opts->allow_writes, opts->timeout_ms, err);
     if (rc == 0)
-        rc = pl_explain(out, out_len, conn, sql, opts, err);
-    rb = pl_rollback(conn, opts->nparams > 0, err);
+        rc = pl_live_explain(out, out_len, conn, sql, opts, err);
+    rb = pl_live_rollback(conn, err);
     if (rc == 0 && rb != 0) {
         pl_free(*out);
         *out = NULL;

@@ -11,10 +11,27 @@
 struct planlint_conn {
     PGconn *pg;
     char *secrets[PL_MAX_SECRETS]; /* strings no message may show: passwords, the DSN */
+    int prepared;                  /* planlint_stmt exists: DEALLOCATE after ROLLBACK */
 };
 
 /* Records a database error from msg (first line only), with every secret of conn (or
  * of the secrets list, when conn is NULL) masked. Returns PLANLINT_EDATABASE. */
 int pl_db_error(planlint_error *err, char *const *secrets, const char *what, const char *msg);
+
+/* live.c: the steps of a capture, for planlint_conn_capture() and the hypopg check. */
+
+/* Runs one command; returns its result when the status is want, else NULL after
+ * recording the error (a lost connection says so). */
+PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err);
+int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err);
+/* BEGIN [READ ONLY], then SET LOCAL statement_timeout (0: the default, 30 s). */
+int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, planlint_error *err);
+/* EXPLAIN of sql inside the open transaction: through PREPARE and EXECUTE when there
+ * are parameter values, as a generic plan (16+) when sql has $n and none are given.
+ * *out (owned, pl_free) gets the JSON. */
+int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql,
+                    const planlint_capture_options *o, planlint_error *err);
+/* ROLLBACK, whatever happened before, then DEALLOCATE what pl_live_explain() left. */
+int pl_live_rollback(planlint_conn *c, planlint_error *err);
 
 #endif

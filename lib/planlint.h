@@ -387,6 +387,28 @@ PLANLINT_EXTERN double planlint_finding_share_at_stake(const planlint_finding *f
 PLANLINT_EXTERN const char *planlint_finding_message(const planlint_finding *f);
 /* What to do; may span lines and hold SQL. Never NULL. */
 PLANLINT_EXTERN const char *planlint_finding_advice(const planlint_finding *f);
+/* The CREATE INDEX statement the advice suggests, or NULL. */
+PLANLINT_EXTERN const char *planlint_finding_index_sql(const planlint_finding *f);
+
+/* What planlint_verify_indexes() learnt of a finding's suggested index. */
+typedef enum planlint_verification {
+    PLANLINT_VERIFY_NONE = 0,     /* not checked: no index suggested, or no check ran */
+    PLANLINT_VERIFY_UNAVAILABLE,  /* not verified: hypopg cannot be used here (note: why) */
+    PLANLINT_VERIFY_FAILED,       /* hypopg or the planner rejected the index (note: why) */
+    PLANLINT_VERIFY_CHOSEN,       /* the planner uses the hypothetical index */
+    PLANLINT_VERIFY_NOT_CHOSEN    /* the planner would not use it */
+} planlint_verification;
+
+/* The outcome. cost_before and cost_after (if not NULL) get the planner's total cost
+ * of the statement without and with the hypothetical index (NaN when unknown); note
+ * (if not NULL) a one-line reason, or the hypothetical index's name. Borrowed. */
+PLANLINT_EXTERN planlint_verification planlint_finding_verification(const planlint_finding *f,
+                                                                    double *cost_before,
+                                                                    double *cost_after,
+                                                                    const char **note);
+/* "none", "unavailable", "failed", "chosen", "not_chosen"; NULL when out of range. */
+PLANLINT_EXTERN const char *planlint_verification_name(planlint_verification v);
+
 /* The numbers behind it, by name ("rows_removed_ratio", "loops", ...). */
 PLANLINT_EXTERN size_t planlint_finding_evidence_count(const planlint_finding *f);
 PLANLINT_EXTERN const char *planlint_finding_evidence_name(const planlint_finding *f, size_t i);
@@ -515,8 +537,10 @@ typedef struct planlint_capture_options {
 
 /*
  * Whether planlint_conn_capture() would run sql: one statement that EXPLAIN accepts
- * and a transaction block can hold, data-modifying only when allow_writes, and no $n
- * beyond nparams. Returns 0, or PLANLINT_EREFUSED with the reason in err.
+ * and a transaction block can hold, data-modifying only when allow_writes, and, when
+ * nparams > 0, no $n beyond nparams ($n with nparams == 0 asks for a generic plan,
+ * which only the server can accept or refuse). Returns 0, or PLANLINT_EREFUSED with
+ * the reason in err.
  */
 PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, size_t nparams,
                                              planlint_error *err);
@@ -524,8 +548,10 @@ PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, 
 /*
  * Capture the plan of one statement: BEGIN (READ ONLY unless allow_writes), SET LOCAL
  * statement_timeout, EXPLAIN (ANALYZE, BUFFERS, VERBOSE, SETTINGS, FORMAT JSON) with the
- * options the server supports, then ROLLBACK, always. Refused statements never reach
- * the server (PLANLINT_EREFUSED). On success *out is owned: free with planlint_free():
+ * options the server supports, then ROLLBACK, always. Parameter values go through
+ * PREPARE and EXECUTE; a statement with $n and no values gets a generic plan (EXPLAIN
+ * GENERIC_PLAN, not executed) on PostgreSQL 16+ and is refused on older servers. Refused
+ * statements never reach the server (PLANLINT_EREFUSED). On success *out is owned: free with planlint_free():
  * EXPLAIN's JSON, NUL-terminated, for planlint_plan_parse(); *out_len (if not NULL)
  * gets its length. Database errors, a timeout, a cancel or a lost connection return
  * PLANLINT_EDATABASE.
@@ -533,6 +559,24 @@ PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, 
 PLANLINT_EXTERN int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn,
                                           const char *sql, const planlint_capture_options *opts,
                                           planlint_error *err);
+
+/*
+ * Checks each CREATE INDEX that the findings of plan suggest (run planlint_check()
+ * first) with the hypopg extension, as planlint_conn_capture() would run sql with opts
+ * (opts->no_analyze does not matter: the statement is planned, never executed).
+ * Everything happens inside BEGIN ... ROLLBACK: when hypopg is available but not
+ * installed, CREATE EXTENSION hypopg runs there and is rolled back with the rest (it
+ * needs the right to create it); then the transaction turns READ ONLY, the statement
+ * is EXPLAINed once as it is and once per suggested index, after
+ * hypopg_create_index(). Each finding then holds the costs and whether the index was
+ * chosen (planlint_finding_verification()). When hypopg cannot be used, the findings
+ * say why (PLANLINT_VERIFY_UNAVAILABLE) and 0 is returned. Returns 0, PLANLINT_EINVAL,
+ * PLANLINT_ENOMEM, PLANLINT_EREFUSED or PLANLINT_EDATABASE (a lost connection, a
+ * timeout, a cancel).
+ */
+PLANLINT_EXTERN int planlint_verify_indexes(planlint_plan *plan, planlint_conn *conn, const char *sql,
+                                            const planlint_capture_options *opts,
+                                            planlint_error *err);
 
 /* Frees memory the library returned as "owned: free with planlint_free()". */
 PLANLINT_EXTERN void planlint_free(void *p);

@@ -186,6 +186,35 @@ static void pl_json_node_path(pl_buf *b, const planlint_node *n)
     pl_buf_putc(b, ']');
 }
 
+static void pl_json_string_or_null(pl_buf *b, const char *s)
+{
+    if (s)
+        pl_json_string(b, s);
+    else
+        pl_buf_puts(b, "null");
+}
+
+/* null, or what planlint_verify_indexes() found. */
+static void pl_json_verification(pl_buf *b, const planlint_finding *f)
+{
+    int first = 1;
+
+    if (f->verification == PLANLINT_VERIFY_NONE) {
+        pl_buf_puts(b, "null");
+        return;
+    }
+    pl_buf_putc(b, '{');
+    pl_json_key(b, "status", &first);
+    pl_json_string(b, planlint_verification_name(f->verification));
+    pl_json_key(b, "cost_before", &first);
+    pl_json_number(b, f->cost_before, 0);
+    pl_json_key(b, "cost_after", &first);
+    pl_json_number(b, f->cost_after, 0);
+    pl_json_key(b, "note", &first);
+    pl_json_string_or_null(b, f->verify_note);
+    pl_buf_putc(b, '}');
+}
+
 static void pl_json_finding(pl_buf *b, const planlint_finding *f)
 {
     int first = 1, ev_first = 1;
@@ -215,6 +244,10 @@ static void pl_json_finding(pl_buf *b, const planlint_finding *f)
     pl_json_string(b, f->message);
     pl_json_key(b, "advice", &first);
     pl_json_string(b, f->advice);
+    pl_json_key(b, "index_sql", &first);
+    pl_json_string_or_null(b, f->index_sql);
+    pl_json_key(b, "verification", &first);
+    pl_json_verification(b, f);
     pl_json_key(b, "evidence", &first);
     pl_buf_putc(b, '{');
     for (i = 0; i < f->nev; i++) {

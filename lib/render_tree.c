@@ -700,6 +700,53 @@ static void pl_indented(pl_tree *t, const char *text, const char *first, const c
     }
 }
 
+/* What hypopg said of the suggested index, as one sentence. */
+static void pl_verification_text(pl_buf *b, const planlint_finding *f)
+{
+    switch (f->verification) {
+    case PLANLINT_VERIFY_CHOSEN:
+    case PLANLINT_VERIFY_NOT_CHOSEN:
+        pl_buf_puts(b, f->verification == PLANLINT_VERIFY_CHOSEN
+                           ? "Verified with hypopg: the planner uses the index; estimated cost "
+                           : "Verified with hypopg: the planner would NOT use the index with the "
+                             "current statistics and settings; estimated cost ");
+        pl_buf_fixed(b, f->cost_before, 2);
+        pl_buf_puts(b, " -> ");
+        pl_buf_fixed(b, f->cost_after, 2);
+        if (f->cost_before > 0) {
+            pl_buf_puts(b, " (");
+            pl_buf_fixed(b, (f->cost_after / f->cost_before - 1) * 100, 1);
+            pl_buf_puts(b, "%)");
+        }
+        pl_buf_puts(b, ".");
+        break;
+    case PLANLINT_VERIFY_FAILED:
+        pl_buf_printf(b, "Not verified: hypopg could not try the index: %s.",
+                      f->verify_note ? f->verify_note : "unknown error");
+        break;
+    case PLANLINT_VERIFY_UNAVAILABLE:
+        pl_buf_printf(b, "Not verified with hypopg: %s.", f->verify_note ? f->verify_note : "it cannot be used");
+        break;
+    default:
+        break;
+    }
+}
+
+static void pl_render_verification(pl_tree *t, const planlint_finding *f)
+{
+    pl_buf b;
+
+    if (f->verification == PLANLINT_VERIFY_NONE)
+        return;
+    pl_buf_init(&b);
+    pl_verification_text(&b, f);
+    if (b.failed)
+        t->b->failed = 1;
+    else
+        pl_indented(t, b.data, "   -> ", "      ");
+    pl_buf_release(&b);
+}
+
 static void pl_render_finding(pl_tree *t, const planlint_finding *f, size_t k)
 {
     pl_buf_printf(t->b, "%zu. ", k);
@@ -723,6 +770,7 @@ static void pl_render_finding(pl_tree *t, const planlint_finding *f, size_t k)
     pl_indented(t, f->message, "   ", "   ");
     pl_color(t, PL_C_DIM);
     pl_indented(t, f->advice, "   -> ", "      ");
+    pl_render_verification(t, f);
     pl_color(t, PL_C_RESET);
 }
 

@@ -33,4 +33,7 @@ pl_sql_token pl_sql_next(pl_sql_scanner *sc);
 /* 1 when a PL_SQL_WORD token is the keyword kw (ASCII, case-insensitive). */
 int pl_sql_is(const pl_sql_token *t, const char *kw);
 
+/* statement.c: the highest $n the statement uses, 0 for none. */
+long pl_statement_max_param(const char *sql);
+
 #endif

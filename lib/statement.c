@@ -134,6 +134,14 @@ static int pl_refuse_kind(const pl_sql_facts *f, planlint_error *err)
                     "CREATE MATERIALIZED VIEW", n, first->start);
 }
 
+long pl_statement_max_param(const char *sql)
+{
+    pl_sql_facts f;
+
+    pl_sql_gather(sql, &f);
+    return f.max_param;
+}
+
 int planlint_statement_check(const char *sql, int allow_writes, size_t nparams, planlint_error *err)
 {
     pl_sql_facts f;
@@ -158,7 +166,8 @@ int planlint_statement_check(const char *sql, int allow_writes, size_t nparams, 
                         "refused: data-modifying statement (%.*s); it needs --allow-writes "
                         "(and is still rolled back)", (int)(f.lead[0].len > 40 ? 40 : f.lead[0].len),
                         f.lead[0].start);
-    if (f.max_param > 0 && (size_t)f.max_param > nparams)
+    /* Without values, $n asks for a generic plan; capture knows whether the server can. */
+    if (f.max_param > 0 && nparams > 0 && (size_t)f.max_param > nparams)
         return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
                         "refused: the statement uses $%ld but %zu --param value%s given",
                         f.max_param, nparams, nparams == 1 ? " was" : "s were");

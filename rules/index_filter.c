@@ -23,6 +23,7 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const cha
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n);
 
+    pl_finding_index(f, sql);
     if (sql && cond)
         pl_finding_advice(f, "The index covers %s but not the Filter %s. Try %s so the index finds only "
                              "the rows that pass, then EXPLAIN again.", cond, filter, sql);

@@ -54,6 +54,8 @@ void pl_finding_severity(pl_finding *f, planlint_severity s);
 void pl_finding_message(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
 void pl_finding_advice(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
 void pl_finding_evidence(pl_finding *f, const char *name, double value);
+/* The CREATE INDEX the advice suggests (kept as is), for planlint_verify_indexes(). */
+void pl_finding_index(pl_finding *f, const char *create_index_sql);
 
 /* Locale-independent number text, kept until the plan is freed. */
 const char *pl_fmt_ms(pl_check *c, double ms);       /* "12.345 ms" */

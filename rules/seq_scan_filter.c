@@ -24,10 +24,11 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
                        pl_fmt_count(c, n->m[PLANLINT_M_TOTAL_ROWS]));
     if (pl_existing_index_advice(c, f, n, preds, 1, &first))
         ;   /* an index that fits exists: the advice names it */
-    else if (sql)
+    else if (sql) {
+        pl_finding_index(f, sql);
         pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
                              "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
-    else
+    } else
         pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
     pl_finding_evidence(f, "rows_read", read);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);

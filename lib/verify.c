@@ -1,0 +1,268 @@
+/* verify.c - planlint_verify_indexes(): would the planner use the index a finding
+ * suggests? hypopg creates it hypothetically (in this backend's memory only) and the
+ * statement is planned again, never executed, in a transaction that is always rolled
+ * back and is READ ONLY from the moment hypopg is ready. */
+#include "finding.h"
+#include "live.h"
+#include "alloc.h"
+#include "arena.h"
+#include "error.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PL_NAME_MAX 256
+
+static const char pl_sql_schema[] =
+    "SELECT quote_ident(n.nspname) FROM pg_extension e"
+    " JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'";
+static const char pl_sql_available[] =
+    "SELECT name FROM pg_available_extensions WHERE name = 'hypopg'";
+
+typedef struct pl_verifier {
+    planlint_conn *conn;
+    const char *sql;
+    planlint_capture_options opts;  /* as the caller's, but never ANALYZE */
+    pl_arena *arena;
+    planlint_error *err;
+    char schema[PL_NAME_MAX];       /* hypopg's schema, quoted */
+    double cost_before;
+} pl_verifier;
+
+static int pl_lost(const pl_verifier *v)
+{
+    return PQstatus(v->conn->pg) != CONNECTION_OK;
+}
+
+/* The first column of the first row into out (empty when there is no row). The one
+ * parameter, when not NULL, goes separately from the SQL text. */
+static int pl_query_text(pl_verifier *v, const char *sql, const char *param, char *out, size_t size,
+                         planlint_error *err)
+{
+    PGresult *res = PQexecParams(v->conn->pg, sql, param ? 1 : 0, NULL, param ? &param : NULL, NULL,
+                                 NULL, 0);
+    int rc = 0;
+
+    out[0] = '\0';
+    if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
+        if (PQntuples(res) > 0 && PQnfields(res) > 0)
+            snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
+    } else {
+        const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+
+        rc = pl_db_error(err, v->conn->secrets, pl_lost(v) ? "connection to the server was lost: " : "",
+                         primary && !pl_lost(v) ? primary : PQerrorMessage(v->conn->pg));
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Installed already, or installable here: CREATE EXTENSION inside the transaction, in
+ * a savepoint so that a refusal leaves the transaction usable. Returns 1 when v->schema
+ * is set, 0 with the reason in *why, or an error. */
+static int pl_hypopg_ready(pl_verifier *v, const char **why)
+{
+    char found[PL_NAME_MAX];
+    planlint_error e;
+    int rc;
+
+    memset(&e, 0, sizeof(e));
+    if ((rc = pl_query_text(v, pl_sql_schema, NULL, v->schema, sizeof(v->schema), v->err)) != 0)
+        return rc;
+    if (v->schema[0])
+        return 1;
+    if ((rc = pl_query_text(v, pl_sql_available, NULL, found, sizeof(found), v->err)) != 0)
+        return rc;
+    if (!found[0]) {
+        *why = "the hypopg extension is not installed on the server";
+        return 0;
+    }
+    if ((rc = pl_live_command(v->conn, "SAVEPOINT planlint_ext", v->err)) != 0)
+        return rc;
+    if (pl_live_command(v->conn, "CREATE EXTENSION hypopg", &e) != 0) {
+        if (pl_lost(v)) {
+            *v->err = e;
+            return PLANLINT_EDATABASE;
+        }
+        if ((rc = pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_ext", v->err)) != 0)
+            return rc;
+        *why = pl_arena_strndup(v->arena, e.text, strlen(e.text));
+        *why = *why ? *why : "the hypopg extension cannot be created";
+        return 0;
+    }
+    if ((rc = pl_live_command(v->conn, "RELEASE SAVEPOINT planlint_ext", v->err)) != 0)
+        return rc;
+    return pl_query_text(v, pl_sql_schema, NULL, v->schema, sizeof(v->schema), v->err) ?
+               PLANLINT_EDATABASE : v->schema[0] != '\0';
+}
+
+static int pl_plan_uses(const planlint_plan *p, const char *index_name)
+{
+    size_t i;
+
+    for (; p; p = p->next)
+        for (i = 0; i < p->nnodes; i++)
+            if (p->nodes[i]->fields[PLANLINT_FIELD_INDEX] &&
+                strcmp(p->nodes[i]->fields[PLANLINT_FIELD_INDEX], index_name) == 0)
+                return 1;
+    return 0;
+}
+
+/* EXPLAIN the statement: the planner's total cost, and whether index_name is in it. */
+static int pl_plan_cost(pl_verifier *v, const char *index_name, double *cost, int *uses,
+                        planlint_error *err)
+{
+    planlint_plan *p = NULL;
+    char *json = NULL;
+    size_t len = 0;
+    int rc = pl_live_explain(&json, &len, v->conn, v->sql, &v->opts, err);
+
+    if (rc == 0)
+        rc = planlint_plan_parse(&p, json, len, NULL, err);
+    if (rc == 0) {
+        *cost = p->root ? p->root->m[PLANLINT_M_TOTAL_COST] : NAN;
+        *uses = index_name && pl_plan_uses(p, index_name);
+    }
+    planlint_plan_free(p);
+    pl_free(json);
+    return rc;
+}
+
+static void pl_note(pl_verifier *v, planlint_finding *f, planlint_verification what, const char *note)
+{
+    f->verification = what;
+    f->verify_note = note ? pl_arena_strndup(v->arena, note, strlen(note)) : NULL;
+}
+
+/* The hypothetical index, the plan with it, and hypopg_reset(), inside a savepoint. */
+static int pl_verify_one(pl_verifier *v, planlint_finding *f)
+{
+    char q[PL_NAME_MAX + 64], name[PL_NAME_MAX];
+    planlint_error e;
+    double cost = NAN;
+    int uses = 0, rc;
+
+    memset(&e, 0, sizeof(e));
+    if ((rc = pl_live_command(v->conn, "SAVEPOINT planlint_hypo", v->err)) != 0)
+        return rc;
+    snprintf(q, sizeof(q), "SELECT indexname FROM %s.hypopg_create_index($1)", v->schema);
+    rc = pl_query_text(v, q, f->index_sql, name, sizeof(name), &e);
+    if (rc == 0 && !name[0])
+        rc = pl_error(&e, PLANLINT_EDATABASE, 0, 0, NULL, "hypopg created no index");
+    if (rc == 0)
+        rc = pl_plan_cost(v, name, &cost, &uses, &e);
+    if (rc == PLANLINT_ENOMEM || pl_lost(v)) {
+        *v->err = e;
+        return rc;
+    }
+    if (rc == 0) {
+        f->cost_before = v->cost_before;
+        f->cost_after = cost;
+        pl_note(v, f, uses ? PLANLINT_VERIFY_CHOSEN : PLANLINT_VERIFY_NOT_CHOSEN, name);
+    } else {
+        pl_note(v, f, PLANLINT_VERIFY_FAILED, e.text);
+        if ((rc = pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_hypo", v->err)) != 0)
+            return rc;
+    }
+    snprintf(q, sizeof(q), "SELECT %s.hypopg_reset()", v->schema);
+    if ((rc = pl_query_text(v, q, NULL, name, sizeof(name), v->err)) != 0)
+        return rc;
+    return pl_live_command(v->conn, "RELEASE SAVEPOINT planlint_hypo", v->err);
+}
+
+/* An earlier finding that suggested the same index: its outcome serves. */
+static const planlint_finding *pl_same_index(const planlint_plan *plan, size_t upto, const char *sql)
+{
+    size_t i;
+
+    for (i = 0; i < upto; i++)
+        if (plan->findings[i]->index_sql && strcmp(plan->findings[i]->index_sql, sql) == 0)
+            return plan->findings[i];
+    return NULL;
+}
+
+static int pl_verify_all(pl_verifier *v, planlint_plan *plan)
+{
+    size_t i;
+    int rc = 0;
+
+    for (i = 0; i < plan->nfindings && rc == 0; i++) {
+        planlint_finding *f = (planlint_finding *)plan->findings[i];
+        const planlint_finding *same;
+
+        if (!f->index_sql)
+            continue;
+        if (!(same = pl_same_index(plan, i, f->index_sql))) {
+            rc = pl_verify_one(v, f);
+            continue;
+        }
+        f->verification = same->verification;
+        f->cost_before = same->cost_before;
+        f->cost_after = same->cost_after;
+        f->verify_note = same->verify_note;
+    }
+    return rc;
+}
+
+static void pl_mark_unavailable(pl_verifier *v, planlint_plan *plan, const char *why)
+{
+    size_t i;
+
+    for (i = 0; i < plan->nfindings; i++)
+        if (plan->findings[i]->index_sql)
+            pl_note(v, (planlint_finding *)plan->findings[i], PLANLINT_VERIFY_UNAVAILABLE, why);
+}
+
+/* Inside the transaction: hypopg, then READ ONLY, the plain plan, each index. */
+static int pl_verify_in_transaction(pl_verifier *v, planlint_plan *plan)
+{
+    const char *why = NULL;
+    int uses, rc = pl_hypopg_ready(v, &why);
+
+    if (rc == 0)
+        pl_mark_unavailable(v, plan, why);
+    if (rc <= 0)
+        return rc;
+    if ((rc = pl_live_command(v->conn, "SET TRANSACTION READ ONLY", v->err)) != 0)
+        return rc;
+    if ((rc = pl_plan_cost(v, NULL, &v->cost_before, &uses, v->err)) != 0)
+        return rc;
+    return pl_verify_all(v, plan);
+}
+
+static int pl_has_suggestion(const planlint_plan *plan)
+{
+    size_t i;
+
+    for (i = 0; i < plan->nfindings; i++)
+        if (plan->findings[i]->index_sql)
+            return 1;
+    return 0;
+}
+
+int planlint_verify_indexes(planlint_plan *plan, planlint_conn *conn, const char *sql,
+                            const planlint_capture_options *opts, planlint_error *err)
+{
+    pl_verifier v;
+    int rc, rb;
+
+    if (!plan || !conn || !conn->pg || !sql || !opts ||
+        opts->version != PLANLINT_CAPTURE_OPTIONS_VERSION || (opts->nparams && !opts->params))
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid verification arguments");
+    if (!pl_has_suggestion(plan))
+        return 0;   /* nothing to ask the server */
+    if ((rc = planlint_statement_check(sql, opts->allow_writes, opts->nparams, err)) != 0)
+        return rc;
+    if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL,
+                        "the connection is inside a transaction already");
+    memset(&v, 0, sizeof(v));
+    v.conn = conn, v.sql = sql, v.opts = *opts, v.arena = plan->arena, v.err = err;
+    v.opts.no_analyze = 1;
+    rc = pl_live_begin(conn, 0, opts->timeout_ms, err);
+    if (rc == 0)
+        rc = pl_verify_in_transaction(&v, plan);
+    rb = pl_live_rollback(conn, err);
+    return rc ? rc : rb;
+}
