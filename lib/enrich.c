@@ -25,10 +25,12 @@ static const char pl_sql_table[] =
     " WHERE c.oid = CASE WHEN $1::text IS NULL THEN to_regclass(quote_ident($2::text))"
     " ELSE to_regclass(quote_ident($1::text) || '.' || quote_ident($2::text)) END";
 
-/* One row per key column of each valid index; INCLUDE columns are not keys (11+). */
+/* One row per key column of each valid index; INCLUDE columns are not keys (11+). The
+ * predicate is deparsed without pretty-printing: then it has the parentheses and casts
+ * EXPLAIN prints, "((kind)::text = 'y'::text)", not "kind::text = 'y'::text". */
 static const char pl_sql_indexes[] =
     "SELECT ci.relname, pg_get_indexdef(i.indexrelid, k.k, true), i.indpred IS NOT NULL,"
-    " i.indexprs IS NOT NULL, am.amname = 'btree'"
+    " i.indexprs IS NOT NULL, am.amname = 'btree', pg_get_expr(i.indpred, i.indrelid, false)"
     " FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid JOIN pg_am am ON am.oid = ci.relam,"
     " generate_series(1, %s) k(k)"
     " WHERE i.indrelid = $1::oid AND i.indisvalid ORDER BY ci.relname, k.k LIMIT 4000";
@@ -113,6 +115,7 @@ static int pl_read_indexes(pl_enricher *e, pl_cat_table *t, const char *oid)
             ix = &t->indexes[t->nindexes++];
             ix->name = pl_text(e, r, i, 0, &nomem);
             ix->partial = pl_is_true(r, i, 2);
+            ix->predicate = pl_text(e, r, i, 5, &nomem);
             ix->expression = pl_is_true(r, i, 3);
             ix->btree = pl_is_true(r, i, 4);
         }

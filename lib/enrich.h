@@ -12,6 +12,8 @@ typedef struct pl_cat_index {
     const char *keys[PL_CAT_MAX_KEYS]; /* key columns or expressions, in order (pg_get_indexdef) */
     size_t nkeys;
     int partial;                       /* has a WHERE clause: serves only some queries */
+    const char *predicate;             /* that WHERE clause as EXPLAIN spells conditions
+                                        * (pg_get_expr, not pretty); NULL when not partial */
     int expression;                    /* at least one key is an expression */
     int btree;
 } pl_cat_index;

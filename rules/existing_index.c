@@ -31,21 +31,61 @@ static int pl_key_in(const pl_cat_index *ix, size_t n, const char *key)
     return 0;
 }
 
-/* The first n keys hold the suggested ones: equality columns serve in any order, and a
- * longer index still serves its leading columns. */
-static int pl_index_matches(const pl_cat_index *ix, const pl_term *const *keys, size_t n)
+static int pl_pinned(const pl_term *const *pinned, size_t npinned, const char *key)
 {
+    char want[160], have[160];
     size_t i;
 
-    if (!ix->btree || ix->partial || ix->nkeys < n)
+    pl_key_norm(key ? key : "", want, sizeof(want));
+    for (i = 0; i < npinned; i++) {
+        pl_key_norm(pinned[i]->key, have, sizeof(have));
+        if (strcmp(want, have) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The index's leading keys hold the suggested ones: equality columns serve in any order,
+ * and a longer index still serves its leading columns. A key that the predicate of a
+ * partial index pins to one value (status in WHERE status = 'open') is the same in every
+ * entry, so it need not be a key at all, and where it is one it takes no place that
+ * counts: the other suggested keys must be the index's leading keys once pinned ones are
+ * skipped. So (customer_id) WHERE status = 'open' serves status = 'open' AND
+ * customer_id = 7, and so does (status, customer_id) WHERE status = 'open'. Only
+ * equalities pin: a range term in the predicate still leaves its key wanted. */
+static int pl_index_matches(const pl_cat_index *ix, const pl_term *const *keys, size_t n,
+                            const pl_term *const *pinned, size_t npinned)
+{
+    size_t i, want = 0, lead = 0, slots = 0;
+
+    if (!ix->btree)
         return 0;
     for (i = 0; i < n; i++)
-        if (!pl_key_in(ix, n, keys[i]->key))
+        want += !pl_pinned(pinned, npinned, keys[i]->key);
+    while (lead < ix->nkeys && slots < want)
+        slots += !pl_pinned(pinned, npinned, ix->keys[lead++]);
+    if (slots < want)
+        return 0;
+    for (i = 0; i < n; i++)
+        if (!pl_pinned(pinned, npinned, keys[i]->key) && !pl_key_in(ix, lead, keys[i]->key))
             return 0;
     return 1;
 }
 
+/* A full index, or a partial one whose predicate the scan's conditions imply. */
+static int pl_index_fits(const pl_cat_index *ix, const planlint_node *scan, const pl_predicate *const *preds,
+                         size_t npreds, const pl_term *const *keys, size_t n)
+{
+    const pl_term *pinned[PL_PRED_MAX_TERMS];
+    size_t npinned = 0;
+
+    if (ix->partial && !pl_predicate_implies(scan, preds, npreds, ix->predicate, pinned, &npinned))
+        return 0;
+    return pl_index_matches(ix, keys, n, pinned, npinned);
+}
+
 const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+                                      const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n)
 {
     const pl_cat_table *t = pl_catalog_table(plan, scan);
@@ -54,7 +94,7 @@ const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_
     if (!t || n == 0)
         return NULL;
     for (i = 0; i < t->nindexes; i++)
-        if (pl_index_matches(&t->indexes[i], keys, n))
+        if (pl_index_fits(&t->indexes[i], scan, preds, npreds, keys, n))
             return &t->indexes[i];
     return NULL;
 }
@@ -72,6 +112,15 @@ const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix)
     return pl_fmt_text(c, "(%s)", buf);
 }
 
+/* "orders_status_idx on (status)"; a partial index says so, with its WHERE. */
+static const char *pl_index_label(pl_check *c, const pl_cat_index *ix)
+{
+    if (ix->partial)
+        return pl_fmt_text(c, "Partial index %s on %s WHERE %s", ix->name, pl_index_key_list(c, ix),
+                           ix->predicate ? ix->predicate : "?");
+    return pl_fmt_text(c, "%s on %s", ix->name, pl_index_key_list(c, ix));
+}
+
 int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *scan,
                              const pl_predicate *const *preds, size_t npreds, const pl_term **first_key)
 {
@@ -81,17 +130,19 @@ int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *sc
     const pl_cat_index *ix;
 
     *first_key = nk ? keys[0] : NULL;
-    if (!(ix = pl_existing_index(pl_check_plan(c), scan, keys, nk)))
+    if (!(ix = pl_existing_index(pl_check_plan(c), scan, preds, npreds, keys, nk)))
         return 0;
     if (used && strcmp(used, ix->name) == 0)
-        pl_finding_advice(f, "%s on %s already holds the Filter's columns, yet the scan filters instead of "
+        pl_finding_advice(f, "%s already holds the Filter's columns, yet the scan filters instead of "
                              "searching: check whether the Filter %s compares a column with a value of "
-                             "another type.", ix->name, pl_index_key_list(c, ix), filter);
+                             "another type.", pl_index_label(c, ix), filter);
     else
-        pl_finding_advice(f, "%s on %s already exists and was not used: check its selectivity and the "
+        pl_finding_advice(f, "%s already exists and was not used: check its selectivity and the "
                              "table's statistics (ANALYZE), or whether the Filter %s compares a column "
-                             "with a value of another type.", ix->name, pl_index_key_list(c, ix), filter);
+                             "with a value of another type.", pl_index_label(c, ix), filter);
     pl_finding_evidence(f, "existing_index_keys", (double)ix->nkeys);
+    if (ix->partial)
+        pl_finding_evidence(f, "existing_index_partial", 1);
     return 1;
 }
 

@@ -5,6 +5,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <ctype.h>
 #include <stdio.h>
 
 struct pl_pred_patterns {
@@ -300,6 +301,8 @@ static void pl_term_comparison(const pl_pred_patterns *pp, pl_slice x, int outer
         return;
     }
     t->kind = pl_ops[op].kind;
+    pl_strip_parens(&rhs);
+    t->any = rhs.n >= 4 && memcmp(rhs.s, "ANY ", 4) == 0;
     if (t->kind == PL_TERM_UNUSABLE)
         pl_unusable(t, pl_ops[op].why);
     else if (strcmp(pl_ops[op].op, " ~~ ") == 0)
@@ -310,6 +313,8 @@ static void pl_term_parse(const pl_pred_patterns *pp, pl_slice x, int outer_valu
 {
     memset(t, 0, sizeof(*t));
     pl_strip_parens(&x);
+    t->text = x.s;
+    t->text_len = x.n;
     if (x.n >= 4 && memcmp(x.s, "NOT ", 4) == 0) {
         pl_unusable(t, "a negation (NOT)");
     } else if (x.n > 12 && memcmp(x.s + x.n - 12, " IS NOT NULL", 12) == 0) {
@@ -349,6 +354,173 @@ int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_v
         start = end + 5;
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ partial index predicates */
+
+#define PL_TERM_TEXT_MAX 512   /* a longer term is never judged equal */
+#define PL_AND_MAX_DEPTH 32
+
+/* Whether word occurs outside quotes at any parenthesis depth. */
+static int pl_has_anywhere(pl_slice x, const char *word)
+{
+    size_t wl = strlen(word), i;
+    char quote = 0;
+
+    for (i = 0; i < x.n; i++) {
+        if (quote)
+            quote = x.s[i] == quote ? 0 : quote;
+        else if (x.s[i] == '\'' || x.s[i] == '"')
+            quote = x.s[i];
+        else if (i + wl <= x.n && memcmp(x.s + i, word, wl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* x's AND terms with nested ANDs flattened: pg_get_expr() keeps a predicate written
+ * "a AND (b AND c)" nested, EXPLAIN prints its conditions as one flat list. -1 when
+ * there are more than max, or deeper than PL_AND_MAX_DEPTH. */
+static int pl_and_flatten(pl_slice x, pl_slice *out, size_t max, size_t *n, int depth)
+{
+    size_t start = 0;
+
+    pl_strip_parens(&x);
+    if (depth > PL_AND_MAX_DEPTH)
+        return -1;
+    if (pl_find_top(x.s, x.n, 0, " AND ") == x.n) {
+        if (*n == max || x.n == 0)
+            return -1;
+        out[(*n)++] = x;
+        return 0;
+    }
+    while (start <= x.n) {
+        size_t end = pl_find_top(x.s, x.n, start, " AND ");
+        pl_slice term = { x.s + start, end - start };
+
+        if (pl_and_flatten(term, out, max, n, depth + 1) < 0)
+            return -1;
+        start = end + 5;
+    }
+    return 0;
+}
+
+/* Length of the token at s: a 'literal' or "identifier" (doubled quotes inside), a word
+ * (letters, digits, _ and $), or one other character. */
+static size_t pl_token(const char *s, size_t n)
+{
+    size_t i = 1;
+
+    if (s[0] == '\'' || s[0] == '"') {
+        for (; i < n; i++)
+            if (s[i] == s[0] && !(i + 1 < n && s[i + 1] == s[0]))
+                return i + 1;
+            else if (s[i] == s[0])
+                i++;
+        return n;
+    }
+    if (isalnum((unsigned char)s[0]) || s[0] == '_')
+        while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '_' || s[i] == '$'))
+            i++;
+    return i;
+}
+
+static int pl_ident_start(char c)
+{
+    return isalpha((unsigned char)c) || c == '_' || c == '"';
+}
+
+/* Whether the identifier token tok, plain or "quoted", is name. */
+static int pl_ident_is(pl_slice tok, const char *name)
+{
+    size_t i, j = 0;
+
+    if (!name || !pl_ident_start(tok.s[0]))
+        return 0;
+    if (tok.s[0] != '"')
+        return strlen(name) == tok.n && memcmp(tok.s, name, tok.n) == 0;
+    for (i = 1; i + 1 < tok.n; i++, j++) {
+        if (tok.s[i] == '"')
+            i++;   /* "" stands for one " */
+        if (name[j] != tok.s[i])
+            return 0;
+    }
+    return name[j] == '\0';
+}
+
+/* The term as compared: outer parentheses off, "alias." before a name off when alias is
+ * the scan's (EXPLAIN VERBOSE qualifies, pg_get_expr() does not; other qualifiers stay,
+ * so an outer table's column never passes for this table's), runs of spaces outside
+ * quotes made one. Literals and their casts stay as printed: both texts come from the
+ * same deparser. -1 when it does not fit in dst. */
+static int pl_term_norm(pl_slice x, const planlint_node *scan, char *dst, size_t size)
+{
+    const char *alias = scan->fields[PLANLINT_FIELD_ALIAS], *rel = scan->fields[PLANLINT_FIELD_RELATION];
+    size_t i = 0, n = 0;
+
+    pl_strip_parens(&x);
+    while (i < x.n) {
+        pl_slice tok = { x.s + i, pl_token(x.s + i, x.n - i) };
+        size_t after = i + tok.n;
+
+        i = after;
+        if (isspace((unsigned char)tok.s[0])) {
+            while (i < x.n && isspace((unsigned char)x.s[i]))
+                i++;
+            tok.s = " ";
+        } else if (after + 1 < x.n && x.s[after] == '.' && pl_ident_start(x.s[after + 1]) &&
+                   (pl_ident_is(tok, alias) || pl_ident_is(tok, rel))) {
+            i = after + 1;
+            continue;
+        }
+        if (n + tok.n >= size)
+            return -1;
+        memcpy(dst + n, tok.s, tok.n);
+        n += tok.n;
+    }
+    dst[n] = '\0';
+    return 0;
+}
+
+/* The scan's term that reads as want (normalised), or NULL. */
+static const pl_term *pl_same_term(const planlint_node *scan, const pl_predicate *const *preds, size_t npreds,
+                                   const char *want)
+{
+    char have[PL_TERM_TEXT_MAX];
+    size_t p, i;
+
+    for (p = 0; p < npreds; p++)
+        for (i = 0; i < preds[p]->nterms; i++) {
+            const pl_term *t = &preds[p]->terms[i];
+            pl_slice x = { t->text, t->text_len };
+
+            if (t->text && pl_term_norm(x, scan, have, sizeof(have)) == 0 && strcmp(have, want) == 0)
+                return t;
+        }
+    return NULL;
+}
+
+int pl_predicate_implies(const planlint_node *scan, const pl_predicate *const *preds, size_t npreds,
+                         const char *index_pred, const pl_term **pinned, size_t *npinned)
+{
+    pl_slice all = { index_pred, index_pred ? strlen(index_pred) : 0 }, terms[PL_PRED_MAX_TERMS];
+    char want[PL_TERM_TEXT_MAX];
+    size_t nterms = 0, i;
+
+    *npinned = 0;
+    if (!all.n || pl_has_anywhere(all, " OR ") || pl_and_flatten(all, terms, PL_PRED_MAX_TERMS, &nterms, 0) < 0)
+        return 0;
+    for (i = 0; i < nterms; i++) {
+        const pl_term *t;
+
+        if (pl_term_norm(terms[i], scan, want, sizeof(want)) < 0 || !(t = pl_same_term(scan, preds, npreds, want))) {
+            *npinned = 0;
+            return 0;
+        }
+        if (t->kind == PL_TERM_EQUALITY && !t->any)
+            pinned[(*npinned)++] = t;
+    }
+    return 1;
 }
 
 /* ------------------------------------------------------------ the index */

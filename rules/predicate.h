@@ -20,7 +20,10 @@ typedef struct pl_term {
     char key[128];         /* index key: "status_id", "lower(email)", "(ordered_at::date)" */
     int expression;        /* key is an expression, not a plain column */
     int pattern_ops;       /* LIKE 'prefix%': needs text_pattern_ops outside the C collation */
+    int any;               /* col = ANY (array): equal to one of several values, not one */
     char why[96];          /* for unusable terms: the reason */
+    const char *text;      /* the term as printed, outer parentheses off (borrowed from the condition) */
+    size_t text_len;
 } pl_term;
 
 typedef struct pl_predicate {
@@ -53,10 +56,25 @@ const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl
 /* The terms pl_index_suggestion() makes the index's keys of, in order (at most max). */
 size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max);
 
-/* rules/existing_index.c: a valid, non-partial btree index of the scan's table (known
- * only after planlint_enrich()) whose first n keys are these keys, in any order; NULL
- * when there is none or no catalog. */
+/* 1 when the rows the scan keeps surely satisfy a partial index's predicate (as
+ * pg_get_expr() prints it), judged by text alone: every term of the predicate, split at
+ * AND (nested ANDs too), must also be a top-level AND term of one of preds, both
+ * compared without outer parentheses, without qualifiers naming the scan's table (its
+ * alias or relation) and with runs of spaces outside quotes made one. 0 when not, and
+ * whenever unsure: an OR anywhere in the predicate, too many or too long terms, the same
+ * condition spelled differently (IN lists, folded constants, operands swapped).
+ * pinned (room for PL_PRED_MAX_TERMS) gets the scan's terms that the predicate fixes to
+ * one value - col = constant, col IS NULL - so that the index need not have them as keys. */
+int pl_predicate_implies(const planlint_node *scan, const pl_predicate *const *preds, size_t npreds,
+                         const char *index_pred, const pl_term **pinned, size_t *npinned);
+
+/* rules/existing_index.c: a valid btree index of the scan's table (known only after
+ * planlint_enrich()) whose first n keys are these keys (the terms of preds that
+ * pl_index_keys() chose), in any order; NULL when there is none or no catalog. A partial
+ * index counts when preds imply its predicate (pl_predicate_implies()); keys its
+ * predicate fixes to one value may then be missing from its keys. */
 const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+                                      const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n);
 /* "(status, created_at)": the index's key list, for advice text. */
 const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix);

@@ -138,6 +138,26 @@ expect 0 "JSON output carries the catalog's evidence" -- --format=json -c "SELEC
 has "rows_modified_since_analyze in the evidence" '"rows_modified_since_analyze"'
 unchanged "enrichment"
 
+# ---- a partial index counts when the Filter implies its WHERE. pix is ix's trick again:
+# analyzed when every row was 'open' with k = 1, so the planner expects the partial index
+# to hold the whole table and scans the table instead. In a schema of its own, which
+# state() does not list.
+sql "CREATE SCHEMA pi; CREATE TABLE pi.pix (id int, status text, k int) WITH (autovacuum_enabled = off);
+     INSERT INTO pi.pix SELECT g, 'open', 1 FROM generate_series(1, 20000) g;
+     CREATE INDEX pix_open_k ON pi.pix (k) WHERE status = 'open';" &&
+    sql "ANALYZE pi.pix;" && sql "UPDATE pi.pix SET status = 'done' WHERE id > 1000;" || exit 99
+expect 0 "a partial index the planner ignored" -- -c "SELECT * FROM pi.pix WHERE status = 'open' AND k = 1"
+has "seq-scan-filter names the partial index, with its WHERE" \
+    "Partial index pix_open_k on (k) WHERE (status = 'open'::text) already exists and was not used"
+hasnt "seq-scan-filter does not suggest a new index" "CREATE INDEX ON pi.pix"
+expect 0 "a partial index in JSON" -- --format=json -c "SELECT * FROM pi.pix WHERE status = 'open' AND k = 1"
+has "existing_index_partial in the evidence" '"existing_index_partial"'
+expect 0 "a Filter that does not imply the partial index's WHERE" -- \
+    -c "SELECT * FROM pi.pix WHERE status = 'closed' AND k = 1"
+has "the index is suggested" "CREATE INDEX ON pi.pix (status, k);"
+hasnt "the partial index is not named" "pix_open_k"
+unchanged "partial indexes"
+
 # ---- refused before anything runs
 expect 2 "INSERT without --allow-writes" -- -c "INSERT INTO t VALUES (9999, 'x', 1)"
 expect 2 "UPDATE without --allow-writes" -- -c "UPDATE t SET v = 'x'"

@@ -44,6 +44,151 @@ static void expect_none(pl_check *c, const char *filter, const char *why_part)
     }
 }
 
+/* ---- partial indexes: does a scan's condition imply an index's WHERE? Conditions are
+ * spelled as EXPLAIN VERBOSE prints them, predicates as pg_get_expr(indpred, indrelid,
+ * false) does (both copied from PostgreSQL 15). */
+
+static planlint_node *scan_of(const char *alias)
+{
+    static planlint_node node;
+
+    memset(&node, 0, sizeof(node));
+    node.fields[PLANLINT_FIELD_RELATION] = "pt";
+    node.fields[PLANLINT_FIELD_SCHEMA] = "public";
+    node.fields[PLANLINT_FIELD_ALIAS] = alias;
+    return &node;
+}
+
+/* pl_predicate_implies on a scan of pt aliased alias with an Index Cond (or NULL) and a
+ * Filter; want_pins: the pinned keys, comma-separated, or NULL when not implied. */
+static void expect_implies(const char *alias, const char *cond, const char *filter, const char *pred,
+                           const char *want_pins)
+{
+    static pl_predicate pc, pf;
+    const pl_predicate *preds[2];
+    const pl_term *pinned[PL_PRED_MAX_TERMS];
+    size_t np = 0, npinned = 99, i;
+    char pins[300] = "";
+    int got;
+
+    if (cond)
+        pl_predicate_parse(pp, cond, 1, &pc), preds[np++] = &pc;
+    pl_predicate_parse(pp, filter, 0, &pf), preds[np++] = &pf;
+    got = pl_predicate_implies(scan_of(alias), preds, np, pred, pinned, &npinned);
+    for (i = 0; got && i < npinned; i++)
+        snprintf(pins + strlen(pins), sizeof(pins) - strlen(pins), "%s%s", i ? "," : "", pinned[i]->key);
+    tap_checks++;
+    if (want_pins ? !got || strcmp(pins, want_pins) != 0 : got || npinned != 0) {
+        tap_failures++;
+        fprintf(stderr, "filter %s%s%s, index WHERE %s\n  got %s (pinned: %s), want %s (pinned: %s)\n",
+                filter, cond ? ", index cond " : "", cond ? cond : "", pred ? pred : "(null)",
+                got ? "implied" : "not implied", pins, want_pins ? "implied" : "not implied",
+                want_pins ? want_pins : "");
+    }
+}
+
+static void test_implies(void)
+{
+    /* the same terms, extra ones, another order, qualifiers and quoted aliases */
+    expect_implies("pt", NULL, "((pt.status = 'open'::text) AND (pt.n = 5))", "(status = 'open'::text)", "status");
+    expect_implies("pt", NULL, "((pt.status = 'open'::text) AND (pt.n = 5) AND (pt.id > 3))",
+                   "((n = 5) AND (status = 'open'::text))", "n,status");
+    expect_implies("My T", NULL, "(\"My T\".flag AND ((\"My T\".kind)::text = 'y'::text))",
+                   "((kind)::text = 'y'::text)", "kind");
+    expect_implies("pt", NULL, "((status = 'open'::text) AND (n = 5))", "(status = 'open'::text)", "status");
+    /* nested ANDs in the predicate, boolean columns, IS NULL, ranges (which pin nothing) */
+    expect_implies("pt", NULL, "(pt.flag AND (pt.n = 1) AND ((pt.kind)::text = 'a'::text))",
+                   "((n = 1) AND (((kind)::text = 'a'::text) AND flag))", "n,kind");
+    expect_implies("o", NULL, "((o.deleted_at IS NULL) AND (o.customer_id = 7))", "(deleted_at IS NULL)", "deleted_at");
+    expect_implies("pt", NULL, "((pt.d > '2022-01-01'::date) AND (pt.id = 4))", "(d > '2022-01-01'::date)", "");
+    expect_implies("pt", NULL, "(NOT pt.flag)", "(NOT flag)", "");
+    /* the Index Cond counts too; an = ANY term is implied but pins nothing */
+    expect_implies("pt", "(pt.id = 4)", "(pt.status = 'open'::text)", "((id = 4) AND (status = 'open'::text))", "id,status");
+    expect_implies("pt", NULL, "((pt.n = ANY ('{1,2}'::integer[])) AND (pt.id = 4))",
+                   "(n = ANY ('{1,2}'::integer[]))", "");
+    /* spaces and OR inside a literal are the literal's */
+    expect_implies("pt", NULL, "(pt.status = 'a  OR b'::text)", "(status = 'a  OR b'::text)", "status");
+    expect_implies("pt", NULL, "(pt.status = 'a OR b'::text)", "(status = 'a  OR b'::text)", NULL);
+
+    /* not implied: a missing term, another constant, operator, cast or column */
+    expect_implies("pt", NULL, "(pt.status = 'open'::text)", "((status = 'open'::text) AND (n = 5))", NULL);
+    expect_implies("pt", NULL, "((pt.status = 'closed'::text) AND (pt.n = 5))", "(status = 'open'::text)", NULL);
+    expect_implies("pt", NULL, "(pt.n >= 5)", "(n > 5)", NULL);
+    expect_implies("pt", NULL, "(pt.n = 5)", "(n = '5'::bigint)", NULL);
+    expect_implies("pt", NULL, "(pt.m = 5)", "(n = 5)", NULL);
+    /* OR anywhere in the predicate, or the scan's condition is an OR */
+    expect_implies("pt", NULL, "((pt.status = 'open'::text) AND (pt.n > 5))", "((status = 'open'::text) OR (n > 5))", NULL);
+    expect_implies("pt", NULL, "((pt.n = 1) AND ((pt.a = 1) OR (pt.b = 2)))", "((n = 1) AND ((a = 1) OR (b = 2)))", NULL);
+    expect_implies("pt", NULL, "((pt.status = 'open'::text) OR (pt.n = 1))", "(status = 'open'::text)", NULL);
+    /* a qualifier that is not the scan's: another table's column (a parameter) */
+    expect_implies("pt", "(pt.id = o.id)", "(pt.n = 1)", "(id = id)", NULL);
+    expect_implies("pt", NULL, "(ptx.n = 5)", "(n = 5)", NULL);
+    /* the same condition spelled differently: not recognised (conservative) */
+    expect_implies("pt", NULL, "(pt.n = ANY ('{1,2}'::integer[]))", "(n = ANY (ARRAY[1, 2]))", NULL);
+    expect_implies("pt", NULL, "('open'::text = pt.status)", "(status = 'open'::text)", NULL);
+    expect_implies("pt", NULL, "pt.flag", "(flag = true)", NULL);
+    /* no predicate text (not read) */
+    expect_implies("pt", NULL, "(pt.status = 'open'::text)", NULL, NULL);
+    expect_implies("pt", NULL, "(pt.status = 'open'::text)", "", NULL);
+}
+
+/* pl_existing_index on a catalog with one index of public.pt: found or not. */
+static void expect_existing(const char *filter, const char *ixkeys, const char *pred, int want)
+{
+    static pl_predicate pf;
+    static pl_cat_index ix;
+    static pl_cat_table t;
+    static struct pl_catalog cat;
+    static char keybuf[200];
+    static planlint_plan plan;
+    const pl_predicate *preds[1] = { &pf };
+    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
+    char *k;
+    size_t nk;
+    int got;
+
+    memset(&ix, 0, sizeof(ix));
+    snprintf(keybuf, sizeof(keybuf), "%s", ixkeys);
+    for (k = keybuf; k && ix.nkeys < PL_CAT_MAX_KEYS; k = strchr(k, ',') ? strchr(k, ',') + 1 : NULL)
+        ix.keys[ix.nkeys++] = k;
+    for (k = keybuf; (k = strchr(k, ',')) != NULL; )
+        *k++ = '\0';
+    ix.name = "pt_idx", ix.btree = 1, ix.partial = pred != NULL, ix.predicate = pred;
+    memset(&t, 0, sizeof(t));
+    t.schema = "public", t.name = "pt", t.indexes = &ix, t.nindexes = 1;
+    cat.tables = &t, cat.ntables = 1;
+    plan.catalog = &cat;
+    pl_predicate_parse(pp, filter, 0, &pf);
+    nk = pl_index_keys(preds, 1, keys, PL_SUGGEST_MAX_KEYS);
+    got = pl_existing_index(&plan, scan_of("pt"), preds, 1, keys, nk) != NULL;
+    tap_checks++;
+    if (got != want) {
+        tap_failures++;
+        fprintf(stderr, "filter %s, index (%s) WHERE %s: got %d, want %d\n", filter, ixkeys, pred ? pred : "-", got, want);
+    }
+}
+
+static void test_existing(void)
+{
+    const char *open_n5 = "((pt.status = 'open'::text) AND (pt.n = 5))", *open = "(status = 'open'::text)";
+
+    expect_existing(open_n5, "status,n", NULL, 1);       /* full indexes as before */
+    expect_existing(open_n5, "n,status,id", NULL, 1);
+    expect_existing(open_n5, "n", NULL, 0);
+    expect_existing(open_n5, "n", open, 1);              /* status pinned by the predicate */
+    expect_existing(open_n5, "status,n", open, 1);       /* pinned and a key: still fine */
+    expect_existing(open_n5, "n,id", open, 1);
+    expect_existing(open_n5, "id,n", open, 0);           /* n not leading */
+    expect_existing(open_n5, "id", open, 0);             /* n missing */
+    expect_existing("(pt.status = 'open'::text)", "id", open, 1);   /* the predicate is all the query asks */
+    expect_existing("((pt.status = 'closed'::text) AND (pt.n = 5))", "n", open, 0);
+    expect_existing(open_n5, "n", "((status = 'open'::text) OR (n = 5))", 0);
+    expect_existing(open_n5, "n", "?", 0);
+    /* a range in the predicate pins nothing: its column is still wanted as a key */
+    expect_existing("((pt.d > '2022-01-01'::date) AND (pt.n = 5))", "n", "(d > '2022-01-01'::date)", 0);
+    expect_existing("((pt.d > '2022-01-01'::date) AND (pt.n = 5))", "n,d", "(d > '2022-01-01'::date)", 1);
+}
+
 int main(void)
 {
     pl_arena *a = pl_arena_new();
@@ -79,6 +224,8 @@ int main(void)
     expect_none(&c, "(t.a = t.b)", "another column");
     expect_none(&c, "(NOT (hashed SubPlan 1))", "negation");
     expect_none(&c, "(deleted_at IS NOT NULL)", "IS NOT NULL");
+    test_implies();
+    test_existing();
     pl_pred_patterns_free(pp);
     pl_arena_free(a);
     return tap_done("test_predicate");
