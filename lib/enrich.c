@@ -238,9 +238,8 @@ int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *er
 
     if (!plan || !conn || !conn->pg)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid enrich arguments");
-    if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL,
-                        "the connection is inside a transaction already");
+    if ((rc = pl_live_ready(conn, err)) != 0)
+        return rc;
     e.conn = conn, e.arena = plan->arena, e.err = err;
     if (!(e.cat = pl_arena_alloc(plan->arena, sizeof(*e.cat))) ||
         !(e.cat->tables = pl_arena_array(plan->arena, PL_ENRICH_MAX_TABLES, sizeof(*e.cat->tables))))

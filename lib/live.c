@@ -38,6 +38,15 @@ int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err)
     return res ? 0 : PLANLINT_EDATABASE;
 }
 
+int pl_live_ready(planlint_conn *c, planlint_error *err)
+{
+    if (PQstatus(c->pg) != CONNECTION_OK)
+        return pl_db_error(err, c->secrets, "connection to the server was lost: ", PQerrorMessage(c->pg));
+    if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "the connection is inside a transaction already");
+    return 0;
+}
+
 int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, planlint_error *err)
 {
     char set[80];
@@ -204,9 +213,8 @@ int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, cons
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid capture arguments");
     if ((rc = planlint_statement_check(sql, opts->allow_writes, opts->nparams, err)) != 0)
         return rc;
-    if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL,
-                        "the connection is inside a transaction already");
+    if ((rc = pl_live_ready(conn, err)) != 0)
+        return rc;
     if (pl_generic_plan(conn, sql, opts, err) < 0)
         return PLANLINT_EREFUSED;   /* before anything runs */
     rc = pl_live_begin(conn, !opts->allow_writes, opts->timeout_ms, err);

@@ -24,6 +24,9 @@ int pl_db_error(planlint_error *err, char *const *secrets, const char *what, con
  * recording the error (a lost connection says so). */
 PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err);
 int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err);
+/* 0 when c can start planlint's transaction: connected (else PLANLINT_EDATABASE) and
+ * not inside a transaction of the caller's (else PLANLINT_EINVAL). */
+int pl_live_ready(planlint_conn *c, planlint_error *err);
 /* BEGIN [READ ONLY], then SET LOCAL statement_timeout (0: the default, 30 s). */
 int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, planlint_error *err);
 /* EXPLAIN of sql inside the open transaction: through PREPARE and EXECUTE when there

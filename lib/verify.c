@@ -88,8 +88,7 @@ static int pl_hypopg_ready(pl_verifier *v, const char **why)
         if ((rc = pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_ext", v->err)) != 0)
             return rc;
         *why = pl_arena_strndup(v->arena, e.text, strlen(e.text));
-        *why = *why ? *why : "the hypopg extension cannot be created";
-        return 0;
+        return *why ? 0 : pl_error_nomem(v->err);
     }
     if ((rc = pl_live_command(v->conn, "RELEASE SAVEPOINT planlint_ext", v->err)) != 0)
         return rc;
@@ -129,10 +128,12 @@ static int pl_plan_cost(pl_verifier *v, const char *index_name, double *cost, in
     return rc;
 }
 
-static void pl_note(pl_verifier *v, planlint_finding *f, planlint_verification what, const char *note)
+static int pl_note(pl_verifier *v, planlint_finding *f, planlint_verification what, const char *note)
 {
+    if (!(f->verify_note = pl_arena_strndup(v->arena, note, strlen(note))))
+        return pl_error_nomem(v->err);
     f->verification = what;
-    f->verify_note = note ? pl_arena_strndup(v->arena, note, strlen(note)) : NULL;
+    return 0;
 }
 
 /* The hypothetical index, the plan with it, and hypopg_reset(), inside a savepoint. */
@@ -159,12 +160,12 @@ static int pl_verify_one(pl_verifier *v, planlint_finding *f)
     if (rc == 0) {
         f->cost_before = v->cost_before;
         f->cost_after = cost;
-        pl_note(v, f, uses ? PLANLINT_VERIFY_CHOSEN : PLANLINT_VERIFY_NOT_CHOSEN, name);
-    } else {
-        pl_note(v, f, PLANLINT_VERIFY_FAILED, e.text);
-        if ((rc = pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_hypo", v->err)) != 0)
-            return rc;
+        rc = pl_note(v, f, uses ? PLANLINT_VERIFY_CHOSEN : PLANLINT_VERIFY_NOT_CHOSEN, name);
+    } else if ((rc = pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_hypo", v->err)) == 0) {
+        rc = pl_note(v, f, PLANLINT_VERIFY_FAILED, e.text);
     }
+    if (rc != 0)
+        return rc;
     snprintf(q, sizeof(q), "SELECT %s.hypopg_reset()", v->schema);
     if ((rc = pl_query_text(v, q, NULL, name, sizeof(name), v->err)) != 0)
         return rc;
@@ -205,13 +206,15 @@ static int pl_verify_all(pl_verifier *v, planlint_plan *plan)
     return rc;
 }
 
-static void pl_mark_unavailable(pl_verifier *v, planlint_plan *plan, const char *why)
+static int pl_mark_unavailable(pl_verifier *v, planlint_plan *plan, const char *why)
 {
     size_t i;
+    int rc = 0;
 
-    for (i = 0; i < plan->nfindings; i++)
+    for (i = 0; i < plan->nfindings && rc == 0; i++)
         if (plan->findings[i]->index_sql)
-            pl_note(v, (planlint_finding *)plan->findings[i], PLANLINT_VERIFY_UNAVAILABLE, why);
+            rc = pl_note(v, (planlint_finding *)plan->findings[i], PLANLINT_VERIFY_UNAVAILABLE, why);
+    return rc;
 }
 
 /* Inside the transaction: hypopg, then READ ONLY, the plain plan, each index. */
@@ -221,8 +224,8 @@ static int pl_verify_in_transaction(pl_verifier *v, planlint_plan *plan)
     int uses, rc = pl_hypopg_ready(v, &why);
 
     if (rc == 0)
-        pl_mark_unavailable(v, plan, why);
-    if (rc <= 0)
+        return pl_mark_unavailable(v, plan, why);
+    if (rc < 0)
         return rc;
     if ((rc = pl_live_command(v->conn, "SET TRANSACTION READ ONLY", v->err)) != 0)
         return rc;
@@ -254,9 +257,8 @@ int planlint_verify_indexes(planlint_plan *plan, planlint_conn *conn, const char
         return 0;   /* nothing to ask the server */
     if ((rc = planlint_statement_check(sql, opts->allow_writes, opts->nparams, err)) != 0)
         return rc;
-    if (PQtransactionStatus(conn->pg) != PQTRANS_IDLE)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL,
-                        "the connection is inside a transaction already");
+    if ((rc = pl_live_ready(conn, err)) != 0)
+        return rc;
     memset(&v, 0, sizeof(v));
     v.conn = conn, v.sql = sql, v.opts = *opts, v.arena = plan->arena, v.err = err;
     v.opts.no_analyze = 1;
