@@ -322,7 +322,7 @@ static const cli_option cli_options[] = {
     { NULL, "no-enrich", no_argument, 0, NULL, "do not read the tables' indexes and statistics",
       on_no_enrich },
     { NULL, "no-verify", no_argument, 0, NULL, "do not try suggested indexes with hypopg", on_no_verify },
-    { NULL, "allow-writes", no_argument, 0, NULL, "run INSERT/UPDATE/DELETE (still rolled back)",
+    { NULL, "allow-writes", no_argument, 0, NULL, "run writes, take FOR UPDATE locks (rolled back)",
       on_allow_writes },
     { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", on_timeout },
     { NULL, "param", required_argument, 0, "VALUE", "a value for $1, $2, ... (repeatable)", on_param },

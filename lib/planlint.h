@@ -527,7 +527,7 @@ PLANLINT_EXTERN void planlint_cancel_free(planlint_cancel *cancel);
 typedef struct planlint_capture_options {
     unsigned int version;         /* PLANLINT_CAPTURE_OPTIONS_VERSION */
     int no_analyze;               /* 1: plan only, the statement is not executed */
-    int allow_writes;             /* 1: data-modifying statements run (and are rolled back) */
+    int allow_writes;             /* 1: data-modifying statements and row locks run (rolled back) */
     unsigned int timeout_ms;      /* statement_timeout; 0 means 30 seconds */
     const char *const *params;    /* values for $1..$n, as text */
     size_t nparams;
@@ -537,10 +537,10 @@ typedef struct planlint_capture_options {
 
 /*
  * Whether planlint_conn_capture() would run sql: one statement that EXPLAIN accepts
- * and a transaction block can hold, data-modifying only when allow_writes, and, when
- * nparams > 0, no $n beyond nparams ($n with nparams == 0 asks for a generic plan,
- * which only the server can accept or refuse). Returns 0, or PLANLINT_EREFUSED with
- * the reason in err.
+ * and a transaction block can hold, data-modifying or locking rows (FOR UPDATE/SHARE)
+ * only when allow_writes, and, when nparams > 0, no $n beyond nparams ($n with
+ * nparams == 0 asks for a generic plan, which only the server can accept or refuse).
+ * Returns 0, or PLANLINT_EREFUSED with the reason in err.
  */
 PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, size_t nparams,
                                              planlint_error *err);

@@ -166,8 +166,10 @@ pl_sql_token pl_sql_next(pl_sql_scanner *sc)
         return pl_token(PL_SQL_CLOSE, p, p + 1);
     if (*p == ';')
         return pl_token(PL_SQL_SEMICOLON, p, p + 1);
-    while (isalnum((unsigned char)*sc->p) || *sc->p == '.')
-        sc->p++;
+    /* A number runs on (1.5e3); after an operator (*INTO, =b) a word is a word. */
+    if (isdigit((unsigned char)*p) || *p == '.')
+        while (isalnum((unsigned char)*sc->p) || *sc->p == '.')
+            sc->p++;
     return pl_token(PL_SQL_OTHER, p, sc->p);
 }
 

@@ -14,7 +14,8 @@ typedef struct pl_sql_facts {
     size_t nlead;
     long max_param;
     int writes;          /* INSERT/UPDATE/DELETE/MERGE as a keyword (not FOR UPDATE) */
-    int into;            /* INTO: SELECT ... INTO creates a table */
+    int locks;           /* FOR [NO KEY] UPDATE, FOR [KEY] SHARE: row locks */
+    int into;            /* INTO: [WITH ...] SELECT ... INTO creates a table */
     int as_top;          /* AS at the top level: CREATE TABLE ... AS */
     int concurrently;
     int second;          /* something follows a top-level ';' */
@@ -28,6 +29,9 @@ static void pl_note_word(pl_sql_facts *f, const pl_sql_token *t, const pl_sql_to
     if (pl_sql_is(t, "INSERT") || pl_sql_is(t, "DELETE") || pl_sql_is(t, "MERGE") ||
         (pl_sql_is(t, "UPDATE") && !pl_sql_is(prev, "FOR") && !pl_sql_is(prev, "KEY")))
         f->writes = 1;
+    else if ((pl_sql_is(t, "UPDATE") || pl_sql_is(t, "SHARE")) &&
+             (pl_sql_is(prev, "FOR") || pl_sql_is(prev, "KEY")))
+        f->locks = 1;
     if (pl_sql_is(t, "INTO"))
         f->into = 1;
     if (pl_sql_is(t, "CONCURRENTLY"))
@@ -113,9 +117,8 @@ static int pl_sql_kind(const pl_sql_facts *f)
         return pl_create_explainable(f) ? 2 : 0;
     if (!pl_in(first, pl_readers, 6))
         return 0;
-    if (pl_sql_is(first, "SELECT") && f->into)
-        return 2;
-    return f->writes ? 2 : 1;
+    /* INTO is reserved: in a read it is SELECT INTO, whether or not WITH comes first. */
+    return f->writes || f->into ? 2 : 1;
 }
 
 static int pl_refuse_kind(const pl_sql_facts *f, planlint_error *err)
@@ -123,6 +126,10 @@ static int pl_refuse_kind(const pl_sql_facts *f, planlint_error *err)
     const pl_sql_token *first = &f->lead[0];
     int n = (int)(first->len > 40 ? 40 : first->len);
 
+    if (pl_sql_is(first, "EXPLAIN"))
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: give the statement without EXPLAIN; planlint runs it inside "
+                        "its own EXPLAIN");
     if (f->concurrently || pl_sql_is(first, "VACUUM") || pl_lead_is(f, 1, "DATABASE") ||
         pl_lead_is(f, 1, "SYSTEM"))
         return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
@@ -161,6 +168,12 @@ int planlint_statement_check(const char *sql, int allow_writes, size_t nparams, 
         return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL, "refused: no statement to explain");
     if ((kind = pl_sql_kind(&f)) == 0)
         return pl_refuse_kind(&f, err);
+    /* Not a write, but PostgreSQL refuses it in a READ ONLY transaction (under ANALYZE),
+     * and the locks hold back other sessions' writes until the rollback. */
+    if (kind == 1 && f.locks && !allow_writes)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: FOR UPDATE/SHARE locks rows, which a READ ONLY transaction "
+                        "does not allow; it needs --allow-writes (the locks end at the rollback)");
     if (kind == 2 && !allow_writes)
         return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
                         "refused: data-modifying statement (%.*s); it needs --allow-writes "

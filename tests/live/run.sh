@@ -164,6 +164,8 @@ expect 2 "UPDATE without --allow-writes" -- -c "UPDATE t SET v = 'x'"
 expect 2 "DELETE without --allow-writes" -- -c "DELETE FROM t"
 expect 2 "WITH ... DELETE without --allow-writes" -- -c "WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d"
 expect 2 "SELECT INTO without --allow-writes" -- -c "SELECT * INTO t2 FROM t"
+expect 2 "WITH ... SELECT INTO without --allow-writes" -- -c "WITH w AS (SELECT 1) SELECT * INTO t2 FROM w"
+expect 2 "SELECT FOR UPDATE without --allow-writes" -- -c "SELECT * FROM t WHERE id = 1 FOR UPDATE"
 expect 2 "CREATE TABLE" -- --allow-writes -c "CREATE TABLE t3 (a int)"
 expect 2 "DROP TABLE" -- --allow-writes -c "DROP TABLE t"
 expect 2 "TRUNCATE" -- --allow-writes -c "TRUNCATE t"
@@ -189,6 +191,7 @@ expect 0 "UPDATE with --allow-writes" -- --allow-writes -c "UPDATE t SET v = 'ch
 expect 0 "DELETE with --allow-writes" -- --allow-writes -c "DELETE FROM t WHERE id % 2 = 0"
 expect 0 "INSERT into another table" -- --allow-writes -c "INSERT INTO u SELECT 1"
 expect 0 "CREATE TABLE AS with --allow-writes" -- --allow-writes -c "CREATE TABLE t4 AS SELECT * FROM t"
+expect 0 "SELECT FOR UPDATE with --allow-writes" -- --allow-writes -c "SELECT * FROM t WHERE id = 1 FOR UPDATE"
 unchanged "writes rolled back"
 
 # ---- errors: one line, exit 3, no password
