@@ -86,8 +86,10 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
 /* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_INTERRUPTED after Ctrl-C. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 
-/* password.c: reads a password from /dev/tty without echo. Owned: free(); NULL on failure. */
+/* password.c: reads a password from /dev/tty without echo. Owned: free with
+ * cli_password_free(), which wipes it first; NULL on failure. */
 char *cli_prompt_password(const char *prompt);
+void cli_password_free(char *password);
 
 /* messages */
 void cli_error(const char *fmt, ...)

@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,25 +63,63 @@ static char *cli_statement(const cli_settings *s)
     return buf;
 }
 
-static int cli_connect(const cli_settings *s, planlint_conn **conn)
+/* The name libpq logs in with, when the options settle it: -U, else (unless a conninfo
+ * string or a service may name another) PGUSER or the OS user. NULL: not known here. */
+static const char *cli_login_name(const cli_settings *s)
+{
+    const char *d = s->dbname, *u = getenv("PGUSER"), *service = getenv("PGSERVICE");
+    struct passwd *pw;
+
+    if (s->user && *s->user)
+        return s->user;
+    if ((d && (strchr(d, '=') || strstr(d, "://"))) || (service && *service))
+        return NULL;
+    if (u && *u)
+        return u;
+    return (pw = getpwuid(geteuid())) != NULL ? pw->pw_name : NULL;
+}
+
+/* psql's prompt once the server asked for a password. Owned: cli_password_free(). */
+static char *cli_ask_password(const cli_settings *s)
+{
+    char prompt[300];
+    const char *user = cli_login_name(s);
+
+    if (user)
+        snprintf(prompt, sizeof(prompt), "Password for user %s: ", user);
+    else
+        snprintf(prompt, sizeof(prompt), "Password: ");
+    return cli_prompt_password(prompt);
+}
+
+static int cli_open(const cli_settings *s, const char *password, planlint_conn **conn,
+                    planlint_error *err)
 {
     planlint_connect_options o = PLANLINT_CONNECT_OPTIONS_INIT;
+
+    memset(err, 0, sizeof(*err));
+    o.host = s->host, o.port = s->port, o.user = s->user, o.dbname = s->dbname;
+    o.password = password;
+    return planlint_conn_open(conn, &o, err);
+}
+
+/* As psql: -W asks before connecting; otherwise, when the server wants a password that
+ * nothing supplied, ask once and retry, unless -w or stdin is not a terminal (a script). */
+static int cli_connect(const cli_settings *s, planlint_conn **conn)
+{
     planlint_error err;
     char *password = NULL;
     int rc;
 
-    memset(&err, 0, sizeof(err));
     if (s->password_prompt && !s->no_password && !(password = cli_prompt_password("Password: "))) {
         cli_error("cannot read a password from the terminal");
         return PL_EXIT_DATABASE;
     }
-    o.host = s->host, o.port = s->port, o.user = s->user, o.dbname = s->dbname;
-    o.password = password;
-    rc = planlint_conn_open(conn, &o, &err);
-    if (password) {
-        memset(password, 0, strlen(password));
-        free(password);
-    }
+    rc = cli_open(s, password, conn, &err);
+    if (rc == PLANLINT_ENOPASSWORD && !password && !s->no_password && isatty(STDIN_FILENO) &&
+        (password = cli_ask_password(s)) != NULL)
+        rc = cli_open(s, password, conn, &err);
+    cli_password_free(password);
     if (rc == 0)
         return 0;
     cli_error("could not connect: %s", err.text);

@@ -1,36 +1,93 @@
-/* password.c - -W: read a password from the terminal with echo off, as psql does. */
+/* password.c - -W and the prompt after "no password supplied": read a password from the
+ * terminal with echo off, as psql does, and wipe it once used. */
 #include "cli.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <unistd.h>
 
+/* What Ctrl-C at the prompt must put back before the SIGINT handler of live mode ends
+ * planlint: otherwise the user's shell is left with echo off. */
+static struct termios cli_tty_saved;
+static volatile sig_atomic_t cli_tty_fd = -1;
+static struct sigaction cli_prev_sigint;
+
+/* Through a volatile pointer, so the wipe before free() is not optimized away. */
+static void *(*const volatile cli_memset)(void *, int, size_t) = memset;
+
+static void cli_prompt_on_sigint(int sig)
+{
+    if (cli_tty_fd >= 0) {
+        tcsetattr(cli_tty_fd, TCSAFLUSH, &cli_tty_saved);
+        (void)!write(cli_tty_fd, "\n", 1);
+    }
+    sigaction(SIGINT, &cli_prev_sigint, NULL);
+    raise(sig);   /* pending until this handler returns, then the previous one runs */
+}
+
+/* The handler first, then echo off, so no Ctrl-C can come between the two. Returns 1
+ * when cli_echo_on() must undo it (even if echo could not be turned off). */
+static int cli_echo_off(int fd)
+{
+    struct sigaction sa;
+    struct termios quiet;
+
+    if (tcgetattr(fd, &cli_tty_saved) != 0)
+        return 0;
+    cli_tty_fd = fd;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = cli_prompt_on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, NULL, &cli_prev_sigint);
+    if (cli_prev_sigint.sa_handler != SIG_IGN)
+        sigaction(SIGINT, &sa, NULL);
+    quiet = cli_tty_saved;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+    return 1;
+}
+
+static void cli_echo_on(int fd)
+{
+    tcsetattr(fd, TCSAFLUSH, &cli_tty_saved);
+    sigaction(SIGINT, &cli_prev_sigint, NULL);
+    cli_tty_fd = -1;
+}
+
+/* Echo goes off before the prompt shows, as in psql: TCSAFLUSH drops only what was
+ * typed before the prompt, never the answer to it. */
 char *cli_prompt_password(const char *prompt)
 {
-    struct termios saved, quiet;
     char line[1024], *nl, *copy = NULL;
     FILE *tty = fopen("/dev/tty", "r+");
-    int restore = 0;
+    int armed;
 
     if (!tty)
         return NULL;
+    setvbuf(tty, NULL, _IONBF, 0);   /* leaves no copy of the password in a stdio buffer */
+    armed = cli_echo_off(fileno(tty));
     fputs(prompt, tty);
     fflush(tty);
-    if (tcgetattr(fileno(tty), &saved) == 0) {
-        quiet = saved;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
-        restore = tcsetattr(fileno(tty), TCSAFLUSH, &quiet) == 0;
-    }
     if (fgets(line, sizeof(line), tty)) {
         if ((nl = strchr(line, '\n')) != NULL)
             *nl = '\0';
         copy = strdup(line);
     }
-    if (restore)
-        tcsetattr(fileno(tty), TCSAFLUSH, &saved);
+    if (armed)
+        cli_echo_on(fileno(tty));
     fputc('\n', tty);
-    memset(line, 0, sizeof(line));
+    cli_memset(line, 0, sizeof(line));
     fclose(tty);
     return copy;
+}
+
+void cli_password_free(char *password)
+{
+    if (!password)
+        return;
+    cli_memset(password, 0, strlen(password));
+    free(password);
 }

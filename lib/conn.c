@@ -26,7 +26,9 @@ static void pl_mask(char *dst, size_t size, const char *src, const char *needle,
     dst[n] = '\0';
 }
 
-int pl_db_error(planlint_error *err, char *const *secrets, const char *what, const char *msg)
+/* pl_db_error() with the code given: the message is built the same way. */
+static int pl_db_error_code(planlint_error *err, int code, char *const *secrets, const char *what,
+                            const char *msg)
 {
     char a[PLANLINT_ERROR_TEXT_LENGTH * 2], b[sizeof(a)];
     size_t i, len;
@@ -45,7 +47,12 @@ int pl_db_error(planlint_error *err, char *const *secrets, const char *what, con
         pl_mask(b, sizeof(b), a, secrets[i], i == 0 ? "<connection string>" : "***");
         memcpy(a, b, sizeof(a));
     }
-    return pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "%s%s", what, a);
+    return pl_error(err, code, 0, 0, NULL, "%s%s", what, a);
+}
+
+int pl_db_error(planlint_error *err, char *const *secrets, const char *what, const char *msg)
+{
+    return pl_db_error_code(err, PLANLINT_EDATABASE, secrets, what, msg);
 }
 
 static char *pl_dup(const char *s)
@@ -111,6 +118,15 @@ static PGconn *pl_connect(const planlint_connect_options *o)
     return PQconnectdbParams(keys, vals, 1);
 }
 
+/* The server asked for a password and none was given (true only then: not for a wrong
+ * one), so the caller may ask the user and try again, as psql does. */
+static int pl_open_failed(planlint_error *err, const planlint_conn *c)
+{
+    int code = PQconnectionNeedsPassword(c->pg) ? PLANLINT_ENOPASSWORD : PLANLINT_EDATABASE;
+
+    return pl_db_error_code(err, code, c->secrets, "", PQerrorMessage(c->pg));
+}
+
 int planlint_conn_open(planlint_conn **out, const planlint_connect_options *opts,
                        planlint_error *err)
 {
@@ -128,8 +144,7 @@ int planlint_conn_open(planlint_conn **out, const planlint_connect_options *opts
     }
     c->pg = pl_connect(opts);
     if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
-        int rc = c->pg ? pl_db_error(err, c->secrets, "", PQerrorMessage(c->pg))
-                       : pl_error_nomem(err);
+        int rc = c->pg ? pl_open_failed(err, c) : pl_error_nomem(err);
 
         planlint_conn_close(c);
         return rc;

@@ -64,6 +64,7 @@ const char *planlint_strerror(int code)
     case PLANLINT_EIO: return "PLANLINT_EIO";
     case PLANLINT_EDATABASE: return "PLANLINT_EDATABASE";
     case PLANLINT_EREFUSED: return "PLANLINT_EREFUSED";
+    case PLANLINT_ENOPASSWORD: return "PLANLINT_ENOPASSWORD";
     default: return "PLANLINT_EUNKNOWN";
     }
 }

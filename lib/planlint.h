@@ -39,6 +39,7 @@ extern "C" {
 #define PLANLINT_EIO      -7  /* a read or write failed */
 #define PLANLINT_EDATABASE -8 /* connecting to or running on the database failed */
 #define PLANLINT_EREFUSED -9  /* a statement live capture refuses before running anything */
+#define PLANLINT_ENOPASSWORD -10 /* the server wants a password and none was given */
 
 #define PLANLINT_ERROR_TEXT_LENGTH 240
 #define PLANLINT_ERROR_PATH_LENGTH 160
@@ -484,8 +485,12 @@ typedef struct planlint_connect_options {
 #define PLANLINT_CONNECT_OPTIONS_INIT { PLANLINT_CONNECT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
 
 /* Connect (application_name falls back to "planlint"). On success *out is owned: free
- * with planlint_conn_close(). On failure returns PLANLINT_EDATABASE with a one-line
- * message that holds neither the password nor the conninfo string. */
+ * with planlint_conn_close(). On failure returns PLANLINT_EDATABASE, or
+ * PLANLINT_ENOPASSWORD when the server asked for a password and none was given (not
+ * for a wrong one): a caller that can ask the user, as psql does, may retry once with
+ * opts->password set. Either way err holds libpq's one-line message (for
+ * PLANLINT_ENOPASSWORD, "... fe_sendauth: no password supplied"), which holds neither
+ * the password nor the conninfo string. Never prompts for anything itself. */
 PLANLINT_EXTERN int planlint_conn_open(planlint_conn **out, const planlint_connect_options *opts,
                                        planlint_error *err);
 
