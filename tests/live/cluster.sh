@@ -1,7 +1,8 @@
 # cluster.sh - sourced by the live tests: a throwaway PostgreSQL cluster in a temp
 # directory, reachable only through a Unix socket there, stopped and removed on exit.
 # Sets planlint, port, pgbin, psqlbin, dir, data, out, err; defines start_cluster,
-# stop_cluster, sql, PL, expect, has, hasnt. Without the server binaries the test
+# stop_cluster, sql, PL, expect, has, hasnt, unchanged (which compares the test's
+# state() with $before). Without the server binaries the test
 # skips (77), unless PLANLINT_CI is set: CI installs them, so a skip there is a failure.
 planlint=${PLANLINT:-$(cd "${top_builddir:-.}" && pwd)/cli/planlint}
 port=${port:-${PLANLINT_TEST_PGPORT:-54340}}
@@ -68,4 +69,8 @@ has() {   # has WHAT PATTERN: the last output holds PATTERN (a basic regular exp
 }
 hasnt() {
     if grep -q -- "$2" "$out"; then echo "FAIL: $1: '$2' in:"; cat "$out"; fail=1; else echo "ok: $1"; fi
+}
+unchanged() {
+    now=$(state)
+    [ "$now" = "$before" ] || { echo "FAIL: $1: the database changed"; echo "$before"; echo "$now"; fail=1; }
 }
