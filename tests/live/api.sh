@@ -14,4 +14,11 @@ sql "CREATE TABLE noix (id int, k int); INSERT INTO noix SELECT g, g % 100 FROM 
                            FROM generate_series(1, 50) g', i);
          END LOOP; END \$\$;" &&
     sql "ANALYZE;" || exit 99
-"$(cd "${top_builddir:-.}" && pwd)/tests/live/test_live_api" "host=$dir port=$port user=postgres dbname=postgres"
+state() {
+    sql "SELECT count(*), sum(id), sum(k) FROM noix; SELECT string_agg(extname, ',') FROM pg_extension;
+         SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace;"
+}
+before=$(state)
+"$(cd "${top_builddir:-.}" && pwd)/tests/live/test_live_api" "host=$dir port=$port user=postgres dbname=postgres" || fail=1
+unchanged "the library calls"
+exit $fail
