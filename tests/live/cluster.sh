@@ -2,7 +2,8 @@
 # directory, reachable only through a Unix socket there, stopped and removed on exit.
 # Sets planlint, port, pgbin, psqlbin, dir, data, out, err; defines start_cluster,
 # stop_cluster, sql, PL, expect, has, hasnt, unchanged (which compares the test's
-# state() with $before). Without the server binaries the test
+# state() with $before), and finish, which audits the server's statement log (every
+# statement planlint sent, by its application_name) and exits with the result. Without the server binaries the test
 # skips (77), unless PLANLINT_CI is set: CI installs them, so a skip there is a failure.
 planlint=${PLANLINT:-$(cd "${top_builddir:-.}" && pwd)/cli/planlint}
 port=${port:-${PLANLINT_TEST_PGPORT:-54340}}
@@ -42,6 +43,8 @@ listen_addresses = ''
 port = $port
 unix_socket_directories = '$dir'
 fsync = off
+log_statement = 'all'
+log_line_prefix = '%a[%c] '
 CONF
 start_cluster() {
     $as_pg "$pgbin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 start >/dev/null ||
@@ -73,4 +76,29 @@ hasnt() {
 unchanged() {
     now=$(state)
     [ "$now" = "$before" ] || { echo "FAIL: $1: the database changed"; echo "$before"; echo "$now"; fail=1; }
+}
+
+# Every statement the planlint command sent (application_name "planlint") ran inside a
+# transaction it opened with BEGIN, and none ever committed: the only statement
+# allowed outside is DEALLOCATE after the ROLLBACK. Sessions cut short (Ctrl-C, a
+# killed server) may end inside their transaction, which the server then aborts.
+audit_log() {
+    awk '
+    /^planlint\[/ {
+        if (!match($0, /LOG:  (execute [^:]*|statement): /)) next
+        sess = $1; stmt = toupper(substr($0, RSTART + RLENGTH)); n++
+        if (stmt ~ /^(COMMIT|END|PREPARE TRANSACTION|ABORT)/) { print "FAIL: planlint ended a transaction otherwise than by ROLLBACK: " $0; bad = 1 }
+        else if (stmt ~ /^(BEGIN|START TRANSACTION)/) { if (open[sess]) { print "FAIL: BEGIN inside a transaction: " $0; bad = 1 } open[sess] = 1 }
+        else if (stmt ~ /^ROLLBACK *$/) open[sess] = 0
+        else if (!open[sess] && stmt !~ /^DEALLOCATE PLANLINT_STMT *$/) { print "FAIL: outside a transaction: " $0; bad = 1 }
+    }
+    END {
+        if (n == 0) { print "FAIL: no statement of planlint in the server log"; exit 1 }
+        if (!bad) print "ok: the server log holds " n " statements from planlint, each inside BEGIN ... ROLLBACK, none committed"
+        exit bad
+    }' "$dir/server.log" || fail=1
+}
+finish() {
+    audit_log
+    exit $fail
 }

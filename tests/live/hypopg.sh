@@ -69,4 +69,4 @@ has "found and used" "Verified with hypopg: the planner uses the index"
     echo "ok: no hypothetical index left behind" || { echo "FAIL: hypothetical indexes left"; fail=1; }
 unchanged "verification with the extension installed"
 
-exit $fail
+finish

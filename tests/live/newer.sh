@@ -35,4 +35,4 @@ expect 0 "hypopg not installed on the server" -- -c "SELECT * FROM noix WHERE k 
 has "the index is suggested" "CREATE INDEX ON public.noix (k);"
 has "not verified, because hypopg is missing" "Not verified with hypopg: the hypopg extension is not installed on the server"
 [ "$(state)" = "$before" ] && echo "ok: the database did not change" || { echo "FAIL: the database changed"; fail=1; }
-exit $fail
+finish

@@ -272,4 +272,4 @@ fi
 start_cluster
 unchanged "after the server restarted"
 
-exit $fail
+finish
