@@ -112,6 +112,9 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
+    if (rc == 0 && live && !s->no_analyze && !(planlint_plan_flags(plan) & PLANLINT_PLAN_HAS_ANALYZE))
+        fprintf(stderr, "planlint: note: with $n and no --param values, this is a generic plan: "
+                        "estimates only, the statement did not run; give --param values to run it\n");
     if (rc == 0 && live && !s->no_rules && !s->no_enrich)
         cli_enrich(plan, live->conn);
     if (rc == 0 && !s->no_rules) {

@@ -25,6 +25,8 @@ before=$(state)
 expect 0 "\$1 without --param: a generic plan" -- -c "SELECT * FROM noix WHERE k = \$1"
 has "the plan keeps the placeholder" "Filter: (noix.k = \$1)"
 has "a generic plan is not executed" "No ANALYZE: estimates only"
+grep -q "^planlint: note: with \$n and no --param values, this is a generic plan" "$err" &&
+    echo "ok: a note says it is a generic plan" || { echo "FAIL: no note on the generic plan"; cat "$err"; fail=1; }
 expect 0 "a generic plan of an UPDATE, with --allow-writes" -- --allow-writes -c "UPDATE noix SET id = -id WHERE k = \$1"
 has "an UPDATE's generic plan" "ModifyTable on public.noix"
 expect 0 "--param on a newer server" -- --param 5 -c "SELECT * FROM noix WHERE k = \$1"
