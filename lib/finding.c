@@ -189,6 +189,21 @@ const char *pl_fmt_text(pl_check *c, const char *fmt, ...)
     return s;
 }
 
+const char *pl_fmt_literal(pl_check *c, const char *s)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_buf_putc(&b, '\'');
+    for (; *s; s++) {
+        if (*s == '\'')
+            pl_buf_putc(&b, '\'');
+        pl_buf_putc(&b, *s);
+    }
+    pl_buf_putc(&b, '\'');
+    return pl_fmt_buf(c, &b);
+}
+
 /* ------------------------------------------------------------ node helpers */
 
 const char *pl_node_type(const planlint_node *n)

@@ -64,6 +64,8 @@ const char *pl_fmt_pct(pl_check *c, double ratio);   /* "99.2%" */
 const char *pl_fmt_num(pl_check *c, double v, int decimals);
 /* printf into the plan's arena, for text and integers. */
 const char *pl_fmt_text(pl_check *c, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
+/* s as an SQL string literal: 'it''s' (standard_conforming_strings, the default). */
+const char *pl_fmt_literal(pl_check *c, const char *s);
 
 /* Helpers most rules need. */
 const char *pl_node_type(const planlint_node *n);

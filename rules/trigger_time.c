@@ -46,10 +46,10 @@ static const char *lookup_sql(pl_check *c, const trigger *tr)
 {
     if (tr->constraint)
         return pl_fmt_text(c, "SELECT conrelid::regclass AS referencing_table, pg_get_constraintdef(oid) "
-                              "FROM pg_constraint WHERE conname = '%s';", tr->constraint);
+                              "FROM pg_constraint WHERE conname = %s;", pl_fmt_literal(c, tr->constraint));
     return pl_fmt_text(c, "SELECT conrelid::regclass AS referencing_table, pg_get_constraintdef(oid) "
-                          "FROM pg_constraint WHERE confrelid = '%s'::regclass AND contype = 'f';",
-                       tr->relation ? tr->relation : "referenced_table");
+                          "FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f';",
+                       pl_fmt_literal(c, tr->relation ? tr->relation : "referenced_table"));
 }
 
 static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int slow)

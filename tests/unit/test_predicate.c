@@ -189,6 +189,36 @@ static void test_existing(void)
     expect_existing("((pt.d > '2022-01-01'::date) AND (pt.n = 5))", "n,d", "(d > '2022-01-01'::date)", 1);
 }
 
+/* trigger-time quotes the constraint name it puts into SQL: the captured FK-trigger
+ * plan, with its constraint renamed to hold a quote. */
+static void test_trigger_sql_literal(pl_check *c)
+{
+    static const char from[] = "order_items_product_id_fkey", to[] = "it's_xxxxxxxxxxxxxxxxx_fkey";
+    planlint_check_options o = PLANLINT_CHECK_OPTIONS_INIT;
+    planlint_plan *p = NULL;
+    planlint_error err;
+    size_t len, i;
+    char *buf = tap_slurp("fixtures/pg15/delete_fk_triggers.json", &len), *at = NULL;
+    int found = 0;
+
+    CHECK_STR(pl_fmt_literal(c, "it's"), "'it''s'");
+    CHECK_STR(pl_fmt_literal(c, ""), "''");
+    memset(&err, 0, sizeof(err));
+    CHECK(sizeof(from) == sizeof(to) && (at = strstr(buf, from)) != NULL);
+    if (sizeof(from) != sizeof(to) || !at) {
+        free(buf);
+        return;
+    }
+    memcpy(at, to, sizeof(to) - 1);
+    CHECK(planlint_plan_parse(&p, buf, len, NULL, &err) == 0 && planlint_check(p, &o, &err) == 0);
+    for (i = 0; i < planlint_plan_finding_count(p); i++)
+        found |= strstr(planlint_finding_advice(planlint_plan_finding(p, i)),
+                        "WHERE conname = 'it''s_xxxxxxxxxxxxxxxxx_fkey';") != NULL;
+    CHECK(found);
+    planlint_plan_free(p);
+    free(buf);
+}
+
 int main(void)
 {
     pl_arena *a = pl_arena_new();
@@ -204,6 +234,7 @@ int main(void)
     c.arena = a;
     pp = pl_pred_patterns_new();
     CHECK(pp != NULL);
+    test_trigger_sql_literal(&c);
     expect(&c, "(order_items.unit_price > 999.00)", "CREATE INDEX ON public.t (unit_price);");
     expect(&c, "((o.status_id = 3) AND (o.ordered_at >= '2023-01-01'::date))",
            "CREATE INDEX ON public.t (status_id, ordered_at);");
