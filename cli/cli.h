@@ -83,6 +83,8 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
 /* live.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
+/* Between parsing and the rules: a note on a generic plan, and the catalog's data. */
+void cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 /* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_INTERRUPTED after Ctrl-C. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 

@@ -165,6 +165,21 @@ static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *s
     return rc;
 }
 
+/* What the catalog adds is a bonus: without it the plan is still analyzed, as a file is. */
+void cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live)
+{
+    planlint_error err;
+
+    if (!s->no_analyze && !(planlint_plan_flags(plan) & PLANLINT_PLAN_HAS_ANALYZE))
+        fprintf(stderr, "planlint: note: with $n and no --param values, this is a generic plan: "
+                        "estimates only, the statement did not run; give --param values to run it\n");
+    if (s->no_rules || s->no_enrich)
+        return;
+    memset(&err, 0, sizeof(err));
+    if (planlint_enrich(plan, live->conn, &err) != 0)
+        fprintf(stderr, "planlint: warning: findings not enriched from the catalog: %s\n", err.text);
+}
+
 /* Like the enrichment, a bonus: when it fails the findings stand as they are. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live)
 {

@@ -87,16 +87,6 @@ static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
     return 0;
 }
 
-/* What the catalog adds is a bonus: without it the plan is still analyzed, as a file is. */
-static void cli_enrich(planlint_plan *plan, planlint_conn *conn)
-{
-    planlint_error err;
-
-    memset(&err, 0, sizeof(err));
-    if (planlint_enrich(plan, conn, &err) != 0)
-        fprintf(stderr, "planlint: warning: findings not enriched from the catalog: %s\n", err.text);
-}
-
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width)
 {
@@ -112,11 +102,8 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
-    if (rc == 0 && live && !s->no_analyze && !(planlint_plan_flags(plan) & PLANLINT_PLAN_HAS_ANALYZE))
-        fprintf(stderr, "planlint: note: with $n and no --param values, this is a generic plan: "
-                        "estimates only, the statement did not run; give --param values to run it\n");
-    if (rc == 0 && live && !s->no_rules && !s->no_enrich)
-        cli_enrich(plan, live->conn);
+    if (rc == 0 && live)
+        cli_live_before_check(s, plan, live);
     if (rc == 0 && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);

@@ -13,21 +13,30 @@
 #define PL_DEFAULT_TIMEOUT_MS 30000u
 #define PL_GENERIC_PLAN_VERSION 160000
 
-/* Extended protocol: the server itself refuses a second statement. */
-PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err)
+static int pl_lost(const planlint_conn *c, planlint_error *err)
 {
-    PGresult *res = PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0);
+    return pl_db_error(err, c->secrets, "connection to the server was lost: ", PQerrorMessage(c->pg));
+}
+
+PGresult *pl_live_result(planlint_conn *c, PGresult *res, ExecStatusType want, planlint_error *err)
+{
     const char *primary;
 
     if (res && PQresultStatus(res) == want)
         return res;
     primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     if (PQstatus(c->pg) != CONNECTION_OK)
-        pl_db_error(err, c->secrets, "connection to the server was lost: ", PQerrorMessage(c->pg));
+        pl_lost(c, err);
     else
         pl_db_error(err, c->secrets, "", primary ? primary : PQerrorMessage(c->pg));
     PQclear(res);
     return NULL;
+}
+
+/* Extended protocol: the server itself refuses a second statement. */
+PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err)
+{
+    return pl_live_result(c, PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0), want, err);
 }
 
 int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err)
@@ -41,7 +50,7 @@ int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err)
 int pl_live_ready(planlint_conn *c, planlint_error *err)
 {
     if (PQstatus(c->pg) != CONNECTION_OK)
-        return pl_db_error(err, c->secrets, "connection to the server was lost: ", PQerrorMessage(c->pg));
+        return pl_lost(c, err);
     if (PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "the connection is inside a transaction already");
     return 0;
@@ -116,9 +125,8 @@ static int pl_prepare(planlint_conn *c, const char *sql, planlint_error *err)
     return rc;
 }
 
-/* $n without values: a generic plan, which only 16+ can make. */
-static int pl_generic_plan(const planlint_conn *c, const char *sql, const planlint_capture_options *o,
-                           planlint_error *err)
+int pl_live_generic(const planlint_conn *c, const char *sql, const planlint_capture_options *o,
+                    planlint_error *err)
 {
     long max_param = o->nparams ? 0 : pl_statement_max_param(sql);
     int server = PQserverVersion(c->pg);
@@ -139,16 +147,12 @@ static int pl_generic_plan(const planlint_conn *c, const char *sql, const planli
 static int pl_explain_run(char **out, size_t *out_len, planlint_conn *c, const char *query,
                           int generic, planlint_error *err)
 {
-    PGresult *res = generic ? PQexec(c->pg, query) : pl_live_exec(c, query, PGRES_TUPLES_OK, err);
+    PGresult *res = generic ? pl_live_result(c, PQexec(c->pg, query), PGRES_TUPLES_OK, err)
+                            : pl_live_exec(c, query, PGRES_TUPLES_OK, err);
     int rc = 0;
 
-    if (generic && res && PQresultStatus(res) != PGRES_TUPLES_OK) {
-        pl_db_error(err, c->secrets, "", PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY));
-        PQclear(res);
-        return PLANLINT_EDATABASE;
-    }
     if (!res)
-        return generic ? pl_db_error(err, c->secrets, "", PQerrorMessage(c->pg)) : PLANLINT_EDATABASE;
+        return PLANLINT_EDATABASE;
     if (PQntuples(res) < 1 || PQnfields(res) < 1)
         rc = pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "EXPLAIN returned no plan");
     else if (!(*out = pl_strndup(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0))))
@@ -159,21 +163,22 @@ static int pl_explain_run(char **out, size_t *out_len, planlint_conn *c, const c
     return rc;
 }
 
-int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql,
+int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql, int generic,
                     const planlint_capture_options *o, planlint_error *err)
 {
     char prefix[96];
     pl_buf q;
-    int rc, generic;
+    int rc = 0;
 
-    if ((generic = pl_generic_plan(c, sql, o, err)) < 0)
-        return generic;
     if (o->nparams && (rc = pl_prepare(c, sql, err)) != 0)
         return rc;
     pl_explain_prefix(prefix, sizeof(prefix), PQserverVersion(c->pg), generic, o);
     pl_buf_init(&q);
     pl_buf_puts(&q, prefix);
-    rc = o->nparams ? pl_execute_call(&q, c, o, err) : (pl_buf_puts(&q, sql), 0);
+    if (o->nparams)
+        rc = pl_execute_call(&q, c, o, err);
+    else
+        pl_buf_puts(&q, sql);
     if (rc == 0 && q.failed)
         rc = pl_error_nomem(err);
     if (rc == 0)
@@ -190,8 +195,7 @@ int pl_live_rollback(planlint_conn *c, planlint_error *err)
     int rc;
 
     if (PQstatus(c->pg) != CONNECTION_OK)
-        return pl_db_error(err, c->secrets, "connection to the server was lost: ",
-                           PQerrorMessage(c->pg));
+        return pl_lost(c, err);
     rc = pl_live_command(c, "ROLLBACK", err);
     /* Prepared statements outlive transactions; an embedder's connection stays clean. */
     if (rc == 0 && c->prepared) {
@@ -204,7 +208,7 @@ int pl_live_rollback(planlint_conn *c, planlint_error *err)
 int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, const char *sql,
                           const planlint_capture_options *opts, planlint_error *err)
 {
-    int rc, rb;
+    int rc, rb, generic;
 
     if (out)
         *out = NULL;
@@ -215,11 +219,11 @@ int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, cons
         return rc;
     if ((rc = pl_live_ready(conn, err)) != 0)
         return rc;
-    if (pl_generic_plan(conn, sql, opts, err) < 0)
-        return PLANLINT_EREFUSED;   /* before anything runs */
+    if ((generic = pl_live_generic(conn, sql, opts, err)) < 0)
+        return generic;   /* before anything runs */
     rc = pl_live_begin(conn, !opts->allow_writes, opts->timeout_ms, err);
     if (rc == 0)
-        rc = pl_live_explain(out, out_len, conn, sql, opts, err);
+        rc = pl_live_explain(out, out_len, conn, sql, generic, opts, err);
     rb = pl_live_rollback(conn, err);
     if (rc == 0 && rb != 0) {
         pl_free(*out);

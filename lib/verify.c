@@ -26,6 +26,7 @@ typedef struct pl_verifier {
     planlint_capture_options opts;  /* as the caller's, but never ANALYZE */
     pl_arena *arena;
     planlint_error *err;
+    int generic;                    /* pl_live_generic() */
     char schema[PL_NAME_MAX];       /* hypopg's schema, quoted */
     double cost_before;
 } pl_verifier;
@@ -40,22 +41,17 @@ static int pl_lost(const pl_verifier *v)
 static int pl_query_text(pl_verifier *v, const char *sql, const char *param, char *out, size_t size,
                          planlint_error *err)
 {
-    PGresult *res = PQexecParams(v->conn->pg, sql, param ? 1 : 0, NULL, param ? &param : NULL, NULL,
-                                 NULL, 0);
-    int rc = 0;
+    PGresult *res = pl_live_result(v->conn, PQexecParams(v->conn->pg, sql, param ? 1 : 0, NULL,
+                                                         param ? &param : NULL, NULL, NULL, 0),
+                                   PGRES_TUPLES_OK, err);
 
     out[0] = '\0';
-    if (res && PQresultStatus(res) == PGRES_TUPLES_OK) {
-        if (PQntuples(res) > 0 && PQnfields(res) > 0)
-            snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
-    } else {
-        const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-
-        rc = pl_db_error(err, v->conn->secrets, pl_lost(v) ? "connection to the server was lost: " : "",
-                         primary && !pl_lost(v) ? primary : PQerrorMessage(v->conn->pg));
-    }
+    if (!res)
+        return PLANLINT_EDATABASE;
+    if (PQntuples(res) > 0 && PQnfields(res) > 0)
+        snprintf(out, size, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    return rc;
+    return 0;
 }
 
 /* Installed already, or installable here: CREATE EXTENSION inside the transaction, in
@@ -92,8 +88,9 @@ static int pl_hypopg_ready(pl_verifier *v, const char **why)
     }
     if ((rc = pl_live_command(v->conn, "RELEASE SAVEPOINT planlint_ext", v->err)) != 0)
         return rc;
-    return pl_query_text(v, pl_sql_schema, NULL, v->schema, sizeof(v->schema), v->err) ?
-               PLANLINT_EDATABASE : v->schema[0] != '\0';
+    if ((rc = pl_query_text(v, pl_sql_schema, NULL, v->schema, sizeof(v->schema), v->err)) != 0)
+        return rc;
+    return v->schema[0] != '\0';
 }
 
 static int pl_plan_uses(const planlint_plan *p, const char *index_name)
@@ -115,7 +112,7 @@ static int pl_plan_cost(pl_verifier *v, const char *index_name, double *cost, in
     planlint_plan *p = NULL;
     char *json = NULL;
     size_t len = 0;
-    int rc = pl_live_explain(&json, &len, v->conn, v->sql, &v->opts, err);
+    int rc = pl_live_explain(&json, &len, v->conn, v->sql, v->generic, &v->opts, err);
 
     if (rc == 0)
         rc = planlint_plan_parse(&p, json, len, NULL, err);
@@ -262,6 +259,8 @@ int planlint_verify_indexes(planlint_plan *plan, planlint_conn *conn, const char
     memset(&v, 0, sizeof(v));
     v.conn = conn, v.sql = sql, v.opts = *opts, v.arena = plan->arena, v.err = err;
     v.opts.no_analyze = 1;
+    if ((v.generic = pl_live_generic(conn, sql, opts, err)) < 0)
+        return v.generic;   /* before anything runs */
     rc = pl_live_begin(conn, 0, opts->timeout_ms, err);
     if (rc == 0)
         rc = pl_verify_in_transaction(&v, plan);
