@@ -52,6 +52,17 @@ start_cluster() {
 }
 
 sql() { "$psqlbin" -X -q -At -h "$dir" -p "$port" -U postgres -d postgres -c "$1"; }
+# wait_counted TABLE N: until the statistics counters show N rows inserted, updated or
+# deleted in TABLE (up to 10 s). A session's counts reach them only as it ends, after
+# psql has returned, so a test that reads them or ANALYZEs after a load waits first.
+wait_counted() {
+    i=0
+    while [ "$(sql "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables
+                    WHERE relid = '$1'::regclass")" -lt "$2" ]; do
+        i=$((i + 1)); [ $i -le 100 ] || { echo "the statistics of $1 never counted $2 rows"; exit 99; }
+        sleep 0.1
+    done
+}
 PL() { "$planlint" -h "$dir" -p "$port" -U postgres -d postgres "$@" >"$out" 2>"$err"; }
 
 fail=0

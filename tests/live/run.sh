@@ -19,8 +19,8 @@ sql "CREATE TABLE t (id int PRIMARY KEY, v text, n int);
 # Enrichment: ix has an index on status that the planner ignores (its statistics say
 # every row is 'a', then most rows changed with autovacuum off: stale, too); noix has no
 # index; fr was just analyzed, but pg_class lies about its row count (a plan-alone
-# stale-stats signal that the catalog does not confirm). Separate sessions, so the
-# ANALYZE comes after the loads it counts.
+# stale-stats signal that the catalog does not confirm). The ANALYZE waits until the
+# loads are counted, and the tests until the UPDATE is.
 sql "CREATE TABLE ix (id int, status text) WITH (autovacuum_enabled = off);
      INSERT INTO ix SELECT g, 'a' FROM generate_series(1, 20000) g;
      CREATE INDEX ix_status_idx ON ix (status);
@@ -28,8 +28,9 @@ sql "CREATE TABLE ix (id int, status text) WITH (autovacuum_enabled = off);
      INSERT INTO noix SELECT g, g % 100 FROM generate_series(1, 20000) g;
      CREATE TABLE fr (id int) WITH (autovacuum_enabled = off);
      INSERT INTO fr SELECT generate_series(1, 20000);" &&
+    wait_counted ix 20000 && wait_counted noix 20000 && wait_counted fr 20000 &&
     sql "ANALYZE ix; ANALYZE noix; ANALYZE fr;" &&
-    sql "UPDATE ix SET status = 'b' WHERE id > 1000;" &&
+    sql "UPDATE ix SET status = 'b' WHERE id > 1000;" && wait_counted ix 39000 &&
     sql "UPDATE pg_class SET reltuples = 10 WHERE oid = 'fr'::regclass;" || exit 99
 
 state() {
