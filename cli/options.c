@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,8 +16,14 @@ typedef struct cli_option {
     int short_name;          /* 0 when none */
     const char *arg_name;
     const char *help;
-    cli_handler handle;
+    cli_handler handle;      /* NULL: the option stores into field instead */
+    size_t field;            /* offset in cli_settings of an int set to 1 (no_argument)
+                              * or of the const char * that keeps the argument */
 } cli_option;
+
+/* The last two columns of a row: a handler, or the cli_settings member to store into. */
+#define CLI_CALL(handler) handler, 0
+#define CLI_STORE(member) NULL, offsetof(cli_settings, member)
 
 static int cli_bad_value(const char *opt, const char *arg, const char *expected)
 {
@@ -71,19 +78,6 @@ static int on_width(cli_settings *s, const char *arg)
     if (errno || end == arg || *end || w < 0 || (w > 0 && w < 40) || w > 100000)
         return cli_bad_value("width", arg, "0 (no limit) or a number of columns from 40");
     s->width = w;
-    return 0;
-}
-
-static int on_ascii(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->ascii = 1;
-    return 0;
-}
-
-static int on_output(cli_settings *s, const char *arg)
-{
-    s->output = arg;
     return 0;
 }
 
@@ -163,85 +157,9 @@ static int on_min_severity(cli_settings *s, const char *arg)
     return on_severity(&s->min_severity, arg, "min-severity");
 }
 
-static int on_no_rules(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_rules = 1;
-    return 0;
-}
-
 static int on_list_rules(cli_settings *s, const char *arg)
 {
     s->list_rules = arg ? arg : "text";
-    return 0;
-}
-
-static int on_explain(cli_settings *s, const char *arg)
-{
-    s->explain = arg;
-    return 0;
-}
-
-static int on_config(cli_settings *s, const char *arg)
-{
-    s->config = arg;
-    return 0;
-}
-
-static int on_no_config(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_config = 1;
-    return 0;
-}
-
-static int on_host(cli_settings *s, const char *arg) { s->host = arg; return 0; }
-static int on_port(cli_settings *s, const char *arg) { s->port = arg; return 0; }
-static int on_user(cli_settings *s, const char *arg) { s->user = arg; return 0; }
-static int on_dbname(cli_settings *s, const char *arg) { s->dbname = arg; return 0; }
-static int on_command(cli_settings *s, const char *arg) { s->command = arg; return 0; }
-static int on_sql_file(cli_settings *s, const char *arg) { s->sql_file = arg; return 0; }
-static int on_save(cli_settings *s, const char *arg) { s->save = arg; return 0; }
-
-static int on_no_password(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_password = 1;
-    return 0;
-}
-
-static int on_password(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->password_prompt = 1;
-    return 0;
-}
-
-static int on_no_analyze(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_analyze = 1;
-    return 0;
-}
-
-static int on_no_enrich(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_enrich = 1;
-    return 0;
-}
-
-static int on_no_verify(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->no_verify = 1;
-    return 0;
-}
-
-static int on_allow_writes(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->allow_writes = 1;
     return 0;
 }
 
@@ -274,71 +192,59 @@ static int on_param(cli_settings *s, const char *arg)
     return 0;
 }
 
-static int on_help(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->help = 1;
-    return 0;
-}
-
-static int on_version(cli_settings *s, const char *arg)
-{
-    (void)arg;
-    s->version = 1;
-    return 0;
-}
-
 static const cli_option cli_options[] = {
     { "Input options:", "input-format", required_argument, 0, "FORMAT",
-      "input format: auto (default), json or text", on_input_format },
+      "input format: auto (default), json or text", CLI_CALL(on_input_format) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
-      "output: tree (annotated plan, default) or json", on_format },
+      "output: tree (annotated plan, default) or json", CLI_CALL(on_format) },
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
-      on_output },
+      CLI_STORE(output) },
     { NULL, "color", optional_argument, 0, "WHEN",
-      "colour: auto (default), always or never",
-      on_color },
+      "colour: auto (default), always or never", CLI_CALL(on_color) },
     { NULL, "width", required_argument, 0, "N",
-      "cut tree lines to N columns (0: never)", on_width },
-    { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", on_ascii },
+      "cut tree lines to N columns (0: never)", CLI_CALL(on_width) },
+    { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", CLI_STORE(ascii) },
     { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
-      "exit 1 on a finding at LEVEL or above (or none)", on_fail_on },
+      "exit 1 on a finding at LEVEL or above (or none)", CLI_CALL(on_fail_on) },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",
-      on_min_severity },
-    { NULL, "enable", required_argument, 0, "RULES", "run only these rules (ids, names, categories)", on_enable },
-    { NULL, "disable", required_argument, 0, "RULES", "do not run these rules", on_disable },
-    { NULL, "set", required_argument, 0, "RULE.PARAM=N", "set a rule's threshold", on_set },
-    { NULL, "no-rules", no_argument, 0, NULL, "show the annotated plan only", on_no_rules },
-    { NULL, "config", required_argument, 0, "FILE", "read settings from FILE, not .planlint.json", on_config },
-    { NULL, "no-config", no_argument, 0, NULL, "do not read .planlint.json", on_no_config },
+      CLI_CALL(on_min_severity) },
+    { NULL, "enable", required_argument, 0, "RULES", "run only these rules (ids, names, categories)",
+      CLI_CALL(on_enable) },
+    { NULL, "disable", required_argument, 0, "RULES", "do not run these rules", CLI_CALL(on_disable) },
+    { NULL, "set", required_argument, 0, "RULE.PARAM=N", "set a rule's threshold", CLI_CALL(on_set) },
+    { NULL, "no-rules", no_argument, 0, NULL, "show the annotated plan only", CLI_STORE(no_rules) },
+    { NULL, "config", required_argument, 0, "FILE", "read settings from FILE, not .planlint.json",
+      CLI_STORE(config) },
+    { NULL, "no-config", no_argument, 0, NULL, "do not read .planlint.json", CLI_STORE(no_config) },
     { NULL, "list-rules", optional_argument, 0, "FORMAT", "list the rules (text, markdown, json), then exit",
-      on_list_rules },
-    { NULL, "explain", required_argument, 0, "RULE", "explain a rule and how to fix it, then exit", on_explain },
+      CLI_CALL(on_list_rules) },
+    { NULL, "explain", required_argument, 0, "RULE", "explain a rule and how to fix it, then exit",
+      CLI_STORE(explain) },
     { "Live mode (capture the plan from a server):", "command", required_argument, 'c', "SQL",
-      "explain SQL (also: the one argument, or -f)", on_command },
+      "explain SQL (also: the one argument, or -f)", CLI_STORE(command) },
     { NULL, "file", required_argument, 'f', "FILE", "explain the statement in FILE (- = stdin)",
-      on_sql_file },
-    { NULL, "no-analyze", no_argument, 0, NULL, "plan only: do not run the statement", on_no_analyze },
+      CLI_STORE(sql_file) },
+    { NULL, "no-analyze", no_argument, 0, NULL, "plan only: do not run the statement", CLI_STORE(no_analyze) },
     { NULL, "no-enrich", no_argument, 0, NULL, "do not read the tables' indexes and statistics",
-      on_no_enrich },
-    { NULL, "no-verify", no_argument, 0, NULL, "do not try suggested indexes with hypopg", on_no_verify },
+      CLI_STORE(no_enrich) },
+    { NULL, "no-verify", no_argument, 0, NULL, "do not try suggested indexes with hypopg", CLI_STORE(no_verify) },
     { NULL, "allow-writes", no_argument, 0, NULL, "run writes, take FOR UPDATE locks (rolled back)",
-      on_allow_writes },
-    { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", on_timeout },
-    { NULL, "param", required_argument, 0, "VALUE", "a value for $1, $2, ... (repeatable)", on_param },
-    { NULL, "save", required_argument, 0, "FILE", "keep the captured JSON plan in FILE", on_save },
+      CLI_STORE(allow_writes) },
+    { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", CLI_CALL(on_timeout) },
+    { NULL, "param", required_argument, 0, "VALUE", "a value for $1, $2, ... (repeatable)", CLI_CALL(on_param) },
+    { NULL, "save", required_argument, 0, "FILE", "keep the captured JSON plan in FILE", CLI_STORE(save) },
     { "Connection options:", "host", required_argument, 'h', "HOSTNAME",
-      "database server host or socket directory", on_host },
-    { NULL, "port", required_argument, 'p', "PORT", "database server port", on_port },
-    { NULL, "username", required_argument, 'U', "USERNAME", "database user name", on_user },
+      "database server host or socket directory", CLI_STORE(host) },
+    { NULL, "port", required_argument, 'p', "PORT", "database server port", CLI_STORE(port) },
+    { NULL, "username", required_argument, 'U', "USERNAME", "database user name", CLI_STORE(user) },
     { NULL, "dbname", required_argument, 'd', "DBNAME", "database name, conninfo string or URI",
-      on_dbname },
-    { NULL, "dsn", required_argument, 0, "DSN", "same as --dbname", on_dbname },
-    { NULL, "no-password", no_argument, 'w', NULL, "never prompt for password", on_no_password },
-    { NULL, "password", no_argument, 'W', NULL, "force password prompt", on_password },
+      CLI_STORE(dbname) },
+    { NULL, "dsn", required_argument, 0, "DSN", "same as --dbname", CLI_STORE(dbname) },
+    { NULL, "no-password", no_argument, 'w', NULL, "never prompt for password", CLI_STORE(no_password) },
+    { NULL, "password", no_argument, 'W', NULL, "force password prompt", CLI_STORE(password_prompt) },
     { "General options:", "version", no_argument, 'V', NULL, "output version information, then exit",
-      on_version },
-    { NULL, "help", no_argument, '?', NULL, "show this help, then exit", on_help },
+      CLI_STORE(version) },
+    { NULL, "help", no_argument, '?', NULL, "show this help, then exit", CLI_STORE(help) },
 };
 
 #define CLI_NOPTS (sizeof(cli_options) / sizeof(cli_options[0]))
@@ -409,6 +315,20 @@ static const cli_option *cli_find(int val)
     return NULL;
 }
 
+/* The option's handler, or else the store its table row names. */
+static int cli_apply(cli_settings *s, const cli_option *o, const char *arg)
+{
+    char *field = (char *)s + o->field;
+
+    if (o->handle)
+        return o->handle(s, arg);
+    if (o->has_arg == no_argument)
+        *(int *)field = 1;
+    else
+        *(const char **)field = arg;
+    return 0;
+}
+
 int cli_parse_args(cli_settings *s, int argc, char **argv)
 {
     struct option longopts[CLI_NOPTS + 1];
@@ -433,7 +353,7 @@ int cli_parse_args(cli_settings *s, int argc, char **argv)
         o = cli_find(c);
         if (!o)
             return PL_EXIT_USAGE;
-        if ((rc = o->handle(s, optarg)) != 0)
+        if ((rc = cli_apply(s, o, optarg)) != 0)
             return rc;
     }
     s->files = argv + optind;
