@@ -15,6 +15,9 @@
 
 typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 
+/* Values a repeatable option (--enable, --disable, --set, --param) holds at most. */
+#define CLI_MAX_LIST 64
+
 typedef struct cli_settings {
     planlint_output_format format;
     planlint_input_format input_format;
@@ -29,7 +32,7 @@ typedef struct cli_settings {
     int no_rules;             /* --no-rules: the tree only */
     const char *list_rules;   /* --list-rules[=text|markdown|json], NULL when not asked */
     const char *explain;      /* --explain RULE */
-    const char *enable[64], *disable[64], *set[64];
+    const char *enable[CLI_MAX_LIST], *disable[CLI_MAX_LIST], *set[CLI_MAX_LIST];
     size_t nenable, ndisable, nset;
     planlint_severity fail_on;      /* 0: never fail on findings */
     planlint_severity min_severity; /* 0: info */
@@ -44,7 +47,7 @@ typedef struct cli_settings {
     int no_analyze, allow_writes, no_enrich, no_verify;
     unsigned int timeout_ms;  /* 0: the library's default */
     const char *save;         /* --save FILE */
-    const char *params[64];
+    const char *params[CLI_MAX_LIST];
     size_t nparams;
 } cli_settings;
 

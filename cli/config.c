@@ -35,7 +35,7 @@ static void cli_merge_list(const char **list, size_t *n, const char *const *item
 {
     size_t i;
 
-    for (i = 0; i < count && *n < 64; i++)
+    for (i = 0; i < count && *n < CLI_MAX_LIST; i++)
         list[(*n)++] = items[i];
 }
 
@@ -53,7 +53,7 @@ static int cli_merge(cli_settings *s, const planlint_config *cfg, const char *pa
     n = planlint_config_list(cfg, "disable", &items);
     cli_merge_list(s->disable, &s->ndisable, items, n);
     n = planlint_config_list(cfg, "set", &items);
-    if (n + s->nset <= 64) {
+    if (n + s->nset <= CLI_MAX_LIST) {
         memmove(s->set + n, s->set, s->nset * sizeof(s->set[0]));
         memcpy(s->set, items, n * sizeof(s->set[0]));
         s->nset += n;

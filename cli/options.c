@@ -81,6 +81,17 @@ static int on_width(cli_settings *s, const char *arg)
     return 0;
 }
 
+/* Appends item to one of cli_settings' lists of a repeatable option. */
+static int cli_push(const char **list, size_t *n, const char *item, const char *opt)
+{
+    if (*n >= CLI_MAX_LIST) {
+        cli_error("too many --%s values", opt);
+        return PL_EXIT_USAGE;
+    }
+    list[(*n)++] = item;
+    return 0;
+}
+
 /* Appends the comma-separated words of arg to a list. */
 static int cli_add_words(const char **list, size_t *n, const char *arg, const char *opt)
 {
@@ -88,6 +99,7 @@ static int cli_add_words(const char **list, size_t *n, const char *arg, const ch
     static size_t used;
     size_t len = strlen(arg) + 1;
     char *copy, *p, *next;
+    int rc;
 
     if (used + len > sizeof(storage)) {
         cli_error("too many --%s values", opt);
@@ -100,13 +112,8 @@ static int cli_add_words(const char **list, size_t *n, const char *arg, const ch
         next = strchr(p, ',');
         if (next)
             *next++ = '\0';
-        if (!*p)
-            continue;
-        if (*n >= 64) {
-            cli_error("too many --%s values", opt);
-            return PL_EXIT_USAGE;
-        }
-        list[(*n)++] = p;
+        if (*p && (rc = cli_push(list, n, p, opt)) != 0)
+            return rc;
     }
     return 0;
 }
@@ -123,12 +130,7 @@ static int on_disable(cli_settings *s, const char *arg)
 
 static int on_set(cli_settings *s, const char *arg)
 {
-    if (s->nset >= 64) {
-        cli_error("too many --set values");
-        return PL_EXIT_USAGE;
-    }
-    s->set[s->nset++] = arg;
-    return 0;
+    return cli_push(s->set, &s->nset, arg, "set");
 }
 
 static int on_severity(planlint_severity *out, const char *arg, const char *opt)
@@ -184,12 +186,7 @@ static int on_timeout(cli_settings *s, const char *arg)
 
 static int on_param(cli_settings *s, const char *arg)
 {
-    if (s->nparams >= 64) {
-        cli_error("too many --param values");
-        return PL_EXIT_USAGE;
-    }
-    s->params[s->nparams++] = arg;
-    return 0;
+    return cli_push(s->params, &s->nparams, arg, "param");
 }
 
 static const cli_option cli_options[] = {
