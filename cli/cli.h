@@ -71,6 +71,9 @@ void cli_print_help(FILE *out);
 /* input.c: reads a whole file ("-" = stdin). Owned: free(). NULL + message on failure. */
 char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
 
+/* main.c: the exit code for a library error code (a negative PLANLINT_E*). */
+int cli_exit_code(int rc);
+
 /* main.c: parses, checks and renders one input; returns an exit code. With conn (live
  * mode), the plan is enriched from the server's catalog before the rules run. */
 /* What live mode adds to the analysis: the connection, and the statement captured. */

@@ -97,7 +97,7 @@ int cli_load_config(cli_settings *s, planlint_config **cfg)
     if (rc < 0) {
         cli_error("%s: %s%s%s", path, err.path[0] ? err.path : "", err.path[0] ? ": " : "", err.text);
         free(path);
-        return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
+        return cli_exit_code(rc);
     }
     rc = cli_merge(s, *cfg, path);
     free(path);

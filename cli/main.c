@@ -47,7 +47,7 @@ static unsigned int cli_width(long requested, FILE *out)
     return 0;
 }
 
-static int cli_exit_code(int rc)
+int cli_exit_code(int rc)
 {
     switch (rc) {
     case PLANLINT_ENOMEM:
