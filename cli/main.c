@@ -180,12 +180,13 @@ static int cli_run(const cli_settings *s)
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
     if (cli_live_requested(s))
-        n = 0, worst = cli_run_live(s, out, color, width);
-    for (i = 0; i < n; i++) {
-        rc = cli_process(s, files[i], out, color, width);
-        if (rc > worst)
-            worst = rc;
-    }
+        worst = cli_run_live(s, out, color, width);
+    else
+        for (i = 0; i < n; i++) {
+            rc = cli_process(s, files[i], out, color, width);
+            if (rc > worst)
+                worst = rc;
+        }
     rc = cli_close_output(out, s->output ? s->output : "standard output");
     return rc > worst ? rc : worst;
 }
@@ -194,7 +195,7 @@ int main(int argc, char **argv)
 {
     planlint_config *cfg = NULL;
     cli_settings s;
-    int rc, cfg_rc;
+    int rc, out_rc;
 
     /* LC_CTYPE only: decides box-drawing characters; numbers never follow the locale. */
     setlocale(LC_CTYPE, "");
@@ -210,8 +211,8 @@ int main(int argc, char **argv)
     }
     if (s.list_rules || s.explain) {
         rc = s.list_rules ? cli_list_rules(stdout, s.list_rules) : cli_explain_rule(stdout, s.explain);
-        cfg_rc = cli_close_output(stdout, "standard output");
-        return rc ? rc : cfg_rc;
+        out_rc = cli_close_output(stdout, "standard output");
+        return rc ? rc : out_rc;
     }
     if ((rc = cli_load_config(&s, &cfg)) != 0)
         return rc;
