@@ -257,7 +257,7 @@ static const stmt_case cases[] = {
     { "/* only /* a */ comment */", 0, NEVER, EMPTY },
     { ";", 0, NEVER, EMPTY },
 
-    /* Parameters, with values for all of them (for none: see the note in main()). */
+    /* Parameters, with values for all of them. */
     { "SELECT * FROM t WHERE id = $1", 1, READS, NULL },
     { "SELECT $2::int, $1::text", 2, READS, NULL },
     { "SELECT '$3', $1 /* $4 */", 1, READS, NULL },
@@ -321,8 +321,6 @@ int main(void)
     test_scanner();
     test_keywords();
     test_arguments();
-    /* Not tested here on purpose: $n with no --param value at all (nparams == 0); what
-     * that should do (a generic plan on PostgreSQL 16+) is being decided elsewhere. */
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         check_case(&cases[i], 0);
         check_case(&cases[i], 1);
