@@ -86,6 +86,10 @@ measure() {
 	[ "$have_time" = 1 ] && rss_kb=$(tail -n 1 "$tmp/rss")
 }
 
+# lesser A B, greater A B: the smaller (larger) number; an empty A (none yet) gives B.
+lesser() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+greater() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 > a + 0) ? b : a }'; }
+
 # best CMD...: best (lowest) wall time and peak RSS over the repeats.
 # planlint exits 1 when it reports findings, which is success here.
 best() {
@@ -100,8 +104,8 @@ best() {
 			failed=1
 			return 1
 		fi
-		best_ms=$(awk -v a="$best_ms" -v b="$wall_ms" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
-		best_rss=$(awk -v a="$best_rss" -v b="$rss_kb" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
+		best_ms=$(lesser "$best_ms" "$wall_ms")
+		best_rss=$(lesser "$best_rss" "$rss_kb")
 	done
 }
 
@@ -150,8 +154,8 @@ for n in $sizes; do
 		printf "$fmt" "$n" "$(mb "$size_kb")" "$mode" "$bare_ms" "$best_ms" "$ratio" "$us" \
 			"$(mb "$bare_rss")" "$(mb "$best_rss")" "$rssratio"
 		if [ "$mode" = text ]; then
-			usmin=$(awk -v a="$usmin" -v b="$us" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
-			usmax=$(awk -v a="$usmax" -v b="$us" 'BEGIN { print (a == "" || b + 0 > a + 0) ? b : a }')
+			usmin=$(lesser "$usmin" "$us")
+			usmax=$(greater "$usmax" "$us")
 		fi
 	done
 	rm -f "$file"
