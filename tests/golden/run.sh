@@ -18,11 +18,10 @@ for dir in "$src"/tests/golden/*/; do
     case=$(basename "$dir")
     [ -f "$dir/cmd" ] || continue
     eval "set -- $(cat "$dir/cmd")"
-    if [ -f "$dir/stdin" ]; then
-        (cd "$src" && "$planlint" "$@" < "$dir/stdin" > "$tmp/stdout" 2> "$tmp/stderr")
-    else
-        (cd "$src" && "$planlint" "$@" < /dev/null > "$tmp/stdout" 2> "$tmp/stderr")
-    fi
+    input=/dev/null want_err=/dev/null
+    [ -f "$dir/stdin" ] && input=$dir/stdin
+    [ -f "$dir/stderr" ] && want_err=$dir/stderr
+    (cd "$src" && "$planlint" "$@" < "$input" > "$tmp/stdout" 2> "$tmp/stderr")
     echo $? > "$tmp/status"
     if [ "${UPDATE:-0}" = 1 ]; then
         cp "$tmp/stdout" "$dir/stdout"
@@ -30,10 +29,8 @@ for dir in "$src"/tests/golden/*/; do
         if [ -s "$tmp/stderr" ]; then cp "$tmp/stderr" "$dir/stderr"; else rm -f "$dir/stderr"; fi
         continue
     fi
-    [ -f "$dir/stderr" ] || : > "$tmp/stderr.expected"
-    [ -f "$dir/stderr" ] && cp "$dir/stderr" "$tmp/stderr.expected"
     if diff -u "$dir/stdout" "$tmp/stdout" > "$tmp/diff" &&
-       diff -u "$tmp/stderr.expected" "$tmp/stderr" >> "$tmp/diff" &&
+       diff -u "$want_err" "$tmp/stderr" >> "$tmp/diff" &&
        diff -u "$dir/status" "$tmp/status" >> "$tmp/diff"; then
         pass=$((pass + 1))
     else
