@@ -123,7 +123,7 @@ static int cli_connect(const cli_settings *s, planlint_conn **conn)
     if (rc == 0)
         return 0;
     cli_error("could not connect: %s", err.text);
-    return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_DATABASE;
+    return cli_exit_code(rc);
 }
 
 static void cli_capture_options(const cli_settings *s, planlint_capture_options *o)
@@ -225,9 +225,7 @@ static int cli_capture_failed(int rc, const planlint_error *err)
         return PL_EXIT_INTERRUPTED;
     }
     cli_error("%s", err->text[0] ? err->text : planlint_strerror(rc));
-    if (rc == PLANLINT_EDATABASE)
-        return PL_EXIT_DATABASE;
-    return rc == PLANLINT_ENOMEM ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
+    return cli_exit_code(rc);
 }
 
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width)

@@ -54,6 +54,7 @@ int cli_exit_code(int rc)
     case PLANLINT_EIO:
         return PL_EXIT_INTERNAL;
     case PLANLINT_EDATABASE:
+    case PLANLINT_ENOPASSWORD:
         return PL_EXIT_DATABASE;
     default:
         return PL_EXIT_USAGE;
