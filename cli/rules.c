@@ -1,6 +1,7 @@
 /* rules.c - --list-rules and --explain: the rule catalog for people and for docs. */
 #include "cli.h"
 
+#include <jansson.h>
 #include <string.h>
 #include <strings.h>
 
@@ -72,14 +73,51 @@ static void cli_rules_markdown(FILE *out)
         cli_rule_markdown(out, planlint_rule_at(i));
 }
 
+static json_t *cli_rule_json(const planlint_rule *r)
+{
+    json_t *params = json_array();
+    size_t k;
+
+    for (k = 0; params && k < planlint_rule_param_count(r); k++)
+        json_array_append_new(params, json_pack("{s:s, s:f, s:s}", "name", planlint_rule_param_name(r, k),
+                                                "default", planlint_rule_param_default(r, k),
+                                                "help", planlint_rule_param_help(r, k)));
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o*}", "id", planlint_rule_id(r),
+                     "name", planlint_rule_name(r), "category", planlint_rule_category(r),
+                     "severity", planlint_severity_name(planlint_rule_severity(r)),
+                     "summary", planlint_rule_summary(r), "explanation", planlint_rule_explanation(r),
+                     "params", params);
+}
+
+/* For tools: an array of the rules, each with its parameters. */
+static int cli_rules_json(FILE *out)
+{
+    json_t *all = json_array();
+    size_t i;
+    int failed;
+
+    for (i = 0; all && i < planlint_rule_count(); i++)
+        json_array_append_new(all, cli_rule_json(planlint_rule_at(i)));
+    failed = !all || json_array_size(all) != planlint_rule_count() ||
+             json_dumpf(all, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) != 0 || fputc('\n', out) == EOF;
+    json_decref(all);
+    if (failed) {
+        cli_error("out of memory");
+        return PL_EXIT_INTERNAL;
+    }
+    return PL_EXIT_OK;
+}
+
 int cli_list_rules(FILE *out, const char *format)
 {
     if (strcasecmp(format, "text") == 0)
         cli_rules_text(out);
     else if (strcasecmp(format, "markdown") == 0)
         cli_rules_markdown(out);
+    else if (strcasecmp(format, "json") == 0)
+        return cli_rules_json(out);
     else {
-        cli_error("invalid value \"%s\" for --list-rules (expected text or markdown)", format);
+        cli_error("invalid value \"%s\" for --list-rules (expected text, markdown or json)", format);
         return PL_EXIT_USAGE;
     }
     return PL_EXIT_OK;
