@@ -1,5 +1,8 @@
 /* cte_scan.c - PL013: a materialized CTE filtered after the fact, or rescanned many times. */
 #include "rule.h"
+#include "alloc.h"
+
+#include <stdlib.h>
 
 static const pl_rule_param params[] = {
     { "min_removed_ratio", 0.9,
@@ -12,29 +15,102 @@ static const pl_rule_param params[] = {
 };
 
 typedef struct cte_info {
+    const char *name;
+    size_t order;                   /* preorder position of the node it came from */
     const planlint_node *def;       /* the CTE's subplan ("Subplan Name": "CTE x") */
     size_t nscans;                  /* CTE Scans of that name */
     const planlint_node *unfiltered; /* one scan reading it without a Filter, if any */
 } cte_info;
 
-static cte_info find_cte(const planlint_plan *p, const char *name)
+/* Every CTE name of the plan, sorted, with what the findings say about it. Built at most
+ * once per run, at the first scan worth reporting: a plan over thousands of partitions
+ * can hold thousands of CTE Scans, and a walk of the whole plan for each was quadratic. */
+typedef struct cte_table {
+    cte_info *v;
+    size_t n;
+    int built;
+} cte_table;
+
+static const char *def_name(const planlint_node *n)
 {
-    cte_info ci = { NULL, 0, NULL };
-    size_t i, len = strlen(name);
+    const char *sub = n->fields[PLANLINT_FIELD_SUBPLAN];
 
+    return sub && strncmp(sub, "CTE ", 4) == 0 ? sub + 4 : NULL;
+}
+
+static const char *scan_name(const planlint_node *n)
+{
+    return n->kind == PL_KIND_CTE_SCAN ? n->fields[PLANLINT_FIELD_CTE] : NULL;
+}
+
+static int by_name_then_order(const void *a, const void *b)
+{
+    const cte_info *x = a, *y = b;
+    int d = strcmp(x->name, y->name);
+
+    return d ? d : (x->order > y->order) - (x->order < y->order);
+}
+
+static int name_cmp(const void *name, const void *entry)
+{
+    return strcmp(name, ((const cte_info *)entry)->name);
+}
+
+static void add_ref(cte_table *t, const char *name, size_t order, const planlint_node *def,
+                    const planlint_node *scan)
+{
+    cte_info *e = &t->v[t->n++];
+
+    e->name = name;
+    e->order = order;
+    e->def = def;
+    e->nscans = scan != NULL;
+    e->unfiltered = scan && !scan->fields[PLANLINT_FIELD_FILTER] ? scan : NULL;
+}
+
+/* One entry per definition or scan, sorted by name and plan order, then folded into one
+ * per name: the last definition, the scan count, the last scan without a Filter. */
+static int build_table(const planlint_plan *p, cte_table *t)
+{
+    size_t i, n = 0, k;
+
+    t->built = 1;
+    for (i = 0; i < p->nnodes; i++)
+        n += (def_name(p->nodes[i]) != NULL) + (scan_name(p->nodes[i]) != NULL);
+    if (n == 0)
+        return 0;
+    if (!(t->v = pl_malloc(n * sizeof(*t->v))))
+        return -1;
     for (i = 0; i < p->nnodes; i++) {
-        const planlint_node *n = p->nodes[i];
-        const char *sub = n->fields[PLANLINT_FIELD_SUBPLAN], *cte = n->fields[PLANLINT_FIELD_CTE];
-
-        if (sub && strncmp(sub, "CTE ", 4) == 0 && strlen(sub + 4) == len && strcmp(sub + 4, name) == 0)
-            ci.def = n;
-        if (n->kind == PL_KIND_CTE_SCAN && cte && strcmp(cte, name) == 0) {
-            ci.nscans++;
-            if (!n->fields[PLANLINT_FIELD_FILTER])
-                ci.unfiltered = n;
-        }
+        if (def_name(p->nodes[i]))
+            add_ref(t, def_name(p->nodes[i]), i, p->nodes[i], NULL);
+        if (scan_name(p->nodes[i]))
+            add_ref(t, scan_name(p->nodes[i]), i, NULL, p->nodes[i]);
     }
-    return ci;
+    qsort(t->v, n, sizeof(*t->v), by_name_then_order);
+    for (i = 0, k = 0; i < n; i++) {
+        cte_info *last = k ? &t->v[k - 1] : NULL;
+        if (!last || strcmp(last->name, t->v[i].name) != 0) {
+            t->v[k++] = t->v[i];
+            continue;
+        }
+        last->def = t->v[i].def ? t->v[i].def : last->def;
+        last->nscans += t->v[i].nscans;
+        last->unfiltered = t->v[i].unfiltered ? t->v[i].unfiltered : last->unfiltered;
+    }
+    t->n = k;
+    return 0;
+}
+
+/* NULL only when the table could not be built (the check then fails): the scan asking
+ * is itself in it. */
+static const cte_info *find_cte(pl_check *c, cte_table *t, const char *name)
+{
+    if (!t->built && build_table(pl_check_plan(c), t) < 0) {
+        pl_check_fail(c);
+        return NULL;
+    }
+    return t->n ? bsearch(name, t->v, t->n, sizeof(*t->v), name_cmp) : NULL;
 }
 
 /* "#0 CTE Scan on spend a" */
@@ -112,26 +188,33 @@ static void report_loops(pl_check *c, const planlint_node *n)
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
+    cte_table ctes = { NULL, 0, 0 };
     size_t i;
 
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
         double ratio = n->m[PLANLINT_M_ROWS_REMOVED_RATIO];
         double removed = n->m[PLANLINT_M_ROWS_REMOVED_FILTER] * n->m[PLANLINT_M_ACTUAL_LOOPS];
-        cte_info ci;
+        const cte_info *ci;
+        int filtered;
 
         if (n->kind != PL_KIND_CTE_SCAN || !n->fields[PLANLINT_FIELD_CTE] || n->never_executed)
             continue;
-        ci = find_cte(p, n->fields[PLANLINT_FIELD_CTE]);
-        /* A recursive CTE cannot be inlined: nothing to suggest. */
-        if (ci.def && pl_node_is(ci.def, "Recursive Union"))
+        filtered = n->fields[PLANLINT_FIELD_FILTER] && !isnan(ratio) &&
+                   ratio >= pl_param(c, "min_removed_ratio") && removed >= pl_param(c, "min_removed_rows");
+        if (!filtered && !(n->m[PLANLINT_M_ACTUAL_LOOPS] >= pl_param(c, "min_loops")))
             continue;
-        if (n->fields[PLANLINT_FIELD_FILTER] && !isnan(ratio) && ratio >= pl_param(c, "min_removed_ratio") &&
-            removed >= pl_param(c, "min_removed_rows"))
-            report_filter(c, n, &ci, ratio);
-        else if (n->m[PLANLINT_M_ACTUAL_LOOPS] >= pl_param(c, "min_loops"))
+        if (!(ci = find_cte(c, &ctes, n->fields[PLANLINT_FIELD_CTE])))
+            break;
+        /* A recursive CTE cannot be inlined: nothing to suggest. */
+        if (ci->def && pl_node_is(ci->def, "Recursive Union"))
+            continue;
+        if (filtered)
+            report_filter(c, n, ci, ratio);
+        else
             report_loops(c, n);
     }
+    pl_free(ctes.v);
 }
 
 const planlint_rule pl_rule_cte_scan = {
