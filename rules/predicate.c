@@ -2,6 +2,7 @@
  * top-level AND/OR, recognise "column op constant" terms (pcre2 for the column and
  * expression shapes), and build the btree index that serves them. */
 #include "predicate.h"
+#include "alloc.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -33,7 +34,7 @@ static pcre2_code *pl_compile(const char *re)
 
 pl_pred_patterns *pl_pred_patterns_new(void)
 {
-    pl_pred_patterns *pp = calloc(1, sizeof(*pp));
+    pl_pred_patterns *pp = pl_malloc(sizeof(*pp));
 
     if (!pp)
         return NULL;
@@ -59,7 +60,7 @@ void pl_pred_patterns_free(pl_pred_patterns *pp)
         return;
     pcre2_code_free(pp->column);
     pcre2_code_free(pp->function);
-    free(pp);
+    pl_free(pp);
 }
 
 /* ------------------------------------------------------------ slices */
