@@ -48,7 +48,6 @@ pl_finding *pl_finding_new(pl_check *c, const planlint_node *node, double time_a
     else
         c->head = f;
     c->tail = f;
-    c->count++;
     return f;
 }
 

@@ -33,7 +33,6 @@ struct pl_check {
     const double *params;          /* rule->nparams values */
     pl_arena *arena;
     struct planlint_finding *head, *tail;
-    size_t count;
     int failed;                    /* an allocation failed */
 };
 
