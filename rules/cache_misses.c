@@ -8,11 +8,6 @@ static const pl_rule_param params[] = {
       "with track_io_timing: and whose own I/O read time is at least this fraction of the execution time" },
 };
 
-static double nz(double v)
-{
-    return isnan(v) ? 0 : v;
-}
-
 /* What the read latency says about where the pages came from. */
 static const char *source(pl_check *c, double us_per_read)
 {
@@ -58,9 +53,9 @@ static void check(pl_check *c)
         return;
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
-        double hit = nz(n->m[PLANLINT_M_EXCL_SHARED_HIT]), read = nz(n->m[PLANLINT_M_EXCL_SHARED_READ]);
+        double hit = pl_nz(n->m[PLANLINT_M_EXCL_SHARED_HIT]), read = pl_nz(n->m[PLANLINT_M_EXCL_SHARED_READ]);
         /* I/O time is summed over all processes; the wall clock saw a share of it. */
-        double io = nz(n->m[PLANLINT_M_EXCL_IO_READ_TIME]) / fmax(1, nz(n->m[PLANLINT_M_PARALLEL_DIVISOR]));
+        double io = pl_nz(n->m[PLANLINT_M_EXCL_IO_READ_TIME]) / fmax(1, pl_nz(n->m[PLANLINT_M_PARALLEL_DIVISOR]));
 
         if (read < pl_param(c, "min_reads") || read < pl_param(c, "min_read_ratio") * (hit + read))
             continue;

@@ -1,6 +1,11 @@
 /* common.c - small helpers several rules share (memory sizes, plan settings). */
 #include "rule.h"
 
+double pl_nz(double v)
+{
+    return isnan(v) ? 0 : v;
+}
+
 const char *pl_fmt_work_mem(pl_check *c, double kb)
 {
     long mb = 1;

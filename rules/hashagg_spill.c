@@ -14,7 +14,7 @@ static void check(pl_check *c)
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
         double disk = n->m[PLANLINT_M_DISK_USAGE], batches = n->m[PLANLINT_M_HASHAGG_BATCHES];
-        double need = disk + (isnan(n->m[PLANLINT_M_PEAK_MEMORY_USAGE]) ? 0 : n->m[PLANLINT_M_PEAK_MEMORY_USAGE]);
+        double need = disk + pl_nz(n->m[PLANLINT_M_PEAK_MEMORY_USAGE]);
         pl_finding *f;
 
         if (isnan(disk) || disk < pl_param(c, "min_disk_kb") || disk <= 0)

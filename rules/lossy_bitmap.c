@@ -60,7 +60,7 @@ static void check(pl_check *c)
         if (!pl_node_is(n, "Bitmap Heap Scan") || isnan(lossy) || lossy <= 0 ||
             lossy < pl_param(c, "min_lossy_blocks"))
             continue;
-        report(c, n, isnan(exact) ? 0 : exact, lossy);
+        report(c, n, pl_nz(exact), lossy);
     }
 }
 

@@ -69,8 +69,8 @@ static void check(pl_check *c)
                              "Run the statement as a prepared statement (PREPARE / protocol-level, as most "
                              "drivers and poolers can) so later executions reuse a plan; with "
                              "plan_cache_mode = force_generic_plan they skip planning altogether.",
-                          shape_advice(c, p), pl_fmt_count(c, hit + (isnan(read) ? 0 : read)),
-                          pl_fmt_count(c, isnan(read) ? 0 : read));
+                          shape_advice(c, p), pl_fmt_count(c, hit + pl_nz(read)),
+                          pl_fmt_count(c, pl_nz(read)));
     else
         pl_finding_advice(f, "%sRun the statement as a prepared statement (PREPARE / protocol-level, as most "
                              "drivers and poolers can) so later executions reuse a plan; with "

@@ -8,15 +8,10 @@ static const pl_rule_param params[] = {
     { "min_blocks", 1000, "and at least this many buffers in all (1000 = 8 MB)" },
 };
 
-static double nz(double v)
-{
-    return isnan(v) ? 0 : v;
-}
-
 static double own_blocks(const planlint_node *n)
 {
-    return nz(n->m[PLANLINT_M_EXCL_SHARED_HIT]) + nz(n->m[PLANLINT_M_EXCL_SHARED_READ]) +
-           nz(n->m[PLANLINT_M_EXCL_LOCAL_HIT]) + nz(n->m[PLANLINT_M_EXCL_LOCAL_READ]);
+    return pl_nz(n->m[PLANLINT_M_EXCL_SHARED_HIT]) + pl_nz(n->m[PLANLINT_M_EXCL_SHARED_READ]) +
+           pl_nz(n->m[PLANLINT_M_EXCL_LOCAL_HIT]) + pl_nz(n->m[PLANLINT_M_EXCL_LOCAL_READ]);
 }
 
 /* A Bitmap Heap Scan and the Bitmap Index Scans (and BitmapAnd / BitmapOr) feeding it are one
@@ -30,7 +25,7 @@ static void add_bitmap_inputs(const planlint_node *n, double *blocks, double *ms
         if (strncmp(pl_node_type(ch), "Bitmap", 6) != 0)
             continue;
         *blocks += own_blocks(ch);
-        *ms += nz(ch->m[PLANLINT_M_EXCLUSIVE_TIME]);
+        *ms += pl_nz(ch->m[PLANLINT_M_EXCLUSIVE_TIME]);
         add_bitmap_inputs(ch, blocks, ms);
     }
 }
@@ -63,7 +58,7 @@ static void report(pl_check *c, const planlint_node *n, double blocks, double pe
 
     pl_finding_message(f, "%s touched %s buffers (%s MB) to return %s rows: %s buffers per row",
                        pl_node_label(c, n), pl_fmt_count(c, blocks), pl_fmt_num(c, blocks * 8 / 1024, 1),
-                       pl_fmt_count(c, nz(n->m[PLANLINT_M_TOTAL_ROWS])), pl_fmt_num(c, per_row, 1));
+                       pl_fmt_count(c, pl_nz(n->m[PLANLINT_M_TOTAL_ROWS])), pl_fmt_num(c, per_row, 1));
     pl_finding_advice(f, "%s Reading much to return little is typically a missing or unselective index.",
                       why(n));
     pl_finding_evidence(f, "blocks", blocks);
@@ -88,7 +83,7 @@ static void check(pl_check *c)
         ms = n->m[PLANLINT_M_EXCLUSIVE_TIME];
         add_bitmap_inputs(n, &blocks, &ms);
         /* Each loop pays the descent at least once even when it finds nothing. */
-        per_row = blocks / fmax(1, fmax(nz(n->m[PLANLINT_M_TOTAL_ROWS]), nz(n->m[PLANLINT_M_ACTUAL_LOOPS])));
+        per_row = blocks / fmax(1, fmax(pl_nz(n->m[PLANLINT_M_TOTAL_ROWS]), pl_nz(n->m[PLANLINT_M_ACTUAL_LOOPS])));
         if (blocks < pl_param(c, "min_blocks") || per_row < pl_param(c, "min_blocks_per_row"))
             continue;
         report(c, n, blocks, per_row, ms);

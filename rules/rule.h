@@ -73,6 +73,8 @@ int pl_node_is(const planlint_node *n, const char *type);
 /* "Seq Scan on public.orders o" - how a finding names its node. */
 const char *pl_node_label(pl_check *c, const planlint_node *n);
 
+/* rules/common.c: v, or 0 when it is NaN (a number the plan does not have). */
+double pl_nz(double v);
 /* rules/common.c: shared by the memory rules. "64MB": the smallest power of two
  * megabytes (at least 1MB) holding kb kilobytes. */
 const char *pl_fmt_work_mem(pl_check *c, double kb);

@@ -5,15 +5,10 @@ static const pl_rule_param params[] = {
     { "min_blocks", 1000, "report a node that wrote or read at least this many temporary blocks itself (1000 = 8 MB)" },
 };
 
-static double nz(double v)
-{
-    return isnan(v) ? 0 : v;
-}
-
 /* A Hash with more than one batch: hash-spill (PL005) reports it and the join above it. */
 static int hash_spilled(const planlint_node *n)
 {
-    return pl_node_is(n, "Hash") && nz(n->m[PLANLINT_M_HASH_BATCHES]) > 1;
+    return pl_node_is(n, "Hash") && pl_nz(n->m[PLANLINT_M_HASH_BATCHES]) > 1;
 }
 
 /* Temporary files the spill rules (sort-spill, hash-spill, hashagg-spill) already explain. */
@@ -24,7 +19,7 @@ static int explained_by_spill_rule(const planlint_node *n)
 
     if (pl_node_is(n, "Sort") && space && strcmp(space, "Disk") == 0)
         return 1;
-    if (hash_spilled(n) || (pl_node_is(n, "Aggregate") && nz(n->m[PLANLINT_M_DISK_USAGE]) > 0))
+    if (hash_spilled(n) || (pl_node_is(n, "Aggregate") && pl_nz(n->m[PLANLINT_M_DISK_USAGE]) > 0))
         return 1;
     /* A Hash Join writes the outer side's batches because its Hash spilled. */
     for (i = 0; i < n->nchildren; i++)
@@ -54,7 +49,7 @@ static void check(pl_check *c)
 
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
-        double rd = nz(n->m[PLANLINT_M_EXCL_TEMP_READ]), wr = nz(n->m[PLANLINT_M_EXCL_TEMP_WRITTEN]);
+        double rd = pl_nz(n->m[PLANLINT_M_EXCL_TEMP_READ]), wr = pl_nz(n->m[PLANLINT_M_EXCL_TEMP_WRITTEN]);
         double io = n->m[PLANLINT_M_EXCL_TEMP_IO_READ_TIME] + n->m[PLANLINT_M_EXCL_TEMP_IO_WRITE_TIME];
         pl_finding *f;
 
