@@ -230,6 +230,15 @@ const char *pl_node_label(pl_check *c, const planlint_node *n)
     return pl_fmt_buf(c, &b);
 }
 
+const char *pl_node_table(pl_check *c, const planlint_node *n)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+
+    if (!rel || !schema)
+        return rel;
+    return pl_fmt_text(c, "%s.%s", schema, rel);
+}
+
 /* ------------------------------------------------------------ public accessors */
 
 size_t planlint_plan_finding_count(const planlint_plan *plan)

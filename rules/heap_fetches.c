@@ -8,15 +8,6 @@ static const pl_rule_param params[] = {
     { "min_fetches", 1000, "ignore scans with fewer heap fetches than this (over all loops)" },
 };
 
-static const char *table_name(pl_check *c, const planlint_node *n)
-{
-    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
-
-    if (!rel)
-        return "the table";
-    return schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
-}
-
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
@@ -35,7 +26,8 @@ static void check(pl_check *c)
         ratio = rows > 0 ? fetches / rows : 1;
         if (ratio < pl_param(c, "min_ratio"))
             continue;
-        table = table_name(c, n);
+        if (!(table = pl_node_table(c, n)))
+            table = "the table";
         f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
         pl_finding_message(f, "%s fetched %s heap tuples for %s rows returned (%s): the visibility map "
                               "is stale, so the index-only scan is reading the table anyway",

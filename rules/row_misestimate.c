@@ -171,16 +171,9 @@ static int inherited(pl_check *c, const planlint_node *n)
     return 0;
 }
 
-static const char *table_of(pl_check *c, const planlint_node *n)
-{
-    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
-
-    return schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
-}
-
 static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_cols *cols)
 {
-    const char *t = n->fields[PLANLINT_FIELD_RELATION] ? table_of(c, n) : NULL;
+    const char *t = pl_node_table(c, n);
     const char *list = join_cols(c, cols);
 
     if (!t) {

@@ -72,6 +72,8 @@ const char *pl_node_type(const planlint_node *n);
 int pl_node_is(const planlint_node *n, const char *type);
 /* "Seq Scan on public.orders o" - how a finding names its node. */
 const char *pl_node_label(pl_check *c, const planlint_node *n);
+/* "public.orders" (the schema when the plan has it), or NULL when the node names no table. */
+const char *pl_node_table(pl_check *c, const planlint_node *n);
 
 /* rules/common.c: v, or 0 when it is NaN (a number the plan does not have). */
 double pl_nz(double v);

@@ -51,13 +51,6 @@ static int ran_to_completion(const planlint_node *n)
     return 1;
 }
 
-static const char *table_name(pl_check *c, const planlint_node *n)
-{
-    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
-
-    return schema ? pl_fmt_text(c, "%s.%s", schema, rel) : rel;
-}
-
 /* Rows modified since the last analyze per row of the table; NaN without the numbers. */
 static double modified_ratio(const pl_cat_table *t)
 {
@@ -90,7 +83,7 @@ static const char *fix_text(pl_check *c, const planlint_node *n)
     return pl_fmt_text(c, "Run ANALYZE %s; (VACUUM ANALYZE after mass deletes or updates). Then check why "
                           "autovacuum did not: the table's autovacuum_enabled, autovacuum_analyze_threshold and "
                           "autovacuum_analyze_scale_factor, and last_autoanalyze / n_mod_since_analyze in "
-                          "pg_stat_user_tables (live mode reads them for you).", table_name(c, n));
+                          "pg_stat_user_tables (live mode reads them for you).", pl_node_table(c, n));
 }
 
 /* The plan alone shows the misestimate; t (NULL without a catalog) confirms it or not. */
@@ -120,7 +113,7 @@ static void report_catalog(pl_check *c, const planlint_node *n, const pl_cat_tab
 
     pl_finding_message(f, "%s reads %s, whose statistics are stale: %s rows were modified since its last "
                           "analyze, %s of the table",
-                       pl_node_label(c, n), table_name(c, n), pl_fmt_count(c, t->n_mod_since_analyze),
+                       pl_node_label(c, n), pl_node_table(c, n), pl_fmt_count(c, t->n_mod_since_analyze),
                        pl_fmt_pct(c, modified_ratio(t)));
     catalog_advice(c, f, fix_text(c, n), t, 1);
     pl_finding_evidence(f, "estimate_factor", n->m[PLANLINT_M_ESTIMATE_FACTOR]);
