@@ -539,7 +539,7 @@ static int pl_plain_ident(const char *s)
 }
 
 /* Equality keys first (in order, once each), then one range key. */
-static size_t pl_choose_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max)
+size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max)
 {
     size_t n = 0, p, i, k;
     int pass;
@@ -560,11 +560,6 @@ static size_t pl_choose_keys(const pl_predicate *const *preds, size_t npreds, co
                     return n;   /* a btree uses one range column, the last */
             }
     return n;
-}
-
-size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max)
-{
-    return pl_choose_keys(preds, npreds, keys, max);
 }
 
 static const char *pl_first_reason(const pl_predicate *const *preds, size_t npreds)
@@ -606,7 +601,7 @@ const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl
     const char *rel = scan->fields[PLANLINT_FIELD_RELATION], *schema = scan->fields[PLANLINT_FIELD_SCHEMA];
     const pl_term *keys[PL_SUGGEST_MAX_KEYS];
     char cols[600];
-    size_t n = pl_choose_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS), i, used = 0;
+    size_t n = pl_index_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS), i, used = 0;
 
     if (n == 0 || !rel) {
         if (why)
