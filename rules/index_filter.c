@@ -19,9 +19,12 @@ static const char *pl_index_cond(const planlint_node *n)
     return ic ? ic : n->fields[PLANLINT_FIELD_RECHECK_COND];
 }
 
-static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const char *sql, const char *why)
+/* No index fits yet: suggest one, or say why none can serve. */
+static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *const *preds,
+                   size_t npreds)
 {
-    const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n);
+    const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n), *why = NULL;
+    const char *sql = pl_index_suggestion(c, n, preds, npreds, &why);
 
     pl_finding_index(f, sql);
     if (sql && cond)
@@ -37,7 +40,7 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const cha
 
 static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double removed, double ratio)
 {
-    const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n), *why = NULL, *sql;
+    const char *cond = pl_index_cond(n);
     pl_predicate pc, pf;
     const pl_predicate *preds[2];
     const pl_term *first = NULL;
@@ -48,16 +51,15 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
         pl_predicate_parse(pp, cond, 1, &pc);
         preds[np++] = &pc;
     }
-    pl_predicate_parse(pp, filter, 0, &pf);
+    pl_predicate_parse(pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pf);
     preds[np++] = &pf;
-    sql = pl_index_suggestion(c, n, preds, np, &why);
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s%s%s fetched %s rows through the index and its Filter threw away %s of them",
                        pl_node_label(c, n), n->fields[PLANLINT_FIELD_INDEX] ? " using " : "",
                        n->fields[PLANLINT_FIELD_INDEX] ? n->fields[PLANLINT_FIELD_INDEX] : "",
                        pl_fmt_count(c, removed / ratio), pl_fmt_pct(c, ratio));
     if (!pl_existing_index_advice(c, f, n, preds, np, &first))
-        advise(c, f, n, sql, why);
+        advise(c, f, n, preds, np);
     pl_finding_evidence(f, "rows_removed_by_filter", removed);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
     pl_finding_evidence(f, "loops", n->m[PLANLINT_M_ACTUAL_LOOPS]);

@@ -6,30 +6,37 @@ static const pl_rule_param params[] = {
     { "min_rows", 10000, "ignore tables from which fewer rows were read, over all loops" },
 };
 
+/* No index fits yet: suggest one, or say why none can serve. */
+static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *const *preds)
+{
+    const char *filter = n->fields[PLANLINT_FIELD_FILTER], *why = NULL;
+    const char *sql = pl_index_suggestion(c, n, preds, 1, &why);
+
+    if (!sql) {
+        pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
+        return;
+    }
+    pl_finding_index(f, sql);
+    pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
+                         "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
+}
+
 static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double read, double ratio)
 {
-    const char *filter = n->fields[PLANLINT_FIELD_FILTER], *why = NULL, *sql;
     const pl_predicate *preds[1];
     const pl_term *first = NULL;
     pl_predicate pred;
     pl_finding *f;
 
-    pl_predicate_parse(pp, filter, 0, &pred);
+    pl_predicate_parse(pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pred);
     preds[0] = &pred;
-    sql = pl_index_suggestion(c, n, preds, 1, &why);
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s read %s rows and its Filter removed %s of them to return %s: an index could "
                           "read only the rows it needs",
                        pl_node_label(c, n), pl_fmt_count(c, read), pl_fmt_pct(c, ratio),
                        pl_fmt_count(c, n->m[PLANLINT_M_TOTAL_ROWS]));
-    if (pl_existing_index_advice(c, f, n, preds, 1, &first))
-        ;   /* an index that fits exists: the advice names it */
-    else if (sql) {
-        pl_finding_index(f, sql);
-        pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
-                             "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
-    } else
-        pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
+    if (!pl_existing_index_advice(c, f, n, preds, 1, &first))
+        advise(c, f, n, preds);
     pl_finding_evidence(f, "rows_read", read);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
     pl_finding_evidence(f, "loops", n->m[PLANLINT_M_ACTUAL_LOOPS]);
