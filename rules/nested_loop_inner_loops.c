@@ -55,14 +55,20 @@ static const char *inner_advice(pl_check *c, const planlint_node *work)
                        pl_node_label(c, work), pl_fmt_ms(c, work->m[PLANLINT_M_ACTUAL_TOTAL_TIME]));
 }
 
+/* The outer side returned min_outer_factor times the rows the planner expected. */
+static int outer_underestimated(pl_check *c, const planlint_node *outer)
+{
+    return outer->m[PLANLINT_M_ESTIMATE_DIRECTION] > 0 &&
+           outer->m[PLANLINT_M_ESTIMATE_FACTOR] >= pl_param(c, "min_outer_factor");
+}
+
 /* Why the planner picked a nested loop, when the plan shows it. */
 static const char *cause(pl_check *c, const planlint_node *outer)
 {
     const planlint_plan *p = pl_check_plan(c);
     const char *hj = pl_plan_setting(p, "enable_hashjoin"), *mj = pl_plan_setting(p, "enable_mergejoin");
 
-    if (outer->m[PLANLINT_M_ESTIMATE_DIRECTION] > 0 &&
-        outer->m[PLANLINT_M_ESTIMATE_FACTOR] >= pl_param(c, "min_outer_factor"))
+    if (outer_underestimated(c, outer))
         return pl_fmt_text(c, " The planner expected %s outer row%s and got %s: it chose a nested loop for a "
                               "few loops. Fix that estimate first (ANALYZE the outer table, see "
                               "row-misestimate); SET enable_nestloop = off only to test what the "
@@ -83,8 +89,7 @@ static void report(pl_check *c, const planlint_node *nl, const planlint_node *ou
 {
     double loops = work->m[PLANLINT_M_ACTUAL_LOOPS];
     pl_finding *f = pl_finding_new(c, nl, stake);
-    int under = outer->m[PLANLINT_M_ESTIMATE_DIRECTION] > 0 &&
-                outer->m[PLANLINT_M_ESTIMATE_FACTOR] >= pl_param(c, "min_outer_factor");
+    int under = outer_underestimated(c, outer);
 
     pl_finding_message(f, "%s ran its inner side %s %s times (%s, %s of the execution time)%s",
                        pl_node_label(c, nl), pl_node_label(c, work), pl_fmt_count(c, loops),
