@@ -102,15 +102,13 @@ static pl_cols node_columns(pl_check *c, const pl_re *re, const planlint_node *n
         PLANLINT_FIELD_INDEX_COND, PLANLINT_FIELD_RECHECK_COND, PLANLINT_FIELD_FILTER,
         PLANLINT_FIELD_HASH_COND, PLANLINT_FIELD_MERGE_COND, PLANLINT_FIELD_JOIN_FILTER,
     };
-    const char *alias = n->fields[PLANLINT_FIELD_RELATION] ? n->fields[PLANLINT_FIELD_ALIAS] : NULL;
+    /* A table's columns are qualified by its alias, or by its name when it has none. */
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION];
+    const char *alias = rel && n->fields[PLANLINT_FIELD_ALIAS] ? n->fields[PLANLINT_FIELD_ALIAS] : rel;
     pl_cols cols;
     size_t i;
 
     cols.n = 0;
-    if (!n->fields[PLANLINT_FIELD_RELATION])
-        alias = NULL;
-    else if (!alias)
-        alias = n->fields[PLANLINT_FIELD_RELATION];
     for (i = 0; re->code && i < sizeof(conds) / sizeof(conds[0]); i++)
         if (n->fields[conds[i]])
             cond_columns(c, re, n->fields[conds[i]], alias, &cols);
