@@ -230,10 +230,38 @@ static int pl_read_tables(pl_enricher *e, const planlint_plan *list)
     return 0;
 }
 
+/* The catalog entry of the table a scan names, as the server resolved it. */
+static const pl_cat_table *pl_find(const struct pl_catalog *cat, const planlint_node *scan)
+{
+    const char *rel = scan->fields[PLANLINT_FIELD_RELATION], *schema = scan->fields[PLANLINT_FIELD_SCHEMA];
+    size_t i;
+
+    for (i = 0; rel && i < cat->ntables; i++) {
+        const pl_cat_table *t = &cat->tables[i];
+
+        if (strcmp(t->name, rel) == 0 && (!schema || strcmp(t->schema, schema) == 0))
+            return t;
+    }
+    return NULL;
+}
+
+/* Only after a complete read: the plan stays as it was when enrichment fails. Each scan
+ * keeps its table, so that rules find it without a search. */
+static void pl_attach(planlint_plan *list, struct pl_catalog *cat)
+{
+    planlint_plan *p;
+    size_t i;
+
+    for (p = list; p; p = p->next) {
+        p->catalog = cat;
+        for (i = 0; i < p->nnodes; i++)
+            p->nodes[i]->catalog = pl_find(cat, p->nodes[i]);
+    }
+}
+
 int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *err)
 {
     pl_enricher e;
-    planlint_plan *p;
     int rc, rb;
 
     if (!plan || !conn || !conn->pg)
@@ -254,25 +282,13 @@ int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *er
     if (rc == 0 && rb != 0)
         rc = rb;
     if (rc == 0)
-        for (p = plan; p; p = p->next)
-            p->catalog = e.cat;
+        pl_attach(plan, e.cat);
     return rc;
 }
 
-const pl_cat_table *pl_catalog_table(const planlint_plan *plan, const planlint_node *scan)
+const pl_cat_table *pl_catalog_table(const planlint_node *scan)
 {
-    const char *rel = scan->fields[PLANLINT_FIELD_RELATION], *schema = scan->fields[PLANLINT_FIELD_SCHEMA];
-    size_t i;
-
-    if (!plan->catalog || !rel)
-        return NULL;
-    for (i = 0; i < plan->catalog->ntables; i++) {
-        const pl_cat_table *t = &plan->catalog->tables[i];
-
-        if (strcmp(t->name, rel) == 0 && (!schema || strcmp(t->schema, schema) == 0))
-            return t;
-    }
-    return NULL;
+    return scan->catalog;
 }
 
 const char *pl_cat_last_analyze(const pl_cat_table *t)

@@ -43,7 +43,7 @@ struct pl_catalog {
 };
 
 /* The catalog entry of the scan's table, or NULL (no enrichment, or not found). */
-const pl_cat_table *pl_catalog_table(const planlint_plan *plan, const planlint_node *scan);
+const pl_cat_table *pl_catalog_table(const planlint_node *scan);
 
 /* The later of last_analyze and last_autoanalyze, or NULL when never analyzed. */
 const char *pl_cat_last_analyze(const pl_cat_table *t);

@@ -39,6 +39,7 @@ struct planlint_node {
     const planlint_value *workers;     /* "Workers" array, or NULL */
     const char *fields[PLANLINT_FIELD_COUNT_];
     double m[PLANLINT_M_COUNT_];
+    const struct pl_cat_table *catalog; /* planlint_enrich(): the table it scans, or NULL */
 };
 
 struct pl_catalog;

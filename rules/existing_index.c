@@ -84,11 +84,11 @@ static int pl_index_fits(const pl_cat_index *ix, const planlint_node *scan, cons
     return pl_index_matches(ix, keys, n, pinned, npinned);
 }
 
-const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+const pl_cat_index *pl_existing_index(const planlint_node *scan,
                                       const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n)
 {
-    const pl_cat_table *t = pl_catalog_table(plan, scan);
+    const pl_cat_table *t = pl_catalog_table(scan);
     size_t i;
 
     if (!t || n == 0)
@@ -130,7 +130,7 @@ int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *sc
     const pl_cat_index *ix;
 
     *first_key = nk ? keys[0] : NULL;
-    if (!(ix = pl_existing_index(pl_check_plan(c), scan, preds, npreds, keys, nk)))
+    if (!(ix = pl_existing_index(scan, preds, npreds, keys, nk)))
         return 0;
     if (used && strcmp(used, ix->name) == 0)
         pl_finding_advice(f, "%s already holds the Filter's columns, yet the scan filters instead of "
@@ -158,7 +158,7 @@ static const pl_cat_column *pl_column(const pl_cat_table *t, const char *name)
 
 void pl_catalog_evidence(pl_check *c, pl_finding *f, const planlint_node *scan, const pl_term *first_key)
 {
-    const pl_cat_table *t = pl_catalog_table(pl_check_plan(c), scan);
+    const pl_cat_table *t = pl_catalog_table(scan);
     const pl_cat_column *col;
 
     if (!t)

@@ -73,7 +73,7 @@ int pl_predicate_implies(const planlint_node *scan, const pl_predicate *const *p
  * pl_index_keys() chose), in any order; NULL when there is none or no catalog. A partial
  * index counts when preds imply its predicate (pl_predicate_implies()); keys its
  * predicate fixes to one value may then be missing from its keys. */
-const pl_cat_index *pl_existing_index(const planlint_plan *plan, const planlint_node *scan,
+const pl_cat_index *pl_existing_index(const planlint_node *scan,
                                       const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n);
 /* "(status, created_at)": the index's key list, for advice text. */

@@ -156,7 +156,7 @@ static void check(pl_check *c)
 
     for (i = 0; i < p->nnodes; i++) {
         const planlint_node *n = p->nodes[i];
-        const pl_cat_table *t = pl_catalog_table(p, n);
+        const pl_cat_table *t = pl_catalog_table(n);
         int signal = plan_signal(c, n);
 
         if (signal) {

@@ -138,9 +138,8 @@ static void expect_existing(const char *filter, const char *ixkeys, const char *
     static pl_predicate pf;
     static pl_cat_index ix;
     static pl_cat_table t;
-    static struct pl_catalog cat;
     static char keybuf[200];
-    static planlint_plan plan;
+    planlint_node *scan = scan_of("pt");
     const pl_predicate *preds[1] = { &pf };
     const pl_term *keys[PL_SUGGEST_MAX_KEYS];
     char *k;
@@ -156,11 +155,10 @@ static void expect_existing(const char *filter, const char *ixkeys, const char *
     ix.name = "pt_idx", ix.btree = 1, ix.partial = pred != NULL, ix.predicate = pred;
     memset(&t, 0, sizeof(t));
     t.schema = "public", t.name = "pt", t.indexes = &ix, t.nindexes = 1;
-    cat.tables = &t, cat.ntables = 1;
-    plan.catalog = &cat;
+    scan->catalog = &t;   /* as planlint_enrich() attaches it */
     pl_predicate_parse(pp, filter, 0, &pf);
     nk = pl_index_keys(preds, 1, keys, PL_SUGGEST_MAX_KEYS);
-    got = pl_existing_index(&plan, scan_of("pt"), preds, 1, keys, nk) != NULL;
+    got = pl_existing_index(scan, preds, 1, keys, nk) != NULL;
     tap_checks++;
     if (got != want) {
         tap_failures++;
