@@ -73,19 +73,27 @@ void pl_buf_repeat(pl_buf *b, const char *s, size_t times)
         pl_buf_add(b, s, n);
 }
 
+/* Formats straight into the free space; only text that does not fit is formatted a
+ * second time, after the buffer grew. */
 void pl_buf_printf(pl_buf *b, const char *fmt, ...)
 {
+    size_t room = b->failed || !b->data ? 0 : b->cap - b->len;
     va_list ap;
     int n;
 
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, ap);
     va_end(ap);
-    if (n < 0 || pl_buf_reserve(b, (size_t)n + 1) < 0)
+    if (n >= 0 && (size_t)n >= room && pl_buf_reserve(b, (size_t)n + 1) == 0) {
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    if (n < 0 || b->failed) {
+        if (room)
+            b->data[b->len] = '\0';   /* the cut attempt wrote over the terminating NUL */
         return;
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-    va_end(ap);
+    }
     b->len += (size_t)n;
 }
 
