@@ -67,10 +67,32 @@ void pl_buf_putc(pl_buf *b, char c)
 
 void pl_buf_repeat(pl_buf *b, const char *s, size_t times)
 {
-    size_t n = strlen(s);
+    size_t n = strlen(s), i;
 
-    while (times--)
-        pl_buf_add(b, s, n);
+    if (n == 0 || times == 0)
+        return;
+    if (times > SIZE_MAX / n) {
+        b->failed = 1;
+        return;
+    }
+    if (pl_buf_reserve(b, n * times) < 0)
+        return;
+    for (i = 0; i < times; i++)
+        memcpy(b->data + b->len + i * n, s, n);
+    b->len += n * times;
+    b->data[b->len] = '\0';
+}
+
+void pl_buf_align_right(pl_buf *b, size_t start, size_t width)
+{
+    size_t n = b->len - start, pad = width - n;
+
+    if (b->failed || n >= width || pl_buf_reserve(b, pad) < 0)
+        return;
+    memmove(b->data + start + pad, b->data + start, n);
+    memset(b->data + start, ' ', pad);
+    b->len += pad;
+    b->data[b->len] = '\0';
 }
 
 /* Formats straight into the free space; only text that does not fit is formatted a

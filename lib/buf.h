@@ -17,6 +17,9 @@ void pl_buf_add(pl_buf *b, const char *s, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, char c);
 void pl_buf_repeat(pl_buf *b, const char *s, size_t times);
+/* Pads what was written since offset start with blanks on the left to width bytes
+ * (for ASCII text such as numbers: a right-aligned column). */
+void pl_buf_align_right(pl_buf *b, size_t start, size_t width);
 /* printf for text and integers only: "%f" would follow LC_NUMERIC. */
 void pl_buf_printf(pl_buf *b, const char *fmt, ...) PL_PRINTF(2, 3);
 /* v with exactly `decimals` digits after a '.', e.g. 12.345 */

@@ -74,35 +74,23 @@ static void pl_pad_to(pl_tree *t, size_t from, size_t width)
         pl_buf_repeat(t->b, " ", width - w);
 }
 
-/* Right-aligned cell: the formatted number padded on the left. */
+/* Right-aligned cells: the formatted number padded on the left; blank when NaN. */
 static void pl_cell_fixed(pl_tree *t, double v, int decimals, size_t width)
 {
-    pl_buf tmp;
+    size_t start = t->b->len;
 
-    pl_buf_init(&tmp);
-    if (isnan(v))
-        pl_buf_puts(&tmp, "");
-    else
-        pl_buf_fixed(&tmp, v, decimals);
-    if (tmp.len < width)
-        pl_buf_repeat(t->b, " ", width - tmp.len);
-    if (tmp.data)
-        pl_buf_add(t->b, tmp.data, tmp.len);
-    pl_buf_release(&tmp);
+    if (!isnan(v))
+        pl_buf_fixed(t->b, v, decimals);
+    pl_buf_align_right(t->b, start, width);
 }
 
 static void pl_cell_count(pl_tree *t, double v, size_t width)
 {
-    pl_buf tmp;
+    size_t start = t->b->len;
 
-    pl_buf_init(&tmp);
     if (!isnan(v))
-        pl_buf_count(&tmp, v);
-    if (tmp.len < width)
-        pl_buf_repeat(t->b, " ", width - tmp.len);
-    if (tmp.data)
-        pl_buf_add(t->b, tmp.data, tmp.len);
-    pl_buf_release(&tmp);
+        pl_buf_count(t->b, v);
+    pl_buf_align_right(t->b, start, width);
 }
 
 static const char *pl_share_color(double share)
@@ -157,10 +145,10 @@ static void pl_cell_estimate(pl_tree *t, const planlint_node *n)
 
 static void pl_hcell(pl_tree *t, const char *label, size_t width)
 {
-    size_t n = strlen(label);
-    if (n < width)
-        pl_buf_repeat(t->b, " ", width - n);
+    size_t start = t->b->len;
+
     pl_buf_puts(t->b, label);
+    pl_buf_align_right(t->b, start, width);
 }
 
 static void pl_columns_header(pl_tree *t)
