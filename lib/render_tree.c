@@ -44,8 +44,8 @@ static void pl_line_end(pl_tree *t)
 
     if (b->failed)
         return;
-    w = pl_text_width(b->data + t->line_start, b->len - t->line_start);
-    if (t->o->width && w > t->o->width) {
+    w = t->o->width ? pl_text_width(b->data + t->line_start, b->len - t->line_start) : 0;
+    if (w > t->o->width) {
         budget = t->o->width - 1;
         for (i = t->line_start, cut = 0; i < b->len; i++) {
             unsigned char c = (unsigned char)b->data[i];
