@@ -246,8 +246,9 @@ static int pl_scans_cte(const planlint_node *n, const char *cte)
            strcmp(n->fields[PLANLINT_FIELD_CTE], cte) == 0;
 }
 
-/* What a node spent itself before any CTE is charged to it. */
-static double pl_pre_cte(const pl_derive *d, const planlint_node *n, size_t pair)
+/* What a node spent itself: its inclusive amount less its children's (InitPlans
+ * aside) and less the InitPlan and CTE work charged to it so far. */
+static double pl_own(const pl_derive *d, const planlint_node *n, size_t pair)
 {
     double x = pl_nz(pl_incl(n, pair));
     size_t c;
@@ -263,20 +264,16 @@ static double pl_pre_cte(const pl_derive *d, const planlint_node *n, size_t pair
  * first ran the CTE; later scans only reread its tuplestore. Which one came first
  * is not in the plan, so the scans are charged greedily, the largest own amount
  * first: the one that ran the CTE is the one whose time holds it. */
-static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, const char *cte, size_t pair,
-                               size_t *scans, double *pre)
+static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, size_t pair, const size_t *scans,
+                               size_t n, double *pre)
 {
-    planlint_node **nodes = d->plan->nodes;
-    double work = pl_nz(pl_incl(nodes[ip], pair)), take;
-    size_t i, k, n = 0, end = a + d->subtree[a];
+    double work = pl_nz(pl_incl(d->plan->nodes[ip], pair)), take;
+    size_t k;
 
     if (work <= 0)
         return;
-    for (i = a; i < end; i++)
-        if (pl_scans_cte(nodes[i], cte)) {
-            scans[n] = i;
-            pre[n++] = pl_pre_cte(d, nodes[i], pair);
-        }
+    for (k = 0; k < n; k++)
+        pre[k] = pl_own(d, d->plan->nodes[scans[k]], pair);
     if (n == 0) {
         d->extra[a * PL_NPAIRS + pair] += work;
         return;
@@ -297,7 +294,7 @@ static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, const char *ct
 
 static int pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
 {
-    size_t pair, *scans = pl_malloc(d->subtree[a] * sizeof(*scans));
+    size_t pair, i, n = 0, end = a + d->subtree[a], *scans = pl_malloc(d->subtree[a] * sizeof(*scans));
     double *pre = pl_malloc(d->subtree[a] * sizeof(*pre));
 
     if (!scans || !pre) {
@@ -305,8 +302,11 @@ static int pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
         pl_free(pre);
         return -1;
     }
+    for (i = a; i < end; i++)
+        if (pl_scans_cte(d->plan->nodes[i], cte))
+            scans[n++] = i;
     for (pair = 0; pair < PL_NPAIRS; pair++)
-        pl_charge_cte_pair(d, a, ip, cte, pair, scans, pre);
+        pl_charge_cte_pair(d, a, ip, pair, scans, n, pre);
     pl_free(scans);
     pl_free(pre);
     return 0;
@@ -345,18 +345,11 @@ static int pl_charge_initplans(pl_derive *d, int ctes)
 
 static void pl_derive_exclusive(pl_derive *d, planlint_node *n)
 {
-    size_t pair, c;
+    size_t pair;
 
-    for (pair = 0; pair < PL_NPAIRS; pair++) {
-        double x = pl_incl(n, pair);
-        if (isnan(x))
-            continue;
-        for (c = 0; c < n->nchildren; c++)
-            if (!pl_is_initplan(n->children[c]))
-                x -= pl_nz(pl_incl(n->children[c], pair));
-        x -= d->extra[n->id * PL_NPAIRS + pair];
-        n->m[pl_excl_pairs[pair].excl] = x > 0 ? x : 0;
-    }
+    for (pair = 0; pair < PL_NPAIRS; pair++)
+        if (!isnan(pl_incl(n, pair)))
+            n->m[pl_excl_pairs[pair].excl] = pl_own(d, n, pair);
 }
 
 static void pl_derive_total(planlint_plan *plan)
