@@ -158,23 +158,25 @@ static int pl_value_mentions(const planlint_value *v, const char *needle, int is
     return 0;
 }
 
-/* 2 when the node evaluates the parameter for workers ("Params Evaluated"), 1 when
- * one of its expressions mentions it, 0 otherwise. */
-static int pl_node_mentions(const planlint_node *n, const char *needle, int is_dollar)
+/* 2 when the node evaluates one of the parameters for workers ("Params Evaluated"),
+ * 1 when one of its expressions mentions one, 0 otherwise. */
+static int pl_node_mentions(const planlint_node *n, char needles[][32], size_t nn)
 {
     const planlint_value *o = n->obj;
     int found = 0;
-    size_t i;
+    size_t i, k;
 
     for (i = 0; i < o->size; i++) {
-        const char *k = o->keys[i];
-        if (strcmp(k, "Plans") == 0 || strcmp(k, "Workers") == 0 || strcmp(k, "Subplan Name") == 0)
+        const char *key = o->keys[i];
+        if (strcmp(key, "Plans") == 0 || strcmp(key, "Workers") == 0 || strcmp(key, "Subplan Name") == 0)
             continue;
-        if (pl_value_mentions(&o->items[i], needle, is_dollar)) {
-            if (strcmp(k, "Params Evaluated") == 0)
-                return 2;
-            found = 1;
-        }
+        for (k = 0; k < nn; k++)
+            if (pl_value_mentions(&o->items[i], needles[k], needles[k][0] == '$')) {
+                if (strcmp(key, "Params Evaluated") == 0)
+                    return 2;
+                found = 1;
+                break;
+            }
     }
     return found;
 }
@@ -214,25 +216,23 @@ static size_t pl_initplan_consumer(const pl_derive *d, size_t a, size_t ip)
     planlint_node **nodes = d->plan->nodes;
     const char *name = nodes[ip]->fields[PLANLINT_FIELD_SUBPLAN];
     char needles[8][32];
-    size_t nn, i, k, best = a, end = a + d->subtree[a];
+    size_t nn, i, best = a, end = a + d->subtree[a];
     unsigned int best_depth = 0;
 
-    if (!name)
+    if (!name || (nn = pl_initplan_needles(name, needles, 8)) == 0)
         return a;
-    nn = pl_initplan_needles(name, needles, 8);
     for (i = a; i < end; i++) {
+        int how;
         if (i == ip) {
             i += d->subtree[ip] - 1;
             continue;
         }
-        for (k = 0; k < nn; k++) {
-            int how = pl_node_mentions(nodes[i], needles[k], needles[k][0] == '$');
-            if (how == 2)
-                return i;
-            if (how == 1 && (best == a || nodes[i]->depth > best_depth)) {
-                best = i;
-                best_depth = nodes[i]->depth;
-            }
+        how = pl_node_mentions(nodes[i], needles, nn);
+        if (how == 2)
+            return i;
+        if (how == 1 && (best == a || nodes[i]->depth > best_depth)) {
+            best = i;
+            best_depth = nodes[i]->depth;
         }
     }
     return best;
