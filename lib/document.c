@@ -1,7 +1,9 @@
 /* document.c - what counts as a plan in a JSON document, and building its node tree. */
 #include "reader.h"
 #include "error.h"
+#include "alloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,7 +50,8 @@ typedef struct pl_builder {
     size_t max_nodes;
     size_t nodes_before;   /* nodes of earlier plans of the same input */
     planlint_plan *plan;
-    size_t next_id;
+    planlint_node **nodes; /* the plan's nodes in preorder while it is built (pl_malloc) */
+    size_t nnodes, cap;
 } pl_builder;
 
 static int pl_schema_error(pl_builder *b, const char *msg)
@@ -56,27 +59,41 @@ static int pl_schema_error(pl_builder *b, const char *msg)
     return pl_error(b->err, PLANLINT_ESCHEMA, 0, 0, b->path.buf[0] ? b->path.buf : "/", "%s", msg);
 }
 
-static int pl_check_keys(pl_builder *b, const planlint_value *obj)
+static int pl_key_error(pl_builder *b, const char *key, const char *want)
 {
-    size_t i;
+    size_t saved = pl_path_push(&b->path, key);
+    int rc = pl_schema_error(b, want);
 
-    for (i = 0; i < obj->size; i++) {
-        const char *want = pl_key_expected_type(obj->keys[i], &obj->items[i]);
-        if (want) {
-            size_t saved = pl_path_push(&b->path, obj->keys[i]);
-            int rc = pl_schema_error(b, want);
-            pl_path_pop(&b->path, saved);
-            return rc;
-        }
+    pl_path_pop(&b->path, saved);
+    return rc;
+}
+
+static int pl_push_node(pl_builder *b, planlint_node *n)
+{
+    if (b->nnodes == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 64;
+        planlint_node **nv;
+        if (ncap > SIZE_MAX / sizeof(*nv) || !(nv = pl_realloc(b->nodes, ncap * sizeof(*nv))))
+            return -1;
+        b->nodes = nv;
+        b->cap = ncap;
     }
+    n->id = b->nnodes;
+    b->nodes[b->nnodes++] = n;
     return 0;
 }
 
-/* First pass: validate the shape and count the nodes under obj. */
-static int pl_count_nodes(pl_builder *b, const planlint_value *obj, unsigned int depth, size_t *count)
+/* One walk in preorder: checks obj's shape and limits, in the order a reader meets
+ * them (object, depth, "Node Type", key types, node count), and creates its node and
+ * those below it. */
+static int pl_build_node(pl_builder *b, const planlint_value *obj, planlint_node *parent,
+                         planlint_node **out)
 {
     const planlint_value *plans, *type;
-    size_t i, saved;
+    unsigned int depth = parent ? parent->depth + 1 : 0;
+    planlint_node *n;
+    const char *want;
+    size_t i, bad, saved;
     int rc;
 
     if (obj->type != PLANLINT_VALUE_OBJECT)
@@ -87,20 +104,32 @@ static int pl_count_nodes(pl_builder *b, const planlint_value *obj, unsigned int
     type = pl_value_get(obj, "Node Type");
     if (!type || type->type != PLANLINT_VALUE_STRING)
         return pl_schema_error(b, "expected a \"Node Type\" string in a plan node");
-    if ((rc = pl_check_keys(b, obj)) < 0)
-        return rc;
-    if (++*count + b->nodes_before > b->max_nodes)
+    if (!(n = pl_arena_alloc(b->arena, sizeof(*n))))
+        return pl_error_nomem(b->err);
+    n->obj = obj;
+    if ((bad = pl_node_fill(n, &want)) < obj->size)
+        return pl_key_error(b, obj->keys[bad], want);
+    if (b->nnodes + 1 + b->nodes_before > b->max_nodes)
         return pl_error(b->err, PLANLINT_ELIMIT, 0, 0, b->path.buf,
                         "more than %zu plan nodes", b->max_nodes);
+    if (pl_push_node(b, n) < 0)
+        return pl_error_nomem(b->err);
+    n->plan = b->plan;
+    n->parent = parent;
+    n->depth = depth;
+    *out = n;
     plans = pl_value_get(obj, "Plans");
     if (!plans)
         return 0;
     saved = pl_path_push(&b->path, "Plans");
     if (plans->type != PLANLINT_VALUE_ARRAY)
         return pl_schema_error(b, "expected an array of plan nodes");
-    for (i = 0; i < plans->size; i++) {
+    n->nchildren = plans->size;
+    if (n->nchildren && !(n->children = pl_arena_array(b->arena, n->nchildren, sizeof(*n->children))))
+        return pl_error_nomem(b->err);
+    for (i = 0; i < n->nchildren; i++) {
         size_t s2 = pl_path_push_index(&b->path, i);
-        if ((rc = pl_count_nodes(b, &plans->items[i], depth + 1, count)) < 0)
+        if ((rc = pl_build_node(b, &plans->items[i], n, &n->children[i])) < 0)
             return rc;
         pl_path_pop(&b->path, s2);
     }
@@ -108,56 +137,24 @@ static int pl_count_nodes(pl_builder *b, const planlint_value *obj, unsigned int
     return 0;
 }
 
-/* Second pass: create the nodes in preorder. Shapes were checked by the first. */
-static planlint_node *pl_build_node(pl_builder *b, const planlint_value *obj, planlint_node *parent)
-{
-    planlint_node *n = pl_arena_alloc(b->arena, sizeof(*n));
-    const planlint_value *plans;
-    size_t i;
-
-    if (!n)
-        return NULL;
-    n->id = b->next_id++;
-    n->plan = b->plan;
-    n->parent = parent;
-    n->depth = parent ? parent->depth + 1 : 0;
-    n->obj = obj;
-    b->plan->nodes[n->id] = n;
-    pl_node_fill(n);
-    plans = pl_value_get(obj, "Plans");
-    n->nchildren = planlint_value_size(plans);
-    if (n->nchildren) {
-        n->children = pl_arena_array(b->arena, n->nchildren, sizeof(*n->children));
-        if (!n->children)
-            return NULL;
-    }
-    for (i = 0; i < n->nchildren; i++)
-        if (!(n->children[i] = pl_build_node(b, &plans->items[i], n)))
-            return NULL;
-    return n;
-}
-
 static int pl_add_plan(pl_builder *b, pl_plan_list *list, const planlint_value *plan_obj,
                        const planlint_value *root_obj)
 {
     planlint_plan *plan = pl_arena_alloc(b->arena, sizeof(*plan));
-    size_t count = 0;
     int rc;
 
     if (!plan)
         return pl_error_nomem(b->err);
-    if ((rc = pl_count_nodes(b, root_obj, 0, &count)) < 0)
-        return rc;
     plan->obj = plan_obj;
-    plan->nodes = pl_arena_array(b->arena, count, sizeof(*plan->nodes));
+    b->plan = plan;
+    b->nnodes = 0;
+    if ((rc = pl_build_node(b, root_obj, NULL, &plan->root)) < 0)
+        return rc;
+    plan->nodes = pl_arena_array(b->arena, b->nnodes, sizeof(*plan->nodes));
     if (!plan->nodes)
         return pl_error_nomem(b->err);
-    plan->nnodes = count;
-    b->plan = plan;
-    b->next_id = 0;
-    plan->root = pl_build_node(b, root_obj, NULL);
-    if (!plan->root)
-        return pl_error_nomem(b->err);
+    memcpy(plan->nodes, b->nodes, b->nnodes * sizeof(*plan->nodes));
+    plan->nnodes = b->nnodes;
     pl_plan_fill(plan);
     plan->index = list->count;
     if (list->tail)
@@ -166,8 +163,8 @@ static int pl_add_plan(pl_builder *b, pl_plan_list *list, const planlint_value *
         list->head = plan;
     list->tail = plan;
     list->count++;
-    list->nodes += count;
-    b->nodes_before += count;
+    list->nodes += plan->nnodes;
+    b->nodes_before += plan->nnodes;
     return 0;
 }
 
@@ -203,10 +200,32 @@ static int pl_read_plan_object(pl_builder *b, pl_plan_list *list, const planlint
     return pl_schema_error(b, "expected an EXPLAIN plan: an object with a \"Plan\" key");
 }
 
+/* Several EXPLAIN outputs concatenated into one array of arrays, or one. */
+static int pl_read_document(pl_builder *b, pl_plan_list *list, const planlint_value *doc)
+{
+    size_t i;
+
+    if (doc->type != PLANLINT_VALUE_ARRAY)
+        return pl_read_plan_object(b, list, doc, 0);
+    for (i = 0; i < doc->size && doc->items[i].type == PLANLINT_VALUE_ARRAY; i++)
+        ;
+    if (doc->size == 0 || i < doc->size)
+        return pl_read_plan_object(b, list, doc, 0);
+    for (i = 0; i < doc->size; i++) {
+        size_t saved = pl_path_push_index(&b->path, i);
+        int rc = pl_read_plan_object(b, list, &doc->items[i], 0);
+        if (rc < 0)
+            return rc;
+        pl_path_pop(&b->path, saved);
+    }
+    return 0;
+}
+
 int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_value *doc,
                            const planlint_parse_options *opts, planlint_error *err)
 {
     pl_builder b;
+    int rc;
 
     memset(&b, 0, sizeof(b));
     b.arena = arena;
@@ -214,21 +233,7 @@ int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_v
     b.max_depth = opts && opts->max_depth ? opts->max_depth : PL_DEFAULT_MAX_DEPTH;
     b.max_nodes = opts && opts->max_nodes ? opts->max_nodes : PL_DEFAULT_MAX_NODES;
     b.nodes_before = list->nodes;
-    if (doc->type == PLANLINT_VALUE_ARRAY) {
-        size_t i;
-        /* Several EXPLAIN outputs concatenated into one array of arrays. */
-        for (i = 0; i < doc->size && doc->items[i].type == PLANLINT_VALUE_ARRAY; i++)
-            ;
-        if (doc->size && i == doc->size) {
-            for (i = 0; i < doc->size; i++) {
-                size_t saved = pl_path_push_index(&b.path, i);
-                int rc = pl_read_plan_object(&b, list, &doc->items[i], 0);
-                if (rc < 0)
-                    return rc;
-                pl_path_pop(&b.path, saved);
-            }
-            return 0;
-        }
-    }
-    return pl_read_plan_object(&b, list, doc, 0);
+    rc = pl_read_document(&b, list, doc);
+    pl_free(b.nodes);
+    return rc;
 }

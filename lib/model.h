@@ -65,8 +65,10 @@ const planlint_value *pl_value_get(const planlint_value *obj, const char *key);
 double pl_value_num(const planlint_value *obj, const char *key);
 const char *pl_value_str(const planlint_value *obj, const char *key);
 
-/* plan.c: fill typed fields and raw metrics of a node from its object. */
-void pl_node_fill(planlint_node *node);
+/* plan.c: fill typed fields and raw metrics of a node from its object. Returns the
+ * index of the first known key whose value has the wrong type, with *want saying
+ * what it should be ("expected a number"), or the object's size when none has. */
+size_t pl_node_fill(planlint_node *node, const char **want);
 /* plan.c: read the raw metric m from an object (node or worker entry). */
 double pl_object_metric(const planlint_value *obj, planlint_metric m);
 /* plan.c: plan-level raw metrics and flags. */

@@ -52,6 +52,16 @@ static void pl_metrics_clear(double *m, size_t n)
         m[i] = NAN;
 }
 
+/* What v should have been for slot ("expected a number"), or NULL when it fits. */
+static const char *pl_slot_want(const pl_key_slot *slot, const planlint_value *v)
+{
+    if (v->type == PLANLINT_VALUE_NULL)
+        return NULL;
+    if (slot->type == PL_SLOT_FIELD)
+        return v->type == PLANLINT_VALUE_STRING ? NULL : "expected a string";
+    return isnan(planlint_value_number(v)) ? "expected a number" : NULL;
+}
+
 static void pl_slot_apply(planlint_node *node, const pl_key_slot *slot, const planlint_value *v)
 {
     double d;
@@ -71,7 +81,7 @@ static void pl_slot_apply(planlint_node *node, const pl_key_slot *slot, const pl
     }
 }
 
-void pl_node_fill(planlint_node *node)
+size_t pl_node_fill(planlint_node *node, const char **want)
 {
     const planlint_value *obj = node->obj;
     size_t i;
@@ -80,11 +90,14 @@ void pl_node_fill(planlint_node *node)
     for (i = 0; i < obj->size; i++) {
         const pl_key_slot *slot = pl_slot_find(obj->keys[i]);
 
+        if (slot && (*want = pl_slot_want(slot, &obj->items[i])) != NULL)
+            return i;
         if (slot)
             pl_slot_apply(node, slot, &obj->items[i]);
         else if (strcmp(obj->keys[i], "Workers") == 0 && obj->items[i].type == PLANLINT_VALUE_ARRAY)
             node->workers = &obj->items[i];
     }
+    return i;
 }
 
 double pl_object_metric(const planlint_value *obj, planlint_metric m)
@@ -303,12 +316,6 @@ double planlint_node_worker_metric(const planlint_node *node, size_t i, planlint
 const char *pl_key_expected_type(const char *key, const planlint_value *v)
 {
     const pl_key_slot *slot = pl_slot_find(key);
-    double d;
 
-    if (!slot || v->type == PLANLINT_VALUE_NULL)
-        return NULL;
-    if (slot->type == PL_SLOT_FIELD)
-        return v->type == PLANLINT_VALUE_STRING ? NULL : "expected a string";
-    d = planlint_value_number(v);
-    return d == d ? NULL : "expected a number";
+    return slot ? pl_slot_want(slot, v) : NULL;
 }
