@@ -19,7 +19,9 @@ int pl_tv_set_bool(pl_arena *a, planlint_value *obj, const char *key, int b);
 /* A number written in the plan ("12", "0.438", "25kB", "1.2 ms"); a string when it is
  * not one. */
 int pl_tv_set_numtext(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n);
-/* A comma-separated list ("Sort Key: a, (b + c) DESC") as an array of strings. */
+/* A comma-separated list ("Sort Key: a, (b + c) DESC") as an array of strings, into
+ * *arr or under key. */
+int pl_tv_list(pl_arena *a, planlint_value *arr, const char *s, size_t n);
 int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n);
 /* Trims blanks at both ends of s[0..*n). */
 const char *pl_tv_trim(const char *s, size_t *n);

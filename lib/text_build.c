@@ -161,21 +161,28 @@ static size_t pl_item_end(const char *s, size_t n)
     return n;
 }
 
-int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
+int pl_tv_list(pl_arena *a, planlint_value *arr, const char *s, size_t n)
 {
-    planlint_value arr, item;
+    planlint_value item;
     size_t pos = 0;
 
-    memset(&arr, 0, sizeof(arr));
-    arr.type = PLANLINT_VALUE_ARRAY;
+    memset(arr, 0, sizeof(*arr));
+    arr->type = PLANLINT_VALUE_ARRAY;
     memset(&item, 0, sizeof(item));
     item.type = PLANLINT_VALUE_STRING;
     while (pos < n) {
         size_t end = pos + pl_item_end(s + pos, n - pos), len = end - pos;
         const char *t = pl_tv_trim(s + pos, &len);
-        if (!(item.string = pl_arena_strndup(a, t, len)) || pl_tv_push(a, &arr, &item) < 0)
+        if (!(item.string = pl_arena_strndup(a, t, len)) || pl_tv_push(a, arr, &item) < 0)
             return -1;
         pos = end + 2;
     }
-    return pl_tv_set(a, obj, key, &arr);
+    return 0;
+}
+
+int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
+{
+    planlint_value arr;
+
+    return pl_tv_list(a, &arr, s, n) < 0 ? -1 : pl_tv_set(a, obj, key, &arr);
 }

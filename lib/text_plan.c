@@ -11,33 +11,45 @@ static int pl_is(const char *s, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(s, lit, n) == 0;
 }
 
-/* "jit = 'off', work_mem = '64MB'" -> { "jit": "off", "work_mem": "64MB" } */
-static int pl_settings(pl_arena *a, planlint_value *plan, const char *v, size_t n)
+/* Sets one member of obj from a list item: 0, negative on error, 1 when the item
+ * does not have the list's shape. */
+typedef int (*pl_member_fn)(pl_arena *a, planlint_value *obj, const char *item);
+
+/* A comma-separated list as an object under key, one member per item; nothing is
+ * set when an item does not have the list's shape. */
+static int pl_list_object(pl_arena *a, planlint_value *parent, const char *key, const char *v, size_t n,
+                          pl_member_fn fn)
 {
     planlint_value obj, list;
     size_t i;
+    int rc;
 
     memset(&obj, 0, sizeof(obj));
     obj.type = PLANLINT_VALUE_OBJECT;
-    memset(&list, 0, sizeof(list));
-    if (pl_tv_set_list(a, &list, "x", v, n) < 0)
+    if (pl_tv_list(a, &list, v, n) < 0)
         return -1;
-    for (i = 0; i < list.items[0].size; i++) {
-        const char *item = list.items[0].items[i].string, *eq = strstr(item, " = ");
-        size_t vl;
-        char *key;
-        if (!eq)
-            continue;
-        if (!(key = pl_arena_strndup(a, item, (size_t)(eq - item))))
-            return -1;
-        eq += 3;
-        vl = strlen(eq);
-        if (vl >= 2 && eq[0] == '\'' && eq[vl - 1] == '\'')
-            eq++, vl -= 2;
-        if (pl_tv_set_str(a, &obj, key, eq, vl) < 0)
-            return -1;
-    }
-    return pl_tv_set(a, plan, "Settings", &obj);
+    for (i = 0; i < list.size; i++)
+        if ((rc = fn(a, &obj, list.items[i].string)) != 0)
+            return rc < 0 ? -1 : 0;
+    return pl_tv_set(a, parent, key, &obj);
+}
+
+/* "work_mem = '64MB'" of "Settings: jit = 'off', work_mem = '64MB'" */
+static int pl_setting(pl_arena *a, planlint_value *obj, const char *item)
+{
+    const char *eq = strstr(item, " = ");
+    size_t vl;
+    char *key;
+
+    if (!eq)
+        return 0;
+    if (!(key = pl_arena_strndup(a, item, (size_t)(eq - item))))
+        return -1;
+    eq += 3;
+    vl = strlen(eq);
+    if (vl >= 2 && eq[0] == '\'' && eq[vl - 1] == '\'')
+        eq++, vl -= 2;
+    return pl_tv_set_str(a, obj, key, eq, vl) < 0 ? -1 : 0;
 }
 
 static int pl_trigger_name(pl_arena *a, planlint_value *t, const char *s, size_t n)
@@ -136,7 +148,7 @@ static int pl_plan_value(pl_arena *a, planlint_value *plan, const char *label, s
     if (pl_is(label, ln, "Total runtime"))   /* before PG 9.4 */
         return pl_tv_set_numtext(a, plan, "Execution Time", v, vn);
     if (pl_is(label, ln, "Settings"))
-        return pl_settings(a, plan, v, vn);
+        return pl_list_object(a, plan, "Settings", v, vn, pl_setting);
     if (!(key = pl_arena_strndup(a, label, ln)))
         return -1;
     return pl_tv_set_str(a, plan, key, v, vn);
@@ -165,33 +177,23 @@ int pl_text_plan_line(pl_arena *a, pl_tgrammar *g, planlint_value *plan, planlin
     return pl_plan_value(a, plan, s, ln, v, vn) < 0 ? -1 : 1;
 }
 
-/* "Inlining true, Optimization true" or "Generation 0.4 ms, Inlining 5.1 ms, Total 9 ms". */
-static int pl_jit_list(pl_arena *a, planlint_value *jit, const char *key, const char *v, size_t n)
+/* "Inlining true" of "Options: Inlining true, Optimization true", or "Generation
+ * 0.4 ms" of "Timing: Generation 0.4 ms, Inlining 5.1 ms, Total 9 ms". */
+static int pl_jit_member(pl_arena *a, planlint_value *obj, const char *item)
 {
-    planlint_value obj, list;
-    size_t i;
+    const char *sp = strchr(item, ' '), *paren;
+    char *name;
+    size_t vl;
 
-    memset(&obj, 0, sizeof(obj));
-    obj.type = PLANLINT_VALUE_OBJECT;
-    memset(&list, 0, sizeof(list));
-    if (pl_tv_set_list(a, &list, "x", v, n) < 0)
+    if (!sp)
+        return 1;
+    if (!(name = pl_arena_strndup(a, item, (size_t)(sp - item))))
         return -1;
-    for (i = 0; i < list.items[0].size; i++) {
-        const char *item = list.items[0].items[i].string, *sp = strchr(item, ' '), *paren;
-        char *name;
-        size_t vl;
-        if (!sp || !(name = pl_arena_strndup(a, item, (size_t)(sp - item))))
-            return sp ? -1 : 0;
-        paren = strchr(sp, '(');   /* PG 17: "Generation 1.2 ms (Deform 0.3 ms)" */
-        vl = paren ? (size_t)(paren - sp) : strlen(sp);
-        if (strncmp(sp + 1, "true", 4) == 0 || strncmp(sp + 1, "false", 5) == 0) {
-            if (pl_tv_set_bool(a, &obj, name, sp[1] == 't') < 0)
-                return -1;
-        } else if (pl_tv_set_numtext(a, &obj, name, sp, vl) < 0) {
-            return -1;
-        }
-    }
-    return pl_tv_set(a, jit, key, &obj);
+    paren = strchr(sp, '(');   /* PG 17: "Generation 1.2 ms (Deform 0.3 ms)" */
+    vl = paren ? (size_t)(paren - sp) : strlen(sp);
+    if (strncmp(sp + 1, "true", 4) == 0 || strncmp(sp + 1, "false", 5) == 0)
+        return pl_tv_set_bool(a, obj, name, sp[1] == 't') < 0 ? -1 : 0;
+    return pl_tv_set_numtext(a, obj, name, sp, vl) < 0 ? -1 : 0;
 }
 
 int pl_text_section_line(pl_arena *a, pl_tgrammar *g, planlint_value *sect, int section,
@@ -208,6 +210,7 @@ int pl_text_section_line(pl_arena *a, pl_tgrammar *g, planlint_value *sect, int 
     vn = n - ln - 1;
     v = pl_tv_trim(s + ln + 1, &vn);
     if (pl_is(s, ln, "Options") || pl_is(s, ln, "Timing"))
-        return pl_jit_list(a, &sect[section], pl_is(s, ln, "Options") ? "Options" : "Timing", v, vn);
+        return pl_list_object(a, &sect[section], pl_is(s, ln, "Options") ? "Options" : "Timing", v, vn,
+                              pl_jit_member);
     return pl_text_detail(a, g, &sect[section], NULL, s, n);
 }
