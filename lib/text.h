@@ -23,6 +23,8 @@ int pl_tv_set_numtext(pl_arena *a, planlint_value *obj, const char *key, const c
  * *arr or under key. */
 int pl_tv_list(pl_arena *a, planlint_value *arr, const char *s, size_t n);
 int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n);
+/* 1 when s[0..n) is exactly lit. */
+int pl_text_is(const char *s, size_t n, const char *lit);
 /* Trims blanks at both ends of s[0..*n). */
 const char *pl_tv_trim(const char *s, size_t *n);
 

@@ -94,6 +94,11 @@ int pl_tv_set_bool(pl_arena *a, planlint_value *obj, const char *key, int b)
     return pl_tv_set(a, obj, key, &v);
 }
 
+int pl_text_is(const char *s, size_t n, const char *lit)
+{
+    return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
 const char *pl_tv_trim(const char *s, size_t *n)
 {
     while (*n && (s[0] == ' ' || s[0] == '\t')) {

@@ -48,9 +48,9 @@ static const char *pl_buffer_key(const char *prefix, size_t pl, const char *op, 
     int i, j;
 
     for (i = 0; i < 3; i++)
-        if (strlen(prefixes[i]) == pl && memcmp(prefix, prefixes[i], pl) == 0)
+        if (pl_text_is(prefix, pl, prefixes[i]))
             for (j = 0; j < 4; j++)
-                if (strlen(ops[j]) == ol && memcmp(op, ops[j], ol) == 0)
+                if (pl_text_is(op, ol, ops[j]))
                     return keys[i][j];
     return NULL;
 }
@@ -58,17 +58,17 @@ static const char *pl_buffer_key(const char *prefix, size_t pl, const char *op, 
 /* "shared/local read=1.2 write=3", "read=1.2" (PG 14 and older), "temp read=1". */
 static const char *pl_io_key(const char *prefix, size_t pl, const char *op, size_t ol)
 {
-    int write = ol == 5 && memcmp(op, "write", 5) == 0;
+    int write = pl_text_is(op, ol, "write");
 
-    if (!write && !(ol == 4 && memcmp(op, "read", 4) == 0))
+    if (!write && !pl_text_is(op, ol, "read"))
         return NULL;
-    if (pl == 0 || (pl == 12 && memcmp(prefix, "shared/local", 12) == 0))
+    if (pl == 0 || pl_text_is(prefix, pl, "shared/local"))
         return write ? "I/O Write Time" : "I/O Read Time";
-    if (pl == 6 && memcmp(prefix, "shared", 6) == 0)
+    if (pl_text_is(prefix, pl, "shared"))
         return write ? "Shared I/O Write Time" : "Shared I/O Read Time";
-    if (pl == 5 && memcmp(prefix, "local", 5) == 0)
+    if (pl_text_is(prefix, pl, "local"))
         return write ? "Local I/O Write Time" : "Local I/O Read Time";
-    if (pl == 4 && memcmp(prefix, "temp", 4) == 0)
+    if (pl_text_is(prefix, pl, "temp"))
         return write ? "Temp I/O Write Time" : "Temp I/O Read Time";
     return NULL;
 }
@@ -83,7 +83,7 @@ static const char *pl_simple_pair_key(const char *name, size_t nl)
     size_t i;
 
     for (i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (strlen(map[i][0]) == nl && memcmp(name, map[i][0], nl) == 0)
+        if (pl_text_is(name, nl, map[i][0]))
             return map[i][1];
     return NULL;
 }
@@ -234,7 +234,7 @@ static int pl_d_bool(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const cha
                      const char *v, size_t n)
 {
     (void)g, (void)type;
-    if ((n == 4 && memcmp(v, "true", 4) == 0) || (n == 5 && memcmp(v, "false", 5) == 0))
+    if (pl_text_is(v, n, "true") || pl_text_is(v, n, "false"))
         return pl_tv_set_bool(a, obj, "Disabled", v[0] == 't');
     return pl_tv_set_str(a, obj, "Disabled", v, n);
 }
@@ -250,7 +250,7 @@ static int pl_group_space(pl_arena *a, planlint_value *space, const char *s, siz
     int i;
 
     for (i = 0; i < 4; i++)
-        if (strlen(labels[i]) == ln && memcmp(s, labels[i], ln) == 0) {
+        if (pl_text_is(s, ln, labels[i])) {
             space[i / 2].type = PLANLINT_VALUE_OBJECT;
             return pl_tv_set_numtext(a, &space[i / 2], i % 2 ? "Peak Sort Space Used" : "Average Sort Space Used",
                                      v, vn) < 0 ? -1 : 1;
@@ -350,7 +350,7 @@ static const pl_detail *pl_detail_find(const char *label, size_t n)
     size_t i;
 
     for (i = 0; i < sizeof(pl_details) / sizeof(pl_details[0]); i++)
-        if (strlen(pl_details[i].label) == n && memcmp(pl_details[i].label, label, n) == 0)
+        if (pl_text_is(label, n, pl_details[i].label))
             return &pl_details[i];
     return NULL;
 }

@@ -47,11 +47,6 @@ typedef struct pl_span {
     size_t n;
 } pl_span;
 
-static int pl_span_eq(pl_span sp, const char *lit)
-{
-    return strlen(lit) == sp.n && memcmp(sp.s, lit, sp.n) == 0;
-}
-
 static int pl_strip_prefix(pl_span *sp, const char *lit)
 {
     size_t l = strlen(lit);
@@ -73,18 +68,18 @@ static int pl_join_name(pl_arena *a, planlint_value *obj, pl_span sp)
 
     for (i = 0; i < 3; i++) {
         pl_span rest = sp;
-        if (i == 0 && pl_span_eq(sp, "Nested Loop"))
+        if (i == 0 && pl_text_is(sp.s, sp.n, "Nested Loop"))
             rest.n = 0;
         else if (!pl_strip_prefix(&rest, methods[i][0]))
             continue;
-        if (rest.n == 0 || pl_span_eq(rest, " Join"))
+        if (rest.n == 0 || pl_text_is(rest.s, rest.n, " Join"))
             return pl_tv_set_str(a, obj, "Node Type", methods[i][1], strlen(methods[i][1])) < 0 ||
                            pl_tv_set_str(a, obj, "Join Type", "Inner", 5) < 0 ? -1 : 1;
         if (!pl_strip_prefix(&rest, " ") || rest.n < 6 || memcmp(rest.s + rest.n - 5, " Join", 5) != 0)
             continue;
         rest.n -= 5;
         for (j = 0; j < sizeof(pl_join_types) / sizeof(pl_join_types[0]); j++)
-            if (pl_span_eq(rest, pl_join_types[j]))
+            if (pl_text_is(rest.s, rest.n, pl_join_types[j]))
                 return pl_tv_set_str(a, obj, "Node Type", methods[i][1], strlen(methods[i][1])) < 0 ||
                                pl_tv_set_str(a, obj, "Join Type", rest.s, rest.n) < 0 ? -1 : 1;
     }
@@ -121,7 +116,7 @@ static int pl_method_name(pl_arena *a, planlint_value *obj, pl_span sp)
     }
     for (i = 0; i < sizeof(pl_aliases) / sizeof(pl_aliases[0]); i++) {
         const pl_alias *al = &pl_aliases[i];
-        if (pl_span_eq(sp, al->text)) {
+        if (pl_text_is(sp.s, sp.n, al->text)) {
             if (strcmp(al->type, "Aggregate") == 0 && !pl_value_get(obj, "Partial Mode") &&
                 pl_tv_set_str(a, obj, "Partial Mode", "Simple", 6) < 0)
                 return -1;
@@ -130,7 +125,7 @@ static int pl_method_name(pl_arena *a, planlint_value *obj, pl_span sp)
         }
     }
     for (i = 0; i < sizeof(pl_plain_nodes) / sizeof(pl_plain_nodes[0]); i++)
-        if (pl_span_eq(sp, pl_plain_nodes[i]))
+        if (pl_text_is(sp.s, sp.n, pl_plain_nodes[i]))
             return pl_tv_set_str(a, obj, "Node Type", sp.s, sp.n) < 0 ? -1 : 1;
     return pl_special_name(a, obj, sp);
 }

@@ -6,11 +6,6 @@
 
 const char *const pl_text_section_keys[PL_SECT_COUNT_] = { "Planning", "JIT", "Serialization" };
 
-static int pl_is(const char *s, size_t n, const char *lit)
-{
-    return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
-
 /* Sets one member of obj from a list item: 0, negative on error, 1 when the item
  * does not have the list's shape. */
 typedef int (*pl_member_fn)(pl_arena *a, planlint_value *obj, const char *item);
@@ -130,7 +125,7 @@ static int pl_section_of(const char *label, size_t ln)
     int i;
 
     for (i = 0; i < PL_SECT_COUNT_; i++)
-        if (pl_is(label, ln, pl_text_section_keys[i]))
+        if (pl_text_is(label, ln, pl_text_section_keys[i]))
             return i;
     return -1;
 }
@@ -138,16 +133,16 @@ static int pl_section_of(const char *label, size_t ln)
 static int pl_plan_value(pl_arena *a, planlint_value *plan, const char *label, size_t ln,
                          const char *v, size_t vn)
 {
+    static const char *const numeric[] = { "Planning Time", "Execution Time", "Query Identifier" };
     char *key;
+    size_t i;
 
-    if (pl_is(label, ln, "Planning Time") || pl_is(label, ln, "Execution Time") ||
-        pl_is(label, ln, "Query Identifier"))
-        return pl_tv_set_numtext(a, plan, pl_is(label, ln, "Planning Time") ? "Planning Time"
-                                          : pl_is(label, ln, "Execution Time") ? "Execution Time"
-                                                                             : "Query Identifier", v, vn);
-    if (pl_is(label, ln, "Total runtime"))   /* before PG 9.4 */
+    for (i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
+        if (pl_text_is(label, ln, numeric[i]))
+            return pl_tv_set_numtext(a, plan, numeric[i], v, vn);
+    if (pl_text_is(label, ln, "Total runtime"))   /* before PG 9.4 */
         return pl_tv_set_numtext(a, plan, "Execution Time", v, vn);
-    if (pl_is(label, ln, "Settings"))
+    if (pl_text_is(label, ln, "Settings"))
         return pl_list_object(a, plan, "Settings", v, vn, pl_setting);
     if (!(key = pl_arena_strndup(a, label, ln)))
         return -1;
@@ -209,8 +204,8 @@ int pl_text_section_line(pl_arena *a, pl_tgrammar *g, planlint_value *sect, int 
         return 0;
     vn = n - ln - 1;
     v = pl_tv_trim(s + ln + 1, &vn);
-    if (pl_is(s, ln, "Options") || pl_is(s, ln, "Timing"))
-        return pl_list_object(a, &sect[section], pl_is(s, ln, "Options") ? "Options" : "Timing", v, vn,
+    if (pl_text_is(s, ln, "Options") || pl_text_is(s, ln, "Timing"))
+        return pl_list_object(a, &sect[section], pl_text_is(s, ln, "Options") ? "Options" : "Timing", v, vn,
                               pl_jit_member);
     return pl_text_detail(a, g, &sect[section], NULL, s, n);
 }

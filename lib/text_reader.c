@@ -305,7 +305,7 @@ static int pl_label_in(const pl_tline *l, const char *const *labels, size_t coun
     size_t ln = pl_text_label(l->s, l->n), i;
 
     for (i = 0; ln && i < count; i++)
-        if (strlen(labels[i]) == ln && memcmp(l->s, labels[i], ln) == 0)
+        if (pl_text_is(l->s, ln, labels[i]))
             return 1;
     return 0;
 }
