@@ -2,6 +2,7 @@
  * them, and turning the text's values into JSON-typed ones. */
 #include "text.h"
 #include "reader.h"
+#include "sql_scan.h"
 
 #include <string.h>
 
@@ -144,24 +145,19 @@ int pl_tv_set_numtext(pl_arena *a, planlint_value *obj, const char *key, const c
  * and quotes. */
 static size_t pl_item_end(const char *s, size_t n)
 {
-    int depth = 0;
-    char quote = 0;
+    pl_nest st = { 0, 0 };
     size_t i;
 
     for (i = 0; i < n; i++) {
-        char c = s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '(' || c == '[') {
-            depth++;
-        } else if ((c == ')' || c == ']') && depth > 0) {
-            depth--;
-        } else if (c == ',' && depth == 0 && i + 1 < n && s[i + 1] == ' ') {
+        char c = pl_nest_step(&st, s[i]);
+        if (c == '[')
+            st.depth++;
+        else if (c == ']')
+            st.depth--;
+        if (st.depth < 0)   /* a stray closer opens no level below the list */
+            st.depth = 0;
+        else if (c == ',' && st.depth == 0 && i + 1 < n && s[i + 1] == ' ')
             return i;
-        }
     }
     return n;
 }

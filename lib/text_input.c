@@ -4,6 +4,7 @@
 #include "text.h"
 #include "alloc.h"
 #include "buf.h"
+#include "sql_scan.h"
 #include "unwrap.h"
 
 #include <string.h>
@@ -20,21 +21,12 @@ typedef struct pl_raw {
 /* Open parentheses left at the end of s (quotes skipped). */
 static int pl_open_parens(const char *s, size_t n)
 {
-    int depth = 0;
-    char quote = 0;
+    pl_nest st = { 0, 0 };
     size_t i;
 
-    for (i = 0; i < n; i++) {
-        if (quote)
-            quote = s[i] == quote ? 0 : quote;
-        else if (s[i] == '\'' || s[i] == '"')
-            quote = s[i];
-        else if (s[i] == '(')
-            depth++;
-        else if (s[i] == ')')
-            depth--;
-    }
-    return depth;
+    for (i = 0; i < n; i++)
+        pl_nest_step(&st, s[i]);
+    return st.depth;
 }
 
 /* Display column after the indentation of s; *skip gets the bytes of indentation. */

@@ -3,6 +3,7 @@
  * expression shapes), and build the btree index that serves them. */
 #include "predicate.h"
 #include "alloc.h"
+#include "sql_scan.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -81,22 +82,11 @@ static void pl_trim_slice(pl_slice *x)
 /* Index of the parenthesis closing the one at i, or n when unbalanced. */
 static size_t pl_closing(const char *s, size_t n, size_t i)
 {
-    int depth = 0;
-    char quote = 0;
+    pl_nest st = { 0, 0 };
 
-    for (; i < n; i++) {
-        char c = s[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '(') {
-            depth++;
-        } else if (c == ')' && --depth == 0) {
+    for (; i < n; i++)
+        if (pl_nest_step(&st, s[i]) == ')' && st.depth == 0)
             return i;
-        }
-    }
     return n;
 }
 
