@@ -2,6 +2,7 @@
  * came in, derived numbers beside them. Written straight into the buffer. */
 #include "render.h"
 #include "finding.h"
+#include "alloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -166,24 +167,30 @@ static void pl_json_nodes(pl_buf *b, const planlint_plan *plan)
     }
 }
 
-/* The ids from the root down to the node, e.g. [0, 1, 3]; null at plan level. */
+/* The ids from the root down to the node, e.g. [0, 1, 3]; null at plan level. The
+ * ancestors are collected in one walk up: finding each one afresh from the node
+ * made deep plans with many findings quadratic. */
 static void pl_json_node_path(pl_buf *b, const planlint_node *n)
 {
-    const planlint_node *a;
-    size_t depth, i;
+    const planlint_node **chain, *a;
+    size_t len, i;
 
     if (!n) {
         pl_buf_puts(b, "null");
         return;
     }
-    pl_buf_putc(b, '[');
-    for (depth = n->depth + 1, i = 0; i < depth; i++) {
-        size_t up = depth - 1 - i;
-        for (a = n; up > 0; up--)
-            a = a->parent;
-        pl_buf_printf(b, i ? ",%zu" : "%zu", a->id);
+    len = (size_t)n->depth + 1;
+    if (!(chain = pl_malloc(len * sizeof(*chain)))) {
+        b->failed = 1;
+        return;
     }
+    for (a = n, i = len; i > 0; a = a->parent)
+        chain[--i] = a;
+    pl_buf_putc(b, '[');
+    for (i = 0; i < len; i++)
+        pl_buf_printf(b, i ? ",%zu" : "%zu", chain[i]->id);
     pl_buf_putc(b, ']');
+    pl_free((void *)chain);
 }
 
 static void pl_json_string_or_null(pl_buf *b, const char *s)
