@@ -16,14 +16,24 @@ static int pl_is_space(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static void pl_trim(pl_line *l)
+static void pl_ltrim(pl_line *l)
 {
     while (l->n && pl_is_space(l->s[0])) {
         l->s++;
         l->n--;
     }
+}
+
+static void pl_rtrim(pl_line *l)
+{
     while (l->n && pl_is_space(l->s[l->n - 1]))
         l->n--;
+}
+
+static void pl_trim(pl_line *l)
+{
+    pl_ltrim(l);
+    pl_rtrim(l);
 }
 
 /* Byte length of a frame border at p ('|', U+2502 or U+2551), else 0. */
@@ -93,12 +103,10 @@ static void pl_drop_continuation(pl_line *l, int keep_indent)
 {
     const unsigned char *u;
 
-    if (keep_indent) {
-        while (l->n && pl_is_space(l->s[l->n - 1]))
-            l->n--;
-    } else {
+    if (keep_indent)
+        pl_rtrim(l);
+    else
         pl_trim(l);
-    }
     u = (const unsigned char *)l->s;
     if (l->n >= 1 && l->s[l->n - 1] == '+')
         l->n--;
@@ -124,15 +132,11 @@ static size_t pl_strip_frame(pl_line *l, int framed)
 
     if (!framed)
         return 0;
-    while (l->n && pl_is_space(l->s[0])) {
-        l->s++;
-        l->n--;
-    }
+    pl_ltrim(l);
     b = pl_border_len(l->s, l->n);
     l->s += b;
     l->n -= b;
-    while (l->n && pl_is_space(l->s[l->n - 1]))
-        l->n--;
+    pl_rtrim(l);
     l->n -= pl_border_len_end(l->s, l->n);
     return (size_t)(l->s - start);
 }
@@ -146,8 +150,7 @@ static int pl_is_right_framed_header(pl_line t)
 
 static void pl_strip_right_frame(pl_line *l)
 {
-    while (l->n && pl_is_space(l->s[l->n - 1]))
-        l->n--;
+    pl_rtrim(l);
     if (l->n && l->s[l->n - 1] == '|')
         l->n--;
 }
