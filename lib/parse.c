@@ -86,6 +86,7 @@ static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, s
                          const planlint_parse_options *opts, planlint_error *err)
 {
     planlint_input_format fmt = opts->format;
+    const char *other;
     int rc, json_first;
 
     if (fmt == PLANLINT_INPUT_AUTO)
@@ -95,10 +96,9 @@ static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, s
                     : pl_text_read(list, arena, buf, len, opts, err);
     if (opts->format == PLANLINT_INPUT_AUTO && (rc < 0 || list->count == 0))
         rc = pl_read_fallback(list, arena, buf, len, opts, err, json_first, rc);
-    if (rc == 0 && list->count == 0 && pl_other_format(buf, len))
+    if (rc == 0 && list->count == 0 && (other = pl_other_format(buf, len)) != NULL)
         return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL,
-                        "%s plans are not supported: capture the plan with FORMAT JSON or FORMAT TEXT",
-                        pl_other_format(buf, len));
+                        "%s plans are not supported: capture the plan with FORMAT JSON or FORMAT TEXT", other);
     if (rc == 0 && list->count == 0)
         return pl_error(err, PLANLINT_EPARSE, 1, 1, NULL,
                         opts->format == PLANLINT_INPUT_JSON ? "no JSON EXPLAIN plan found in the input"
