@@ -7,9 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define PL_DEFAULT_MAX_DEPTH 1000u
-#define PL_DEFAULT_MAX_NODES 2000000u
-
 /* A JSON-pointer-like location, grown and shrunk as the walk descends. */
 typedef struct pl_path {
     char buf[PLANLINT_ERROR_PATH_LENGTH];
@@ -230,8 +227,8 @@ int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_v
     memset(&b, 0, sizeof(b));
     b.arena = arena;
     b.err = err;
-    b.max_depth = opts && opts->max_depth ? opts->max_depth : PL_DEFAULT_MAX_DEPTH;
-    b.max_nodes = opts && opts->max_nodes ? opts->max_nodes : PL_DEFAULT_MAX_NODES;
+    b.max_depth = opts->max_depth;
+    b.max_nodes = opts->max_nodes;
     b.nodes_before = list->nodes;
     rc = pl_read_document(&b, list, doc);
     pl_free(b.nodes);

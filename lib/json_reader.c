@@ -178,7 +178,7 @@ static int pl_read_unwrapped(pl_reader *r, pl_plan_list *list, const char *buf, 
 int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err)
 {
-    unsigned int depth = opts->max_depth ? opts->max_depth : 1000u;
+    unsigned int depth = opts->max_depth;
     planlint_error first;
     pl_reader r;
     int rc;

@@ -5,7 +5,11 @@
 
 #include <string.h>
 
+/* The defaults of planlint_parse_options' limits, settled here once: the readers
+ * get options with every limit filled in. */
 #define PL_DEFAULT_MAX_INPUT ((size_t)1 << 30)
+#define PL_DEFAULT_MAX_DEPTH 1000u
+#define PL_DEFAULT_MAX_NODES 2000000u
 
 const char *planlint_version(void)
 {
@@ -124,12 +128,11 @@ static int pl_check_args(planlint_plan **out, const char *buf, const planlint_pa
 int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
                         const planlint_parse_options *opts, planlint_error *err)
 {
-    planlint_parse_options defaults = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_parse_options o = PLANLINT_PARSE_OPTIONS_INIT;
     planlint_error local;
     pl_plan_list list;
     pl_arena *arena;
     planlint_plan *p;
-    size_t max_input;
     int rc;
 
     if ((rc = pl_check_args(out, buf, opts, err)) < 0)
@@ -138,16 +141,18 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
         memset(&local, 0, sizeof(local));
         err = &local;
     }
-    if (!opts)
-        opts = &defaults;
-    max_input = opts->max_input_bytes ? opts->max_input_bytes : PL_DEFAULT_MAX_INPUT;
-    if (len > max_input)
+    if (opts)
+        o = *opts;
+    o.max_input_bytes = o.max_input_bytes ? o.max_input_bytes : PL_DEFAULT_MAX_INPUT;
+    o.max_depth = o.max_depth ? o.max_depth : PL_DEFAULT_MAX_DEPTH;
+    o.max_nodes = o.max_nodes ? o.max_nodes : PL_DEFAULT_MAX_NODES;
+    if (len > o.max_input_bytes)
         return pl_error(err, PLANLINT_ELIMIT, 0, 0, NULL, "input of %zu bytes exceeds the limit of %zu",
-                        len, max_input);
+                        len, o.max_input_bytes);
     if (!(arena = pl_arena_new()))
         return pl_error_nomem(err);
     memset(&list, 0, sizeof(list));
-    rc = pl_read_input(&list, arena, buf, len, opts, err);
+    rc = pl_read_input(&list, arena, buf, len, &o, err);
     for (p = list.head; rc == 0 && p; p = p->next)
         rc = pl_plan_derive(p, err);
     if (rc < 0) {

@@ -10,6 +10,8 @@ typedef struct pl_plan_list {
     size_t nodes;            /* over all plans, for the node limit */
 } pl_plan_list;
 
+/* The readers' opts come from planlint_plan_parse() with every limit filled in. */
+
 /* document.c: turn one parsed JSON document into zero or more plans. */
 int pl_plans_from_document(pl_plan_list *list, pl_arena *arena, const planlint_value *doc,
                            const planlint_parse_options *opts, planlint_error *err);

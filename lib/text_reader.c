@@ -386,10 +386,8 @@ int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t le
     memset(&r, 0, sizeof(r));
     r.arena = arena;
     r.err = err;
-    r.max_depth = opts->max_depth ? opts->max_depth : 1000u;
-    if (r.max_depth > PL_TEXT_DEPTH_CAP)
-        r.max_depth = PL_TEXT_DEPTH_CAP;
-    r.max_nodes = opts->max_nodes ? opts->max_nodes : 2000000u;
+    r.max_depth = opts->max_depth < PL_TEXT_DEPTH_CAP ? opts->max_depth : PL_TEXT_DEPTH_CAP;
+    r.max_nodes = opts->max_nodes;
     r.section = -1;
     if (!(r.g = pl_tgrammar_new()))
         return pl_error_nomem(err);
