@@ -1,4 +1,4 @@
-/* live.h - the connection behind planlint_conn, shared by conn.c and live.c. */
+/* live.h - the connection behind planlint_conn, shared by conn.c, capture.c and verify.c. */
 #ifndef PL_LIVE_H
 #define PL_LIVE_H
 
@@ -18,7 +18,7 @@ struct planlint_conn {
  * of the secrets list, when conn is NULL) masked. Returns PLANLINT_EDATABASE. */
 int pl_db_error(planlint_error *err, char *const *secrets, const char *what, const char *msg);
 
-/* live.c: the steps of a capture, for planlint_conn_capture() and the hypopg check. */
+/* capture.c: the steps of a capture, for planlint_conn_capture() and the hypopg check. */
 
 /* res when its status is want; else NULL after clearing it and recording the error (a
  * lost connection says so). */

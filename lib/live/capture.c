@@ -1,4 +1,4 @@
-/* live.c - planlint_conn_capture(): EXPLAIN one statement inside BEGIN ... ROLLBACK,
+/* capture.c - planlint_conn_capture(): EXPLAIN one statement inside BEGIN ... ROLLBACK,
  * so that nothing the statement does outlives the call. The steps are shared with the
  * hypothetical-index check (verify.c). */
 #include "live.h"

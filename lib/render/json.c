@@ -1,4 +1,4 @@
-/* render_json.c - the versioned JSON output (docs/json-output.md): raw keys as they
+/* json.c - the versioned JSON output (docs/json-output.md): raw keys as they
  * came in, derived numbers beside them. Written straight into the buffer. */
 #include "render.h"
 #include "finding.h"

@@ -1,4 +1,4 @@
-/* render_tree.c - the annotated tree: numbers in fixed columns on the left, the plan
+/* tree.c - the annotated tree: numbers in fixed columns on the left, the plan
  * drawn on the right, details under each node. Fits 100 columns; deep plans are
  * drawn with their indentation folded so the text never walks off the screen. */
 #include "render.h"
