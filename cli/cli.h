@@ -44,7 +44,7 @@ typedef struct cli_settings {
     int no_password, password_prompt;  /* -w, -W */
     const char *command;      /* -c SQL */
     const char *sql_file;     /* -f FILE ("-" = stdin) */
-    int no_analyze, allow_writes, no_enrich, no_verify;
+    int no_analyze, allow_writes, allow_side_effects, no_enrich, no_verify;
     unsigned int timeout_ms;  /* 0: the library's default */
     const char *save;         /* --save FILE */
     const char *params[CLI_MAX_LIST];

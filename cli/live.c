@@ -133,6 +133,7 @@ static void cli_capture_options(const cli_settings *s, planlint_capture_options 
     *o = init;
     o->no_analyze = s->no_analyze;
     o->allow_writes = s->allow_writes;
+    o->allow_side_effects = s->allow_side_effects;
     o->timeout_ms = s->timeout_ms;
     o->params = s->params;
     o->nparams = s->nparams;
@@ -235,13 +236,15 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     char *sql, *json = NULL;
     size_t len = 0;
     cli_live live;
+    planlint_capture_options opts;
     int rc;
 
     memset(&err, 0, sizeof(err));
     if (!(sql = cli_statement(s)))
         return PL_EXIT_USAGE;
     /* Refused statements are refused before connecting, let alone running. */
-    if (planlint_statement_check(sql, s->allow_writes, s->nparams, &err) != 0) {
+    cli_capture_options(s, &opts);
+    if (planlint_capture_check(sql, &opts, &err) != 0) {
         cli_error("%s", err.text);
         free(sql);
         return PL_EXIT_USAGE;

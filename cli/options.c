@@ -227,6 +227,8 @@ static const cli_option cli_options[] = {
     { NULL, "no-verify", no_argument, 0, NULL, "do not try suggested indexes with hypopg", CLI_STORE(no_verify) },
     { NULL, "allow-writes", no_argument, 0, NULL, "run writes, take FOR UPDATE locks (rolled back)",
       CLI_STORE(allow_writes) },
+    { NULL, "allow-side-effects", no_argument, 0, NULL,
+      "call functions a rollback cannot undo (dblink, setval, ...)", CLI_STORE(allow_side_effects) },
     { NULL, "timeout", required_argument, 0, "SECONDS", "statement_timeout (default 30)", CLI_CALL(on_timeout) },
     { NULL, "param", required_argument, 0, "VALUE", "a value for $1, $2, ... (repeatable)", CLI_CALL(on_param) },
     { NULL, "save", required_argument, 0, "FILE", "keep the captured JSON plan in FILE", CLI_STORE(save) },

@@ -526,7 +526,7 @@ PLANLINT_EXTERN int planlint_cancel_send(planlint_cancel *cancel);
 /* NULL is fine. Not async-signal safe. */
 PLANLINT_EXTERN void planlint_cancel_free(planlint_cancel *cancel);
 
-#define PLANLINT_CAPTURE_OPTIONS_VERSION 1
+#define PLANLINT_CAPTURE_OPTIONS_VERSION 2
 
 /* Options for planlint_conn_capture(). Initialise with PLANLINT_CAPTURE_OPTIONS_INIT. */
 typedef struct planlint_capture_options {
@@ -536,30 +536,50 @@ typedef struct planlint_capture_options {
     unsigned int timeout_ms;      /* statement_timeout; 0 means 30 seconds */
     const char *const *params;    /* values for $1..$n, as text */
     size_t nparams;
+    int allow_side_effects;       /* 1: calls of functions whose effects a ROLLBACK does not
+                                   * undo run (dblink, pg_terminate_backend, setval, ...);
+                                   * since version 2 */
 } planlint_capture_options;
 
-#define PLANLINT_CAPTURE_OPTIONS_INIT { PLANLINT_CAPTURE_OPTIONS_VERSION, 0, 0, 0, NULL, 0 }
+#define PLANLINT_CAPTURE_OPTIONS_INIT { PLANLINT_CAPTURE_OPTIONS_VERSION, 0, 0, 0, NULL, 0, 0 }
 
 /*
- * Whether planlint_conn_capture() would run sql: one statement that EXPLAIN accepts
- * and a transaction block can hold, data-modifying or locking rows (FOR UPDATE/SHARE)
- * only when allow_writes, and, when nparams > 0, no $n beyond nparams ($n with
- * nparams == 0 asks for a generic plan, which only the server can accept or refuse).
- * Returns 0, or PLANLINT_EREFUSED with the reason in err.
+ * Whether planlint_conn_capture() would run sql with opts, decided by PostgreSQL 15's own
+ * grammar (libpg_query) before anything is sent: exactly one SELECT, VALUES, TABLE,
+ * INSERT, UPDATE, DELETE or MERGE; data-modifying (also inside WITH) or locking rows
+ * (FOR UPDATE/SHARE) only when opts->allow_writes; never SELECT INTO; no call of a
+ * function whose effect a ROLLBACK does not undo (dblink, backend signalling, statistics
+ * resets, server file writers, replication slots, pg_reload_conf, pg_switch_wal,
+ * session advisory locks, setval, nextval; nextval also with allow_writes) unless
+ * opts->allow_side_effects; when opts->nparams > 0, no $n beyond it ($n with no values
+ * asks for a generic plan). A text the grammar cannot read is refused with the parser's
+ * message. Returns 0, PLANLINT_EINVAL, PLANLINT_ENOMEM or PLANLINT_EREFUSED with the
+ * reason in err.
  */
+PLANLINT_EXTERN int planlint_capture_check(const char *sql, const planlint_capture_options *opts,
+                                           planlint_error *err);
+
+/* planlint_capture_check() with allow_writes and nparams set and nothing else allowed. */
 PLANLINT_EXTERN int planlint_statement_check(const char *sql, int allow_writes, size_t nparams,
                                              planlint_error *err);
 
 /*
- * Capture the plan of one statement: BEGIN (READ ONLY unless allow_writes), SET LOCAL
- * statement_timeout, EXPLAIN (ANALYZE, BUFFERS, VERBOSE, SETTINGS, FORMAT JSON) with the
- * options the server supports, then ROLLBACK, always. Parameter values go through
- * PREPARE and EXECUTE; a statement with $n and no values gets a generic plan (EXPLAIN
- * GENERIC_PLAN, not executed) on PostgreSQL 16+ and is refused on older servers. Refused
- * statements never reach the server (PLANLINT_EREFUSED). On success *out is owned: free with planlint_free():
- * EXPLAIN's JSON, NUL-terminated, for planlint_plan_parse(); *out_len (if not NULL)
- * gets its length. Database errors, a timeout, a cancel or a lost connection return
- * PLANLINT_EDATABASE.
+ * Capture the plan of one statement, after planlint_capture_check(): BEGIN (READ ONLY
+ * unless allow_writes), SET LOCAL statement_timeout and standard_conforming_strings = on
+ * (so that the server reads the text as the check did); unless side effects are allowed,
+ * the functions the statement calls that are not built in are looked up, and one whose
+ * body calls a refused function is refused too. The text is then sent alone, as a
+ * protocol-level prepared statement (the server refuses a second statement in it), and
+ * planned without running (EXPLAIN EXECUTE); a plan that modifies data or locks rows
+ * without allow_writes, or calls a refused function (through a view, say), is refused.
+ * Then EXPLAIN (ANALYZE, BUFFERS, VERBOSE, SETTINGS, FORMAT JSON) EXECUTE, with the
+ * options the server supports, then ROLLBACK, always. A statement with $n and no values
+ * gets a generic plan (plan_cache_mode = force_generic_plan, executed with NULLs under
+ * EXPLAIN without ANALYZE, so never run; PostgreSQL 12+, refused on older servers). On
+ * success *out is owned: free with planlint_free(): EXPLAIN's JSON, NUL-terminated, for
+ * planlint_plan_parse(); *out_len (if not NULL) gets its length. Database errors, a
+ * timeout, a cancel or a lost connection return PLANLINT_EDATABASE; refusals, before
+ * the statement runs, PLANLINT_EREFUSED.
  */
 PLANLINT_EXTERN int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn,
                                           const char *sql, const planlint_capture_options *opts,

@@ -3,7 +3,7 @@
  * expression shapes), and build the btree index that serves them. */
 #include "predicate.h"
 #include "alloc.h"
-#include "sql_scan.h"
+#include "nest.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>

@@ -5,13 +5,14 @@
 #include "alloc.h"
 #include "buf.h"
 #include "error.h"
-#include "sql_scan.h"
+#include "statement.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #define PL_DEFAULT_TIMEOUT_MS 30000u
-#define PL_GENERIC_PLAN_VERSION 160000
+#define PL_GENERIC_PLAN_VERSION 160000   /* EXPLAIN (GENERIC_PLAN) */
+#define PL_FORCE_GENERIC_VERSION 120000  /* plan_cache_mode */
 
 static int pl_lost(const planlint_conn *c, planlint_error *err)
 {
@@ -33,10 +34,36 @@ PGresult *pl_live_result(planlint_conn *c, PGresult *res, ExecStatusType want, p
     return NULL;
 }
 
-/* Extended protocol: the server itself refuses a second statement. */
+/* Extended protocol: the server itself refuses a second statement. Every result is
+ * read: more than one means the server ran more than one thing, and the call fails (the
+ * caller rolls back). */
 PGresult *pl_live_exec(planlint_conn *c, const char *sql, ExecStatusType want, planlint_error *err)
 {
-    return pl_live_result(c, PQexecParams(c->pg, sql, 0, NULL, NULL, NULL, NULL, 0), want, err);
+    return pl_live_exec_params(c, sql, 0, NULL, want, err);
+}
+
+PGresult *pl_live_exec_params(planlint_conn *c, const char *sql, int n, const char *const *values,
+                              ExecStatusType want, planlint_error *err)
+{
+    PGresult *res = NULL, *next;
+    int extra = 0;
+
+    if (!PQsendQueryParams(c->pg, sql, n, NULL, values, NULL, NULL, 0))
+        return pl_live_result(c, NULL, want, err);
+    while ((next = PQgetResult(c->pg)) != NULL) {
+        if (res) {
+            extra = 1;
+            PQclear(res);
+        }
+        res = next;
+    }
+    if (extra) {
+        PQclear(res);
+        pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL,
+                 "the server returned more than one result for one statement; rolled back");
+        return NULL;
+    }
+    return pl_live_result(c, res, want, err);
 }
 
 int pl_live_command(planlint_conn *c, const char *sql, planlint_error *err)
@@ -56,6 +83,8 @@ int pl_live_ready(planlint_conn *c, planlint_error *err)
     return 0;
 }
 
+/* standard_conforming_strings decides where a '...' literal ends: on, the server reads
+ * the text as the statement check did (libpg_query knows no other way). */
 int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, planlint_error *err)
 {
     char set[80];
@@ -65,20 +94,21 @@ int pl_live_begin(planlint_conn *c, int read_only, unsigned int timeout_ms, plan
         return rc;
     snprintf(set, sizeof(set), "SET LOCAL statement_timeout = %u",
              timeout_ms ? timeout_ms : PL_DEFAULT_TIMEOUT_MS);
-    return pl_live_command(c, set, err);
+    if ((rc = pl_live_command(c, set, err)) != 0)
+        return rc;
+    return pl_live_command(c, "SET LOCAL standard_conforming_strings = on", err);
 }
 
-/* EXPLAIN's options, only those this server version knows. A generic plan is planned
- * for no values, so it cannot be executed: no ANALYZE. */
-static void pl_explain_prefix(char *dst, size_t size, int server, int generic,
+/* EXPLAIN's options, only those this server version knows. A plan only (the first look,
+ * --no-analyze, a generic plan) runs nothing. GENERIC_PLAN (16+) also keeps the executor
+ * from pruning partitions with the NULLs a generic plan is shown with. */
+static void pl_explain_prefix(char *dst, size_t size, int server, int analyze, int generic,
                               const planlint_capture_options *o)
 {
-    if (generic) {
-        snprintf(dst, size, "EXPLAIN (GENERIC_PLAN, VERBOSE, SETTINGS, FORMAT JSON) ");
-        return;
-    }
-    if (o->no_analyze) {
-        snprintf(dst, size, "EXPLAIN (VERBOSE, FORMAT JSON) ");
+    if (!analyze) {
+        snprintf(dst, size, "EXPLAIN (VERBOSE%s%s, FORMAT JSON) ",
+                 server >= 120000 ? ", SETTINGS" : "",
+                 generic && server >= PL_GENERIC_PLAN_VERSION ? ", GENERIC_PLAN" : "");
         return;
     }
     snprintf(dst, size, "EXPLAIN (ANALYZE, BUFFERS, VERBOSE%s%s, FORMAT JSON) ",
@@ -86,75 +116,75 @@ static void pl_explain_prefix(char *dst, size_t size, int server, int generic,
              server >= 130000 && o->allow_writes ? ", WAL" : "");
 }
 
-/* "EXECUTE planlint_stmt('v1', 'v2')" with every value quoted by libpq. */
-static int pl_execute_call(pl_buf *b, planlint_conn *c, const planlint_capture_options *o,
+/* "EXECUTE planlint_stmt('v1', 'v2')" with every value quoted by libpq; NULL for each of
+ * the nparams a generic plan leaves open. */
+static int pl_execute_call(pl_buf *b, planlint_conn *c, int nparams, const planlint_capture_options *o,
                            planlint_error *err)
 {
-    size_t i;
+    int i;
 
-    pl_buf_puts(b, "EXECUTE planlint_stmt(");
-    for (i = 0; i < o->nparams; i++) {
-        const char *v = o->params[i] ? o->params[i] : "";
-        char *lit = PQescapeLiteral(c->pg, v, strlen(v));
+    pl_buf_puts(b, "EXECUTE planlint_stmt");
+    for (i = 0; i < nparams; i++) {
+        const char *v = (size_t)i < o->nparams && o->params[i] ? o->params[i] : "";
+        char *lit = (size_t)i < o->nparams ? PQescapeLiteral(c->pg, v, strlen(v)) : NULL;
 
-        if (!lit)
+        if ((size_t)i < o->nparams && !lit)
             return pl_db_error(err, c->secrets, "cannot quote a --param value: ",
                                PQerrorMessage(c->pg));
-        if (i > 0)
-            pl_buf_puts(b, ", ");
-        pl_buf_puts(b, lit);
+        pl_buf_puts(b, i == 0 ? "(" : ", ");
+        pl_buf_puts(b, lit ? lit : "NULL");
         PQfreemem(lit);
     }
-    pl_buf_puts(b, ")");
+    if (nparams > 0)
+        pl_buf_puts(b, ")");
     return 0;
 }
 
-/* PREPARE planlint_stmt AS sql; c->prepared tells pl_live_rollback() to drop it. */
-static int pl_prepare(planlint_conn *c, const char *sql, planlint_error *err)
+/* The statement alone, as the protocol-level prepared statement planlint_stmt: the
+ * server parses it (and refuses a second statement) but runs nothing. *nparams gets the
+ * number of $n it found. c->prepared tells pl_live_rollback() to drop it. */
+static int pl_prepare(planlint_conn *c, const char *sql, int *nparams, planlint_error *err)
 {
-    pl_buf prep;
-    int rc;
+    PGresult *res = pl_live_result(c, PQprepare(c->pg, "planlint_stmt", sql, 0, NULL),
+                                   PGRES_COMMAND_OK, err);
 
-    pl_buf_init(&prep);
-    pl_buf_puts(&prep, "PREPARE planlint_stmt AS ");
-    pl_buf_puts(&prep, sql);
-    rc = prep.failed ? pl_error_nomem(err) : pl_live_command(c, prep.data, err);
-    pl_buf_release(&prep);
-    if (rc == 0)
-        c->prepared = 1;
-    return rc;
+    if (!res)
+        return PLANLINT_EDATABASE;
+    PQclear(res);
+    c->prepared = 1;
+    if (!(res = pl_live_result(c, PQdescribePrepared(c->pg, "planlint_stmt"), PGRES_COMMAND_OK, err)))
+        return PLANLINT_EDATABASE;
+    *nparams = PQnparams(res);
+    PQclear(res);
+    return 0;
 }
 
-int pl_live_generic(const planlint_conn *c, const char *sql, const planlint_capture_options *o,
+int pl_live_generic(const planlint_conn *c, long max_param, const planlint_capture_options *o,
                     planlint_error *err)
 {
-    long max_param = o->nparams ? 0 : pl_statement_max_param(sql);
     int server = PQserverVersion(c->pg);
 
-    if (max_param == 0)
+    if (o->nparams || max_param == 0)
         return 0;
-    if (server >= PL_GENERIC_PLAN_VERSION)
+    if (server >= PL_FORCE_GENERIC_VERSION)
         return 1;
     return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
                     "refused: the statement uses $%ld and no --param values were given; a generic "
-                    "plan needs PostgreSQL 16 or later (the server is %d.%d)",
+                    "plan needs PostgreSQL 12 or later (the server is %d.%d)",
                     max_param, server / 10000, server >= 100000 ? server % 10000 : server / 100 % 100);
 }
 
-/* The EXPLAIN text: its single row and column. A generic plan goes through the simple
- * protocol, where $n stays a placeholder (the extended one would ask for values); the
- * statement was checked to be a single one (planlint_statement_check). */
+/* The EXPLAIN text: its single row and column. */
 static int pl_explain_run(char **out, size_t *out_len, planlint_conn *c, const char *query,
-                          int generic, planlint_error *err)
+                          planlint_error *err)
 {
-    PGresult *res = generic ? pl_live_result(c, PQexec(c->pg, query), PGRES_TUPLES_OK, err)
-                            : pl_live_exec(c, query, PGRES_TUPLES_OK, err);
+    PGresult *res = pl_live_exec(c, query, PGRES_TUPLES_OK, err);
     int rc = 0;
 
     if (!res)
         return PLANLINT_EDATABASE;
-    if (PQntuples(res) < 1 || PQnfields(res) < 1)
-        rc = pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "EXPLAIN returned no plan");
+    if (PQntuples(res) != 1 || PQnfields(res) != 1)
+        rc = pl_error(err, PLANLINT_EDATABASE, 0, 0, NULL, "EXPLAIN did not return one plan");
     else if (!(*out = pl_strndup(PQgetvalue(res, 0, 0), (size_t)PQgetlength(res, 0, 0))))
         rc = pl_error_nomem(err);
     else if (out_len)
@@ -163,29 +193,65 @@ static int pl_explain_run(char **out, size_t *out_len, planlint_conn *c, const c
     return rc;
 }
 
-int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql, int generic,
-                    const planlint_capture_options *o, planlint_error *err)
+/* EXPLAIN [ANALYZE] EXECUTE planlint_stmt(...). */
+static int pl_explain_execute(char **out, size_t *out_len, planlint_conn *c, int analyze, int generic,
+                              int nparams, const planlint_capture_options *o, planlint_error *err)
 {
-    char prefix[96];
+    char prefix[112];
     pl_buf q;
-    int rc = 0;
+    int rc;
 
-    if (o->nparams && (rc = pl_prepare(c, sql, err)) != 0)
-        return rc;
-    pl_explain_prefix(prefix, sizeof(prefix), PQserverVersion(c->pg), generic, o);
+    pl_explain_prefix(prefix, sizeof(prefix), PQserverVersion(c->pg), analyze, generic, o);
     pl_buf_init(&q);
     pl_buf_puts(&q, prefix);
-    if (o->nparams)
-        rc = pl_execute_call(&q, c, o, err);
-    else
-        pl_buf_puts(&q, sql);
+    rc = pl_execute_call(&q, c, nparams, o, err);
     if (rc == 0 && q.failed)
         rc = pl_error_nomem(err);
     if (rc == 0)
-        rc = pl_explain_run(out, out_len, c, q.data, generic, err);
+        rc = pl_explain_run(out, out_len, c, q.data, err);
     pl_buf_release(&q);
-    /* A fresh PREPARE next time: a cached generic plan would not see new indexes. */
-    if (rc == 0 && c->prepared && pl_live_command(c, "DEALLOCATE planlint_stmt", err) == 0)
+    return rc;
+}
+
+/* The plan first, run for nothing: the server's own view of what the statement does is
+ * checked (pl_live_fence) before ANALYZE runs it. With no ANALYZE, that plan is the one. */
+static int pl_explain_steps(char **out, size_t *out_len, planlint_conn *c, int generic, int nparams,
+                            const planlint_capture_options *o, planlint_error *err)
+{
+    int analyze = !o->no_analyze && !generic;
+    int rc = pl_explain_execute(out, out_len, c, 0, generic, nparams, o, err);
+
+    if (rc == 0)
+        rc = pl_live_fence(*out, out_len ? *out_len : strlen(*out), o, err);
+    if (rc != 0 || !analyze)
+        return rc;
+    pl_free(*out);
+    *out = NULL;
+    return pl_explain_execute(out, out_len, c, 1, 0, nparams, o, err);
+}
+
+int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *sql, int generic,
+                    const planlint_capture_options *o, planlint_error *err)
+{
+    int nparams = 0, rc = pl_prepare(c, sql, &nparams, err);
+
+    if (rc == 0 && o->nparams < (size_t)nparams && !generic)
+        rc = pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                      "refused: the statement has %d parameters but %zu --param value%s given",
+                      nparams, o->nparams, o->nparams == 1 ? " was" : "s were");
+    /* A generic plan: planned for no values at all, shown with NULLs, never executed. */
+    if (rc == 0 && generic)
+        rc = pl_live_command(c, "SET LOCAL plan_cache_mode = force_generic_plan", err);
+    if (rc == 0)
+        rc = pl_explain_steps(out, out_len, c, generic, nparams, o, err);
+    if (rc != 0) {
+        pl_free(*out);
+        *out = NULL;
+    }
+    /* A fresh prepared statement next time: a cached plan would not see new indexes. */
+    if (c->prepared && PQstatus(c->pg) == CONNECTION_OK &&
+        PQtransactionStatus(c->pg) == PQTRANS_INTRANS &&
+        pl_live_command(c, "DEALLOCATE planlint_stmt", rc ? NULL : err) == 0)
         c->prepared = 0;
     return rc;
 }
@@ -208,22 +274,27 @@ int pl_live_rollback(planlint_conn *c, planlint_error *err)
 int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, const char *sql,
                           const planlint_capture_options *opts, planlint_error *err)
 {
+    pl_statement st;
     int rc, rb, generic;
 
     if (out)
         *out = NULL;
-    if (!out || !conn || !conn->pg || !sql || !opts ||
-        opts->version != PLANLINT_CAPTURE_OPTIONS_VERSION || (opts->nparams && !opts->params))
+    if (!out || !conn || !conn->pg || !sql || !opts || !pl_capture_options_ok(opts))
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid capture arguments");
-    if ((rc = planlint_statement_check(sql, opts->allow_writes, opts->nparams, err)) != 0)
+    if ((rc = pl_statement_read(&st, sql, opts, err)) != 0)
         return rc;
-    if ((rc = pl_live_ready(conn, err)) != 0)
+    if ((rc = pl_live_ready(conn, err)) == 0 && (generic = pl_live_generic(conn, st.max_param, opts, err)) < 0)
+        rc = generic;   /* before anything runs */
+    if (rc != 0) {
+        pl_statement_release(&st);
         return rc;
-    if ((generic = pl_live_generic(conn, sql, opts, err)) < 0)
-        return generic;   /* before anything runs */
+    }
     rc = pl_live_begin(conn, !opts->allow_writes, opts->timeout_ms, err);
     if (rc == 0)
+        rc = pl_live_vet_functions(conn, &st, opts, err);
+    if (rc == 0)
         rc = pl_live_explain(out, out_len, conn, sql, generic, opts, err);
+    pl_statement_release(&st);
     rb = pl_live_rollback(conn, err);
     if (rc == 0 && rb != 0) {
         pl_free(*out);
@@ -231,4 +302,10 @@ int planlint_conn_capture(char **out, size_t *out_len, planlint_conn *conn, cons
         rc = rb;
     }
     return rc;
+}
+
+int pl_capture_options_ok(const planlint_capture_options *o)
+{
+    return (o->version == 1 || o->version == PLANLINT_CAPTURE_OPTIONS_VERSION) &&
+           (o->nparams == 0 || o->params);
 }

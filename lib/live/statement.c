@@ -1,188 +1,236 @@
-/* statement.c - which statements live capture may run: one statement that EXPLAIN
- * accepts and a transaction block can hold; writes only when the caller allows them.
- * The server's READ ONLY transaction is the real guard; this gives clear refusals first. */
-#include "sql_scan.h"
+/* statement.c - which statements live capture may run, decided on the parse tree that
+ * PostgreSQL's own grammar gives (libpg_query): exactly one statement that PREPARE
+ * accepts; writes and row locks only when the caller allows them; no call of a function
+ * whose effect outlives the rollback (side_effects.c) unless allowed. The server then
+ * fences again: capture sends the text alone through the extended protocol, inside a
+ * READ ONLY transaction, and checks the plan before it runs anything. */
+#include "statement.h"
 #include "error.h"
+#include "sql.h"
 
+#include <stdio.h>
 #include <string.h>
 
-#define PL_LEAD_WORDS 4
+/* The protocol counts parameters in 16 bits. */
+#define PL_MAX_PARAM 65535
 
-/* What one pass over the statement found. */
-typedef struct pl_sql_facts {
-    pl_sql_token lead[PL_LEAD_WORDS]; /* the first words at the top level */
-    size_t nlead;
+/* What one walk over the tree found. */
+typedef struct pl_stmt_facts {
+    const planlint_capture_options *opts;
+    int writes;                    /* INSERT/UPDATE/DELETE/MERGE anywhere, CTEs too */
+    int locks;                     /* FOR [NO KEY] UPDATE, FOR [KEY] SHARE */
+    int into;                      /* SELECT ... INTO creates a table */
     long max_param;
-    int writes;          /* INSERT/UPDATE/DELETE/MERGE as a keyword (not FOR UPDATE) */
-    int locks;           /* FOR [NO KEY] UPDATE, FOR [KEY] SHARE: row locks */
-    int into;            /* INTO: [WITH ...] SELECT ... INTO creates a table */
-    int as_top;          /* AS at the top level: CREATE TABLE ... AS */
-    int concurrently;
-    int second;          /* something follows a top-level ';' */
-    int unterminated;
-} pl_sql_facts;
+    int bad_param;                 /* a $n beyond what the server allows */
+    const char *effect_name;       /* the first function called that is not allowed */
+    const pl_side_effect *effect;
+    json_t *functions;             /* the names called: an object used as a set */
+    int nomem;
+} pl_stmt_facts;
 
-static void pl_note_word(pl_sql_facts *f, const pl_sql_token *t, const pl_sql_token *prev, int depth)
+int pl_capture_allows_side_effects(const planlint_capture_options *o)
 {
-    if (depth == 0 && f->nlead < PL_LEAD_WORDS)
-        f->lead[f->nlead++] = *t;
-    if (pl_sql_is(t, "INSERT") || pl_sql_is(t, "DELETE") || pl_sql_is(t, "MERGE") ||
-        (pl_sql_is(t, "UPDATE") && !pl_sql_is(prev, "FOR") && !pl_sql_is(prev, "KEY")))
+    return o->version >= 2 && o->allow_side_effects;
+}
+
+static void pl_note_function(pl_stmt_facts *f, const json_t *call)
+{
+    const char *name = pl_sql_func_name(call, NULL);
+    const pl_side_effect *e = pl_side_effect_find(name);
+
+    if (!name)
+        return;
+    if (!f->effect && !pl_side_effect_allowed(e, f->opts))
+        f->effect = e, f->effect_name = name;
+    if (json_object_set_new(f->functions, name, json_true()) != 0)
+        f->nomem = 1;
+}
+
+static int pl_visit(const char *kind, json_t *body, void *ud)
+{
+    pl_stmt_facts *f = ud;
+    json_int_t n;
+
+    if (strcmp(kind, "InsertStmt") == 0 || strcmp(kind, "UpdateStmt") == 0 ||
+        strcmp(kind, "DeleteStmt") == 0 || strcmp(kind, "MergeStmt") == 0)
         f->writes = 1;
-    else if ((pl_sql_is(t, "UPDATE") || pl_sql_is(t, "SHARE")) &&
-             (pl_sql_is(prev, "FOR") || pl_sql_is(prev, "KEY")))
-        f->locks = 1;
-    if (pl_sql_is(t, "INTO"))
-        f->into = 1;
-    if (pl_sql_is(t, "CONCURRENTLY"))
-        f->concurrently = 1;
-    if (depth == 0 && pl_sql_is(t, "AS"))
-        f->as_top = 1;
-}
-
-static void pl_sql_gather(const char *sql, pl_sql_facts *f)
-{
-    pl_sql_scanner sc;
-    pl_sql_token t, prev;
-    int depth = 0, base = 0, after_semicolon = 0;
-
-    memset(f, 0, sizeof(*f));
-    memset(&prev, 0, sizeof(prev));
-    sc.p = sql;
-    while ((t = pl_sql_next(&sc)).kind != PL_SQL_END) {
-        if (t.kind == PL_SQL_UNTERMINATED) {
-            f->unterminated = 1;
-            return;
-        }
-        if (t.kind == PL_SQL_SEMICOLON && depth == 0) {
-            after_semicolon = 1;
-            continue;
-        }
-        if (after_semicolon)
-            f->second = 1;
-        if (t.kind == PL_SQL_OPEN && f->nlead == 0 && depth == base)
-            depth++, base++; /* (SELECT ...): leading parentheses wrap the statement */
-        else if (t.kind == PL_SQL_OPEN)
-            depth++;
-        else if (t.kind == PL_SQL_CLOSE && depth > 0)
-            depth--;
-        else if (t.kind == PL_SQL_PARAM && t.number > f->max_param)
-            f->max_param = t.number;
-        else if (t.kind == PL_SQL_WORD)
-            pl_note_word(f, &t, &prev, depth - base);
-        prev = t;
+    else if (strcmp(kind, "SelectStmt") == 0) {
+        if (json_array_size(json_object_get(body, "lockingClause")) > 0)
+            f->locks = 1;
+        if (json_object_get(body, "intoClause"))
+            f->into = 1;
+    } else if (strcmp(kind, "FuncCall") == 0)
+        pl_note_function(f, body);
+    else if (strcmp(kind, "ParamRef") == 0) {
+        n = json_integer_value(json_object_get(body, "number"));
+        if (n <= 0 || n > PL_MAX_PARAM)
+            f->bad_param = 1;   /* the parser wraps numbers past 2^31 */
+        else if (n > f->max_param)
+            f->max_param = (long)n;
     }
-}
-
-static int pl_lead_is(const pl_sql_facts *f, size_t i, const char *kw)
-{
-    return i < f->nlead && pl_sql_is(&f->lead[i], kw);
-}
-
-/* CREATE [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED] TABLE ... AS, or CREATE MATERIALIZED VIEW. */
-static int pl_create_explainable(const pl_sql_facts *f)
-{
-    size_t i = 1;
-
-    if (pl_lead_is(f, i, "MATERIALIZED"))
-        return pl_lead_is(f, i + 1, "VIEW");
-    if (pl_lead_is(f, i, "GLOBAL") || pl_lead_is(f, i, "LOCAL"))
-        i++;
-    if (pl_lead_is(f, i, "TEMP") || pl_lead_is(f, i, "TEMPORARY") || pl_lead_is(f, i, "UNLOGGED"))
-        i++;
-    return pl_lead_is(f, i, "TABLE") && f->as_top;
-}
-
-static const char *const pl_readers[] = { "SELECT", "VALUES", "TABLE", "WITH", "EXECUTE", "DECLARE" };
-static const char *const pl_writers[] = { "INSERT", "UPDATE", "DELETE", "MERGE" };
-
-static int pl_in(const pl_sql_token *t, const char *const *list, size_t n)
-{
-    size_t i;
-
-    for (i = 0; i < n; i++)
-        if (pl_sql_is(t, list[i]))
-            return 1;
     return 0;
 }
 
-/* 1: reads only, 2: writes, 0: EXPLAIN cannot run it. */
-static int pl_sql_kind(const pl_sql_facts *f)
+/* The statement's first word, for messages: at most 40 bytes of it. */
+static int pl_first_word(const char *sql, size_t at, const char **start)
 {
-    const pl_sql_token *first = &f->lead[0];
+    size_t n = 0;
 
-    if (pl_in(first, pl_writers, 4))
-        return 2;
-    if (pl_sql_is(first, "CREATE"))
-        return pl_create_explainable(f) ? 2 : 0;
-    if (!pl_in(first, pl_readers, 6))
-        return 0;
-    /* INTO is reserved: in a read it is SELECT INTO, whether or not WITH comes first. */
-    return f->writes || f->into ? 2 : 1;
+    *start = sql + at;
+    while ((*start)[n] && !strchr(" \t\r\n\f\v(;", (*start)[n]) && n < 40)
+        n++;
+    return (int)n;
 }
 
-static int pl_refuse_kind(const pl_sql_facts *f, planlint_error *err)
+static int pl_refuse_kind(const char *sql, const char *kind, size_t at, planlint_error *err)
 {
-    const pl_sql_token *first = &f->lead[0];
-    int n = (int)(first->len > 40 ? 40 : first->len);
+    const char *word;
+    int n = pl_first_word(sql, at, &word);
 
-    if (pl_sql_is(first, "EXPLAIN"))
+    if (strcmp(kind, "ExplainStmt") == 0)
         return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
                         "refused: give the statement without EXPLAIN; planlint runs it inside "
                         "its own EXPLAIN");
-    if (f->concurrently || pl_sql_is(first, "VACUUM") || pl_lead_is(f, 1, "DATABASE") ||
-        pl_lead_is(f, 1, "SYSTEM"))
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: %.*s cannot run inside a transaction block, and EXPLAIN "
-                        "cannot explain it", n, first->start);
     return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                    "refused: EXPLAIN cannot run a %.*s statement; it accepts SELECT, INSERT, "
-                    "UPDATE, DELETE, MERGE, VALUES, EXECUTE, DECLARE, CREATE TABLE AS, "
-                    "CREATE MATERIALIZED VIEW", n, first->start);
+                    "refused: planlint explains SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE "
+                    "and MERGE, not a %.*s statement", n, word);
 }
 
-long pl_statement_max_param(const char *sql)
+/* A statement PREPARE takes: the kinds EXPLAIN ANALYZE can run without a side table. */
+static int pl_preparable(const char *kind)
 {
-    pl_sql_facts f;
+    return strcmp(kind, "SelectStmt") == 0 || strcmp(kind, "InsertStmt") == 0 ||
+           strcmp(kind, "UpdateStmt") == 0 || strcmp(kind, "DeleteStmt") == 0 ||
+           strcmp(kind, "MergeStmt") == 0;
+}
 
-    pl_sql_gather(sql, &f);
-    return f.max_param;
+static int pl_refuse_parse(const pl_sql_error *e, planlint_error *err)
+{
+    if (e->position > 0)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: PostgreSQL 15's grammar cannot read the statement: %s (at "
+                        "character %d); planlint reads every statement before it sends it, so "
+                        "newer syntax has to wait for a newer parser", e->text, e->position);
+    return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL, "refused: %s", e->text);
+}
+
+static int pl_judge(const pl_stmt_facts *f, const planlint_capture_options *o, planlint_error *err)
+{
+    if (f->into)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: SELECT ... INTO creates a table; give the SELECT without INTO");
+    if (f->writes && !o->allow_writes)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: data-modifying statement (INSERT, UPDATE, DELETE or MERGE, "
+                        "also inside WITH); it needs --allow-writes (and is still rolled back)");
+    /* Not a write, but a READ ONLY transaction refuses it under ANALYZE, and the locks
+     * hold back other sessions' writes until the rollback. */
+    if (f->locks && !o->allow_writes)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: FOR UPDATE/SHARE locks rows, which a READ ONLY transaction "
+                        "does not allow; it needs --allow-writes (the locks end at the rollback)");
+    if (f->bad_param)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: the statement uses a $n beyond $%d, more parameters than "
+                        "PostgreSQL allows", PL_MAX_PARAM);
+    if (f->effect)
+        return pl_side_effect_refuse(err, f->effect_name, f->effect, NULL);
+    if (f->max_param > 0 && o->nparams > 0 && (size_t)f->max_param > o->nparams)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: the statement uses $%ld but %zu --param value%s given",
+                        f->max_param, o->nparams, o->nparams == 1 ? " was" : "s were");
+    return 0;
+}
+
+int pl_side_effect_refuse(planlint_error *err, const char *f, const pl_side_effect *e, const char *via)
+{
+    const char *needs = e->with_writes ? "--allow-writes or --allow-side-effects" : "--allow-side-effects";
+
+    if (via)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: %.60s() calls %.60s(), which %s; a rollback cannot undo that, "
+                        "so it needs %s", via, f, e->why, needs);
+    return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                    "refused: %.60s() %s; a rollback cannot undo that, so it needs %s", f, e->why, needs);
+}
+
+static int pl_read_tree(pl_stmt_facts *f, json_t *tree, const char *sql, planlint_error *err)
+{
+    json_t *body;
+    size_t at;
+    const char *kind;
+
+    if (pl_sql_stmt_count(tree) == 0)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL, "refused: no statement to explain");
+    if (pl_sql_stmt_count(tree) > 1)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
+                        "refused: more than one statement (give one statement, without a "
+                        "second after ';')");
+    kind = pl_sql_stmt(tree, 0, &body, &at);
+    if (!kind || !pl_preparable(kind))
+        return pl_refuse_kind(sql, kind ? kind : "", at, err);
+    if (pl_sql_walk(tree, pl_visit, f) != 0)
+        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL, "refused: the statement is nested too deeply");
+    if (f->nomem)
+        return pl_error_nomem(err);
+    return pl_judge(f, f->opts, err);
+}
+
+int pl_statement_read(pl_statement *st, const char *sql, const planlint_capture_options *o,
+                      planlint_error *err)
+{
+    pl_stmt_facts f;
+    pl_sql_error e;
+    json_t *tree = NULL;
+    int rc;
+
+    memset(st, 0, sizeof(*st));
+    if (!sql || !o)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "no statement");
+    memset(&f, 0, sizeof(f));
+    f.opts = o;
+    if (!(f.functions = json_object()))
+        return pl_error_nomem(err);
+    rc = pl_sql_parse(&tree, sql, &e);
+    if (rc == PLANLINT_EPARSE)
+        rc = pl_refuse_parse(&e, err);
+    else if (rc != 0)
+        rc = pl_error_nomem(err);
+    else
+        rc = pl_read_tree(&f, tree, sql, err);
+    json_decref(tree);
+    if (rc != 0) {
+        json_decref(f.functions);
+        return rc;
+    }
+    st->max_param = f.max_param;
+    st->functions = f.functions;
+    return 0;
+}
+
+void pl_statement_release(pl_statement *st)
+{
+    json_decref(st->functions);
+    st->functions = NULL;
+}
+
+int planlint_capture_check(const char *sql, const planlint_capture_options *opts, planlint_error *err)
+{
+    pl_statement st;
+    int rc;
+
+    if (!opts || (opts->version != 1 && opts->version != PLANLINT_CAPTURE_OPTIONS_VERSION))
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid capture options");
+    if ((rc = pl_statement_read(&st, sql, opts, err)) == 0)
+        pl_statement_release(&st);
+    return rc;
 }
 
 int planlint_statement_check(const char *sql, int allow_writes, size_t nparams, planlint_error *err)
 {
-    pl_sql_facts f;
-    int kind;
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
 
-    if (!sql)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "no statement");
-    pl_sql_gather(sql, &f);
-    if (f.unterminated)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: unterminated quoted string, dollar quote or comment");
-    if (f.second)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: more than one statement (give one statement, without a "
-                        "second after ';')");
-    if (f.nlead == 0)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL, "refused: no statement to explain");
-    if ((kind = pl_sql_kind(&f)) == 0)
-        return pl_refuse_kind(&f, err);
-    /* Not a write, but PostgreSQL refuses it in a READ ONLY transaction (under ANALYZE),
-     * and the locks hold back other sessions' writes until the rollback. */
-    if (kind == 1 && f.locks && !allow_writes)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: FOR UPDATE/SHARE locks rows, which a READ ONLY transaction "
-                        "does not allow; it needs --allow-writes (the locks end at the rollback)");
-    if (kind == 2 && !allow_writes)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: data-modifying statement (%.*s); it needs --allow-writes "
-                        "(and is still rolled back)", (int)(f.lead[0].len > 40 ? 40 : f.lead[0].len),
-                        f.lead[0].start);
-    /* Without values, $n asks for a generic plan; capture knows whether the server can. */
-    if (f.max_param > 0 && nparams > 0 && (size_t)f.max_param > nparams)
-        return pl_error(err, PLANLINT_EREFUSED, 0, 0, NULL,
-                        "refused: the statement uses $%ld but %zu --param value%s given",
-                        f.max_param, nparams, nparams == 1 ? " was" : "s were");
-    return 0;
+    o.allow_writes = allow_writes;
+    o.nparams = nparams;
+    return planlint_capture_check(sql, &o, err);
 }

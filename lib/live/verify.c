@@ -4,6 +4,7 @@
  * back and is READ ONLY from the moment hypopg is ready. */
 #include "finding.h"
 #include "live.h"
+#include "statement.h"
 #include "alloc.h"
 #include "arena.h"
 #include "error.h"
@@ -247,21 +248,28 @@ int planlint_verify_indexes(planlint_plan *plan, planlint_conn *conn, const char
     pl_verifier v;
     int rc, rb;
 
-    if (!plan || !conn || !conn->pg || !sql || !opts ||
-        opts->version != PLANLINT_CAPTURE_OPTIONS_VERSION || (opts->nparams && !opts->params))
+    pl_statement st;
+
+    if (!plan || !conn || !conn->pg || !sql || !opts || !pl_capture_options_ok(opts))
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "invalid verification arguments");
     if (!pl_has_suggestion(plan))
         return 0;   /* nothing to ask the server */
-    if ((rc = planlint_statement_check(sql, opts->allow_writes, opts->nparams, err)) != 0)
-        return rc;
-    if ((rc = pl_live_ready(conn, err)) != 0)
+    if ((rc = pl_statement_read(&st, sql, opts, err)) != 0)
         return rc;
     memset(&v, 0, sizeof(v));
     v.conn = conn, v.sql = sql, v.opts = *opts, v.arena = plan->arena, v.err = err;
     v.opts.no_analyze = 1;
-    if ((v.generic = pl_live_generic(conn, sql, opts, err)) < 0)
-        return v.generic;   /* before anything runs */
+    if ((rc = pl_live_ready(conn, err)) == 0 && (v.generic = pl_live_generic(conn, st.max_param, opts, err)) < 0)
+        rc = v.generic;   /* before anything runs */
+    if (rc != 0) {
+        pl_statement_release(&st);
+        return rc;
+    }
     rc = pl_live_begin(conn, 0, opts->timeout_ms, err);
+    /* Planning runs IMMUTABLE functions: the same look at their bodies as capture's. */
+    if (rc == 0)
+        rc = pl_live_vet_functions(conn, &st, opts, err);
+    pl_statement_release(&st);
     if (rc == 0)
         rc = pl_verify_in_transaction(&v, plan);
     rb = pl_live_rollback(conn, err);

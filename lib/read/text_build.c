@@ -2,7 +2,7 @@
  * them, and turning the text's values into JSON-typed ones. */
 #include "text.h"
 #include "reader.h"
-#include "sql_scan.h"
+#include "nest.h"
 
 #include <string.h>
 

@@ -4,7 +4,7 @@
 #include "text.h"
 #include "alloc.h"
 #include "buf.h"
-#include "sql_scan.h"
+#include "nest.h"
 #include "unwrap.h"
 
 #include <string.h>

@@ -1,114 +1,9 @@
 /* test_statement.c - what live capture refuses before anything runs
- * (planlint_statement_check), and the SQL scanner that decides it (pl_sql_next). */
+ * (planlint_capture_check), decided on PostgreSQL's own grammar (libpg_query), and the
+ * table of functions whose effects a rollback cannot undo (side_effects.c). */
 #include "planlint.h"
-#include "sql_scan.h"
+#include "statement.h"
 #include "tap.h"
-
-/* ---------------------------------------------------------------- the scanner */
-
-static char scanned[512];
-
-static void put(const char *open, const char *s, size_t len, const char *close)
-{
-    size_t used = strlen(scanned);
-
-    snprintf(scanned + used, sizeof(scanned) - used, "%s%s%.*s%s", used ? " " : "", open,
-             (int)len, s, close);
-}
-
-/* One token in the words of scan_is(): $n from the parsed number, the rest from its text. */
-static void put_token(const pl_sql_token *t)
-{
-    char num[32];
-
-    switch (t->kind) {
-    case PL_SQL_PARAM:
-        snprintf(num, sizeof(num), "$%ld", t->number);
-        put("", num, strlen(num), "");
-        break;
-    case PL_SQL_OTHER:
-        put("<", t->start, t->len, ">");
-        break;
-    case PL_SQL_UNTERMINATED:
-        put("!", t->start, t->len, "");
-        break;
-    default:
-        put("", t->start, t->len, "");
-    }
-}
-
-/* Scans sql to the end and spells the tokens: words, ( ) ; as they are, $n for a
- * parameter, <text> for any other token, !text for an unterminated one. */
-static void scan_is(const char *sql, const char *want)
-{
-    pl_sql_scanner sc;
-    pl_sql_token t;
-    int n = 0;
-
-    scanned[0] = '\0';
-    sc.p = sql;
-    while ((t = pl_sql_next(&sc)).kind != PL_SQL_END && n++ < 64)
-        put_token(&t);
-    if (n > 64)
-        put("", "(no end)", 8, "");
-    /* The end stays the end: nothing is read past the NUL. */
-    else if (pl_sql_next(&sc).kind != PL_SQL_END)
-        put("", "(more after the end)", 20, "");
-    tap_checks++;
-    if (strcmp(scanned, want) != 0) {
-        tap_failures++;
-        fprintf(stderr, "scan %s\n  got  %s\n  want %s\n", sql, scanned, want);
-    }
-}
-
-static void test_scanner(void)
-{
-    scan_is("", "");
-    scan_is(" \t\n-- a line comment\n/* a /* nested */ block */ ", "");
-    scan_is("SELECT a, b FROM t;", "SELECT a <,> b FROM t ;");
-    scan_is("select(x)", "select ( x )");
-    scan_is("SELECT 1 -- no newline at the end", "SELECT <1>");
-    scan_is("/* a /* b */ c; */ ;", ";");
-    scan_is("/**/x/*/ still a comment */y", "x y");
-    scan_is("'it''s; x' 'a\\' b", "<'it''s; x'> <'a\\'> b");
-    scan_is("\"a\"\"b;\" \"DELETE\"", "<\"a\"\"b;\"> <\"DELETE\">");
-    scan_is("E'\\';DELETE' e'\\\\' x", "<E'\\';DELETE'> <e'\\\\'> x");
-    scan_is("be'x' U&'y'", "be <'x'> U <&> <'y'>");
-    scan_is("$$a;b$$ $tag$ $$ ; $tag$ $_1$;$_1$", "<$$a;b$$> <$tag$ $$ ; $tag$> <$_1$;$_1$>");
-    scan_is("$1 $23 x$1 a$b$ '$2' -- $3\n", "$1 $23 x$1 a$b$ <'$2'>");
-    scan_is("$x $", "<$> x <$>");
-    scan_is("1.5e3 .5 42", "<1.5e3> <.5> <42>");
-    scan_is("SELECT*INTO x.y", "SELECT <*> INTO x <.y>");
-    scan_is("a=b||c", "a <=> b <|> <|> c");
-    scan_is("v=E'\\';'", "v <=> <E'\\';'>");
-    scan_is("caf\xc3\xa9 \xc3\xa9t\xc3\xa9", "caf\xc3\xa9 \xc3\xa9t\xc3\xa9");
-    scan_is("x 'abc", "x !'abc");
-    scan_is("x \"abc", "x !\"abc");
-    scan_is("x E'abc\\'", "x !E'abc\\'");
-    scan_is("x $q$ abc $Q$", "x !$q$ abc $Q$");
-    scan_is("x $$", "x !$$");
-    scan_is("x /* abc", "x !");
-    scan_is("x /* a /* b */", "x !");
-}
-
-static void test_keywords(void)
-{
-    pl_sql_scanner sc;
-    pl_sql_token t;
-
-    sc.p = "sElEcT selects 'SELECT' $999999999999";
-    t = pl_sql_next(&sc);
-    CHECK(pl_sql_is(&t, "SELECT"));
-    CHECK(!pl_sql_is(&t, "SELECTS"));
-    CHECK(!pl_sql_is(&t, "SELEC"));
-    t = pl_sql_next(&sc);
-    CHECK(!pl_sql_is(&t, "SELECT"));
-    t = pl_sql_next(&sc);
-    CHECK(t.kind == PL_SQL_OTHER && !pl_sql_is(&t, "SELECT") && !pl_sql_is(&t, "'SELECT'"));
-    /* A huge parameter number stays huge (more than any --param list) without overflow. */
-    t = pl_sql_next(&sc);
-    CHECK(t.kind == PL_SQL_PARAM && t.number >= 100000 && t.len == 13);
-}
 
 /* ---------------------------------------------------------------- the statement check */
 
@@ -124,11 +19,13 @@ typedef struct stmt_case {
 
 #define DML "refused: data-modifying statement"
 #define LOCKS "refused: FOR UPDATE/SHARE locks rows"
-#define NOT_EXPLAINABLE "refused: EXPLAIN cannot run a"
-#define NO_TRANSACTION "cannot run inside a transaction block"
+#define NOT_EXPLAINABLE "refused: planlint explains SELECT, VALUES, TABLE, INSERT, UPDATE, DELETE and MERGE, not a"
 #define NESTED "refused: give the statement without EXPLAIN; planlint runs it inside its own"
 #define TWO "refused: more than one statement"
-#define UNTERMINATED "refused: unterminated quoted string, dollar quote or comment"
+#define GRAMMAR "refused: PostgreSQL 15's grammar cannot read the statement: "
+#define UNTERMINATED GRAMMAR "unterminated"
+#define INTO "refused: SELECT ... INTO creates a table"
+#define EFFECT "; a rollback cannot undo that, so it needs --allow-side-effects"
 #define EMPTY "refused: no statement to explain"
 
 static const stmt_case cases[] = {
@@ -142,9 +39,9 @@ static const stmt_case cases[] = {
     { "((SELECT 1) UNION (SELECT 2)) ORDER BY 1", 0, READS, NULL },
     { "VALUES (1), (2)", 0, READS, NULL },
     { "TABLE t", 0, READS, NULL },
-    { "DECLARE c CURSOR FOR SELECT 1", 0, READS, NULL },
-    /* A prepared write passes here: the server's READ ONLY transaction refuses it. */
-    { "EXECUTE p(1)", 0, READS, NULL },
+    { "DECLARE c CURSOR FOR SELECT 1", 0, NEVER, NOT_EXPLAINABLE },
+    /* Not preparable, so not explained: EXECUTE and DECLARE hide or wrap the statement. */
+    { "EXECUTE p(1)", 0, NEVER, NOT_EXPLAINABLE },
     { "-- a comment first\nSELECT 1", 0, READS, NULL },
     { "SELECT updated_at, inserted, deleted FROM t", 0, READS, NULL },
 
@@ -165,24 +62,24 @@ static const stmt_case cases[] = {
     { "SELECT * FROM t WHERE v = 'DELETE' OR v = 'SELECT * INTO t2 FROM t'", 0, READS, NULL },
 
     /* Data-modifying statements: only with allow_writes (and still rolled back). */
-    { "INSERT INTO t VALUES (1)", 0, WRITES, DML " (INSERT)" },
-    { "insert into t values (1)", 0, WRITES, DML " (insert)" },
-    { "UPDATE t SET v = 'x'", 0, WRITES, DML " (UPDATE)" },
-    { "DELETE FROM t", 0, WRITES, DML " (DELETE)" },
-    { "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN DELETE", 0, WRITES, DML " (MERGE)" },
+    { "INSERT INTO t VALUES (1)", 0, WRITES, DML },
+    { "insert into t values (1)", 0, WRITES, DML },
+    { "UPDATE t SET v = 'x'", 0, WRITES, DML },
+    { "DELETE FROM t", 0, WRITES, DML },
+    { "MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN DELETE", 0, WRITES, DML },
     { "INSERT INTO t SELECT * FROM u ON CONFLICT (id) DO UPDATE SET v = 'x'", 0, WRITES, DML },
-    { "WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d", 0, WRITES, DML " (WITH)" },
-    { "WITH w AS (SELECT 1) INSERT INTO t SELECT * FROM w", 0, WRITES, DML " (WITH)" },
-    { "SELECT * INTO t2 FROM t", 0, WRITES, DML " (SELECT)" },
+    { "WITH d AS (DELETE FROM t RETURNING *) SELECT count(*) FROM d", 0, WRITES, DML },
+    { "WITH w AS (SELECT 1) INSERT INTO t SELECT * FROM w", 0, WRITES, DML },
+    { "SELECT * INTO t2 FROM t", 0, NEVER, INTO },
     /* EXPLAIN ANALYZE of SELECT INTO creates the table even in a READ ONLY transaction
-     * (PostgreSQL 15 does), so this check is the only thing that stops these. */
-    { "WITH w AS (SELECT 1 AS a) SELECT * INTO t2 FROM w", 0, WRITES, DML " (WITH)" },
-    { "SELECT*INTO t2 FROM t", 0, WRITES, DML " (SELECT)" },
-    { "SELECT t.*INTO t2 FROM t", 0, WRITES, DML " (SELECT)" },
-    { "CREATE TABLE t2 AS SELECT * FROM t", 0, WRITES, DML " (CREATE)" },
-    { "create temp table t2 as select 1", 0, WRITES, DML " (create)" },
-    { "CREATE UNLOGGED TABLE t2 (a) AS VALUES (1)", 0, WRITES, DML },
-    { "CREATE MATERIALIZED VIEW mv AS SELECT 1", 0, WRITES, DML },
+     * (PostgreSQL 15 does), and PREPARE refuses it: never. */
+    { "WITH w AS (SELECT 1 AS a) SELECT * INTO t2 FROM w", 0, NEVER, INTO },
+    { "SELECT*INTO t2 FROM t", 0, NEVER, INTO },
+    { "SELECT t.*INTO t2 FROM t", 0, NEVER, INTO },
+    { "CREATE TABLE t2 AS SELECT * FROM t", 0, NEVER, NOT_EXPLAINABLE },
+    { "create temp table t2 as select 1", 0, NEVER, NOT_EXPLAINABLE },
+    { "CREATE UNLOGGED TABLE t2 (a) AS VALUES (1)", 0, NEVER, NOT_EXPLAINABLE },
+    { "CREATE MATERIALIZED VIEW mv AS SELECT 1", 0, NEVER, NOT_EXPLAINABLE },
     { "INSERT INTO t VALUES ($1, $2)", 2, WRITES, DML },
 
     /* Row locks: not writes, but BEGIN READ ONLY refuses them under EXPLAIN ANALYZE
@@ -194,9 +91,9 @@ static const stmt_case cases[] = {
     { "SELECT * FROM t FOR KEY SHARE NOWAIT", 0, WRITES, LOCKS },
     { "SELECT * FROM (SELECT * FROM t FOR UPDATE) s", 0, WRITES, LOCKS },
     { "WITH w AS (SELECT * FROM t FOR UPDATE) SELECT * FROM w", 0, WRITES, LOCKS },
-    { "DECLARE c CURSOR FOR SELECT * FROM t FOR UPDATE", 0, WRITES, LOCKS },
+    { "DECLARE c CURSOR FOR SELECT * FROM t FOR UPDATE", 0, NEVER, NOT_EXPLAINABLE },
     { "SELECT \"share\", 'FOR UPDATE' FROM t /* FOR SHARE */", 0, READS, NULL },
-    { "DELETE FROM t WHERE id IN (SELECT id FROM t FOR UPDATE)", 0, WRITES, DML " (DELETE)" },
+    { "DELETE FROM t WHERE id IN (SELECT id FROM t FOR UPDATE)", 0, WRITES, DML },
 
     /* What EXPLAIN cannot run, or a transaction block cannot hold: never. */
     { "CREATE TABLE t3 (a int)", 0, NEVER, NOT_EXPLAINABLE " CREATE statement" },
@@ -218,12 +115,12 @@ static const stmt_case cases[] = {
     { "PREPARE p AS SELECT 1", 0, NEVER, NOT_EXPLAINABLE },
     { "DO $$BEGIN DELETE FROM t; END$$", 0, NEVER, NOT_EXPLAINABLE " DO statement" },
     { "CALL p()", 0, NEVER, NOT_EXPLAINABLE },
-    { "VACUUM t", 0, NEVER, "refused: VACUUM " NO_TRANSACTION },
-    { "vacuum (analyze) t", 0, NEVER, NO_TRANSACTION },
-    { "CREATE INDEX CONCURRENTLY i ON t (v)", 0, NEVER, NO_TRANSACTION },
-    { "REINDEX TABLE CONCURRENTLY t", 0, NEVER, NO_TRANSACTION },
-    { "CREATE DATABASE d", 0, NEVER, NO_TRANSACTION },
-    { "ALTER SYSTEM SET work_mem = '1MB'", 0, NEVER, NO_TRANSACTION },
+    { "VACUUM t", 0, NEVER, NOT_EXPLAINABLE },
+    { "vacuum (analyze) t", 0, NEVER, NOT_EXPLAINABLE },
+    { "CREATE INDEX CONCURRENTLY i ON t (v)", 0, NEVER, NOT_EXPLAINABLE },
+    { "REINDEX TABLE CONCURRENTLY t", 0, NEVER, NOT_EXPLAINABLE },
+    { "CREATE DATABASE d", 0, NEVER, NOT_EXPLAINABLE },
+    { "ALTER SYSTEM SET work_mem = '1MB'", 0, NEVER, NOT_EXPLAINABLE },
 
     /* planlint wraps the statement in its own EXPLAIN; one given with it is refused,
      * saying so (not "EXPLAIN cannot run a EXPLAIN statement"). */
@@ -238,7 +135,40 @@ static const stmt_case cases[] = {
     { "SELECT 1 ; /* ; */ ; SELECT 2", 0, NEVER, TWO },
     { "SELECT '1'; SELECT $$2$$", 0, NEVER, TWO },
     { "(SELECT 1); DELETE FROM t", 0, NEVER, TWO },
-    { "SELECT (1)); DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT (1)); DELETE FROM t", 0, NEVER, GRAMMAR "syntax error at or near \")\"" },
+
+    /* The lexer's corners, read as PostgreSQL reads them: a -- comment also ends at a
+     * lone CR; a backslash does not escape a quote (standard_conforming_strings, which
+     * capture sets on the server too); dollar quotes and nested comments. */
+    { "SELECT * FROM t WHERE v = $1::int --\r; COMMIT; DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT 1 --\r; DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT 1 --\rFROM t", 0, READS, NULL },
+    { "SELECT 'x\\''; DELETE FROM t", 0, NEVER, UNTERMINATED },
+    { "SELECT 'x\\'; DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT $$;$$; DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT $a$ $$ $a$; DELETE FROM t", 0, NEVER, TWO },
+    { "/* nested /* comment */ ; DELETE FROM t */ SELECT 1", 0, READS, NULL },
+    { "SELECT U&'d\\0061t!0061' UESCAPE '!'; DELETE FROM t", 0, NEVER, TWO },
+    { "SELECT U&\"d!0061t\" UESCAPE '!' FROM t", 0, READS, NULL },
+
+    /* Functions whose effects outlive the rollback, however they are called. */
+    { "SELECT pg_terminate_backend(1)", 0, NEVER, "refused: pg_terminate_backend() signals another server process" EFFECT },
+    { "SELECT pg_catalog.pg_terminate_backend(1)", 0, NEVER, EFFECT },
+    { "SELECT \"pg_terminate_backend\"(1)", 0, NEVER, EFFECT },
+    { "SELECT PG_RELOAD_CONF()", 0, NEVER, "refused: pg_reload_conf() " },
+    { "SELECT * FROM t WHERE id = (SELECT pg_cancel_backend(1)::int)", 0, NEVER, EFFECT },
+    { "WITH x AS (SELECT dblink_exec('dbname=d', 'DELETE FROM t')) SELECT * FROM x", 0, NEVER,
+      "refused: dblink_exec() runs SQL on another connection, which commits on its own" },
+    { "SELECT * FROM dblink('dbname=d', 'SELECT 1') AS r(a int)", 0, NEVER, "refused: dblink() " },
+    { "SELECT coalesce(1, lo_export(1, '/tmp/x'))", 0, NEVER, "refused: lo_export() writes" },
+    { "SELECT v FROM t ORDER BY public.pg_file_write('/tmp/x', 'y', false)", 0, NEVER, EFFECT },
+    { "SELECT * FROM t WHERE id IN (SELECT pg_stat_reset_shared('bgwriter'))", 0, NEVER, "resets statistics" },
+    { "SELECT pg_advisory_lock(1)", 0, NEVER, "outlives the transaction" },
+    { "SELECT pg_advisory_xact_lock(1)", 0, READS, NULL },
+    { "SELECT setval('s', 1)", 0, NEVER, EFFECT },
+    { "SELECT nextval('s')", 0, WRITES, "so it needs --allow-writes or --allow-side-effects" },
+    { "SELECT pg_sleep(0), now(), lower('X'), set_config('work_mem', '1MB', false)", 0, READS, NULL },
+    { "SELECT 'pg_terminate_backend(1)', \"pg_reload_conf\" FROM t /* dblink() */", 0, READS, NULL },
 
     /* Unterminated: the rest of the text cannot be read, so nothing is guessed. */
     { "SELECT 'abc", 0, NEVER, UNTERMINATED },
@@ -249,6 +179,8 @@ static const stmt_case cases[] = {
     { "SELECT 1 /* abc", 0, NEVER, UNTERMINATED },
     { "SELECT 1 /* a /* b */", 0, NEVER, UNTERMINATED },
     { "SELECT 1; DELETE FROM t; 'x", 0, NEVER, UNTERMINATED },
+    /* Newer syntax than PostgreSQL 15's: refused with the parser's reason. */
+    { "SELECT * FROM JSON_TABLE('[]', '$[*]' COLUMNS (a int PATH '$'))", 0, NEVER, GRAMMAR },
 
     /* Nothing to explain. */
     { "", 0, NEVER, EMPTY },
@@ -261,12 +193,14 @@ static const stmt_case cases[] = {
     { "SELECT * FROM t WHERE id = $1", 1, READS, NULL },
     { "SELECT $2::int, $1::text", 2, READS, NULL },
     { "SELECT '$3', $1 /* $4 */", 1, READS, NULL },
-    /* No values at all: a generic plan, which the server accepts (16+) or not. */
+    /* No values at all: a generic plan, which the server accepts (12+) or not. */
     { "SELECT * FROM t WHERE id = $1", 0, READS, NULL },
     { "UPDATE t SET v = $2 WHERE id = $1", 0, WRITES, DML },
     { "SELECT $1, $2", 1, NEVER, "refused: the statement uses $2 but 1 --param value was given" },
     { "SELECT $1, $3", 2, NEVER, "refused: the statement uses $3 but 2 --param values were given" },
-    { "SELECT $99999999999999999999", 2, NEVER, "refused: the statement uses $" },
+    { "SELECT $99999999999999999999", 2, NEVER, "refused: the statement uses a $n beyond $65535" },
+    { "SELECT $65536", 0, NEVER, "refused: the statement uses a $n beyond $65535" },
+    { "SELECT $2147483648", 0, NEVER, "refused: the statement uses a $n beyond $65535" },
 };
 
 static void check_case(const stmt_case *c, int allow_writes)
@@ -287,8 +221,39 @@ static void check_case(const stmt_case *c, int allow_writes)
     }
 }
 
+/* Every entry of the table is refused when called, by name and schema-qualified, and
+ * runs with allow_side_effects (nextval also with allow_writes). */
+static void test_side_effect_table(void)
+{
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
+    planlint_error err;
+    char sql[160];
+    size_t i;
+
+    CHECK(pl_side_effect_count() >= 40);
+    for (i = 0; i < pl_side_effect_count(); i++) {
+        const pl_side_effect *e = pl_side_effect_at(i);
+
+        snprintf(sql, sizeof(sql), "SELECT pg_catalog.%s%s(1)", e->name, e->prefix ? "_x" : "");
+        o.allow_side_effects = 0, o.allow_writes = 0;
+        memset(&err, 0, sizeof(err));
+        CHECK(planlint_capture_check(sql, &o, &err) == PLANLINT_EREFUSED);
+        CHECK(strstr(err.text, e->why) != NULL && strstr(err.text, e->name) != NULL);
+        o.allow_writes = 1;
+        CHECK((planlint_capture_check(sql, &o, NULL) == 0) == (e->with_writes != 0));
+        o.allow_writes = 0, o.allow_side_effects = 1;
+        CHECK(planlint_capture_check(sql, &o, NULL) == 0);
+    }
+    CHECK(pl_side_effect_find("dblink_connect_u") != NULL);
+    CHECK(pl_side_effect_find("pg_stat_reset_single_table_counters") != NULL);
+    CHECK(pl_side_effect_find("pg_sleep") == NULL);
+    CHECK(pl_side_effect_find("pg_advisory_xact_lock") == NULL);
+    CHECK(pl_side_effect_at(pl_side_effect_count()) == NULL);
+}
+
 static void test_arguments(void)
 {
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
     planlint_error err;
     char word[64], cut[64];
 
@@ -299,6 +264,12 @@ static void test_arguments(void)
     CHECK(planlint_statement_check("SELECT 1", 0, 0, NULL) == 0);
     CHECK(planlint_statement_check("DELETE FROM t", 0, 0, NULL) == PLANLINT_EREFUSED);
     CHECK(planlint_statement_check("SELECT 'x", 0, 0, NULL) == PLANLINT_EREFUSED);
+    CHECK(planlint_capture_check("SELECT 1", NULL, NULL) == PLANLINT_EINVAL);
+    o.version = 99;
+    CHECK(planlint_capture_check("SELECT 1", &o, NULL) == PLANLINT_EINVAL);
+    /* Version 1 of the options has no allow_side_effects: it reads as 0. */
+    o.version = 1, o.allow_side_effects = 1;
+    CHECK(planlint_capture_check("SELECT setval('s', 1)", &o, NULL) == PLANLINT_EREFUSED);
     /* The first error wins: an error already recorded is left as it is. */
     memset(&err, 0, sizeof(err));
     err.code = PLANLINT_EPARSE;
@@ -309,18 +280,39 @@ static void test_arguments(void)
     memset(word, 'X', sizeof(word) - 1);
     word[sizeof(word) - 1] = '\0';
     memset(&err, 0, sizeof(err));
-    CHECK(planlint_statement_check(word, 1, 0, &err) == PLANLINT_EREFUSED);
-    snprintf(cut, sizeof(cut), " %.40s statement", word);
-    CHECK(strstr(err.text, cut) != NULL);
+    snprintf(cut, sizeof(cut), "ALTER TABLE %s ADD c int", "t");
+    CHECK(planlint_statement_check(cut, 1, 0, &err) == PLANLINT_EREFUSED);
+    CHECK(strstr(err.text, "not a ALTER statement") != NULL);
+}
+
+/* Deep nesting is refused, not walked without bound. */
+static void test_deep(void)
+{
+    size_t n = 5000, i;
+    char *sql = malloc(5 * n + 16);
+    planlint_error err;
+
+    CHECK(sql != NULL);
+    if (!sql)
+        return;
+    memcpy(sql, "SELECT ", 7);
+    for (i = 0; i < n; i++)
+        memcpy(sql + 7 + 4 * i, "abs(", 4);
+    sql[7 + 4 * n] = '1';
+    memset(sql + 8 + 4 * n, ')', n);
+    sql[8 + 5 * n] = '\0';
+    memset(&err, 0, sizeof(err));
+    CHECK(planlint_statement_check(sql, 0, 0, &err) == PLANLINT_EREFUSED);
+    free(sql);
 }
 
 int main(void)
 {
     size_t i;
 
-    test_scanner();
-    test_keywords();
     test_arguments();
+    test_side_effect_table();
+    test_deep();
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         check_case(&cases[i], 0);
         check_case(&cases[i], 1);
