@@ -1,0 +1,1 @@
+SELECT * FROM t WHERE v = $1::int --; COMMIT; DELETE FROM t

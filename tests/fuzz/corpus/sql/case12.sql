@@ -1,0 +1,1 @@
+SELECT * FROM dblink('dbname=d', 'SELECT 1') AS r(a int)

@@ -1,0 +1,1 @@
+SELECT $a$ $$ $a$; DELETE FROM t

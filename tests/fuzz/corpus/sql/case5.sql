@@ -1,0 +1,1 @@
+/* nested /* comment */ ; DELETE FROM t */ SELECT 1

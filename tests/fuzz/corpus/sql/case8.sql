@@ -1,0 +1,1 @@
+WITH d AS (DELETE FROM t RETURNING *) SELECT pg_catalog.dblink_exec('x', $1), "nextval"('s') FROM d FOR UPDATE
