@@ -42,9 +42,8 @@ static int pl_lost(const pl_verifier *v)
 static int pl_query_text(pl_verifier *v, const char *sql, const char *param, char *out, size_t size,
                          planlint_error *err)
 {
-    PGresult *res = pl_live_result(v->conn, PQexecParams(v->conn->pg, sql, param ? 1 : 0, NULL,
-                                                         param ? &param : NULL, NULL, NULL, 0),
-                                   PGRES_TUPLES_OK, err);
+    PGresult *res = pl_live_exec_params(v->conn, sql, param ? 1 : 0, param ? &param : NULL,
+                                        PGRES_TUPLES_OK, err);
 
     out[0] = '\0';
     if (!res)
