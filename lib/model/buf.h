@@ -26,7 +26,24 @@ void pl_buf_printf(pl_buf *b, const char *fmt, ...) PL_PRINTF(2, 3);
 void pl_buf_fixed(pl_buf *b, double v, int decimals);
 /* A count with thousands separators: 1,234,567 (decimals shown when fractional). */
 void pl_buf_count(pl_buf *b, double v);
-/* Display width of s in terminal columns (UTF-8 aware, ANSI escapes excluded). */
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 when s[0] starts none:
+ * overlong forms, surrogates and code points above U+10FFFF are invalid. */
+size_t pl_utf8_valid(const unsigned char *s, size_t n);
+/* s[0..n) with every invalid UTF-8 sequence and every NUL byte replaced by U+FFFD:
+ * what the readers let into the value tree. */
+void pl_buf_add_utf8(pl_buf *b, const char *s, size_t n);
+/* s[0..n) made safe for a terminal: tab, newline and carriage return as \t \n \r,
+ * every other C0 control, DEL and C1 control (U+0080-U+009F) as \xNN, invalid
+ * UTF-8 as U+FFFD. With keep_newlines, '\n' stays a line break. */
+void pl_buf_add_visible(pl_buf *b, const char *s, size_t n, int keep_newlines);
+
+/* The unit of shown text at s[0..n): an ANSI CSI sequence (width 0), an escape that
+ * pl_buf_add_visible() writes (\xNN, \n, ...), or one character. Returns its length
+ * in bytes (at least 1) and sets *width to the terminal columns it takes. Text is
+ * only ever cut between units. */
+size_t pl_text_unit(const char *s, size_t n, size_t *width);
+/* Display width of s in terminal columns: the sum of its units' widths. */
 size_t pl_text_width(const char *s, size_t n);
 
 #endif

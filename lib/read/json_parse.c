@@ -2,9 +2,11 @@
  * A DOM first and a copy after would hold the plan twice; large plans would need
  * three to five times their size in memory (bench/README.md has the numbers).
  * Keys are interned: every node repeats the same few hundred. Invalid UTF-8 in
- * strings (plans from LATIN1 databases) is replaced by U+FFFD instead of rejected. */
+ * strings (plans from LATIN1 databases) and "\u0000" are replaced by U+FFFD instead
+ * of rejected, as the text reader does with invalid UTF-8 and NUL bytes. */
 #include "json_parse.h"
 #include "alloc.h"
+#include "buf.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -183,34 +185,6 @@ static size_t pl_utf8_encode(unsigned long cp, char out[4])
     return 4;
 }
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 when it is not one. */
-static size_t pl_utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t need, i;
-    unsigned long cp;
-
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xC2 && s[0] <= 0xDF)
-        need = 2, cp = s[0] & 0x1F;
-    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
-        need = 3, cp = s[0] & 0x0F;
-    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
-        need = 4, cp = s[0] & 0x07;
-    else
-        return 0;
-    if (n < need)
-        return 0;
-    for (i = 1; i < need; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if ((need == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) || (need == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return need;
-}
-
 static int pl_hex4(const char *s, unsigned long *out)
 {
     unsigned long v = 0;
@@ -250,6 +224,8 @@ static int pl_unicode_escape(pl_json_parser *p)
     } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
         return pl_fail(p, PLANLINT_EPARSE, "invalid \\u surrogate pair");
     }
+    if (cp == 0)
+        cp = 0xFFFD;   /* strings are NUL-terminated: "\u0000" would cut one short */
     return pl_sbuf_add(p, utf8, pl_utf8_encode(cp, utf8)) < 0 ? pl_nomem(p) : 0;
 }
 

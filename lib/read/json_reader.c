@@ -3,6 +3,7 @@
  * when the text as given does not parse. */
 #include "model.h"
 #include "alloc.h"
+#include "buf.h"
 #include "error.h"
 #include "json_parse.h"
 #include "unwrap.h"
@@ -94,26 +95,26 @@ static void pl_line_col(const char *buf, size_t pos, int *line, int *col)
     }
 }
 
-/* Fills near with " near 'x'": the text at the error up to a blank, at most 20
- * bytes; empty at the end of the input. */
-static void pl_near(char *near, size_t size, const char *at, size_t avail)
+/* Appends " near 'x'": the text at the error up to a blank, at most 20 bytes,
+ * escaped as the tree escapes plan text; nothing at the end of the input. */
+static void pl_near(pl_buf *near, const char *at, size_t avail)
 {
     size_t n = 0;
 
     while (n < avail && n < 20 && at[n] != ' ' && at[n] != '\n' && at[n] != '\t' && at[n] != '\r')
         n++;
-    if (n == 0) {
-        near[0] = '\0';
+    if (n == 0)
         return;
-    }
-    snprintf(near, size, " near '%.*s'", (int)n, at);
+    pl_buf_puts(near, " near '");
+    pl_buf_add_visible(near, at, n, 0);
+    pl_buf_putc(near, '\'');
 }
 
 static int pl_report(pl_reader *r, const char *buf, size_t len, size_t pos, const pl_json_error *je,
                      const pl_unwrapped *u)
 {
-    char near[48];
-    int line, col;
+    pl_buf near;
+    int line, col, rc;
 
     if (je->code == PLANLINT_ENOMEM)
         return pl_error_nomem(r->err);
@@ -122,9 +123,13 @@ static int pl_report(pl_reader *r, const char *buf, size_t len, size_t pos, cons
         col += u->orig_col_shift[line - 1];
         line = u->orig_line[line - 1];
     }
-    pl_near(near, sizeof(near), buf + pos + je->pos, len - pos - je->pos);
-    return pl_error(r->err, je->code, line, col, NULL, "%s%s%s",
-                    je->code == PLANLINT_EPARSE ? "invalid JSON: " : "", je->message, near);
+    pl_buf_init(&near);
+    pl_near(&near, buf + pos + je->pos, len - pos - je->pos);
+    rc = pl_error(r->err, je->code, line, col, NULL, "%s%s%s",
+                  je->code == PLANLINT_EPARSE ? "invalid JSON: " : "", je->message,
+                  near.failed || !near.data ? "" : near.data);
+    pl_buf_release(&near);
+    return rc;
 }
 
 /* ------------------------------------------------------------ reading */

@@ -199,14 +199,46 @@ static int pl_each(pl_raw *raw, size_t count, pl_tline_fn fn, void *ctx)
     return rc;
 }
 
+/* 1 when buf holds a NUL byte or invalid UTF-8, which must not reach the value tree. */
+static int pl_needs_cleaning(const char *buf, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    size_t i = 0, k;
+
+    while (i < len) {
+        if (u[i] && u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        if (!u[i] || !(k = pl_utf8_valid(u + i, len - i)))
+            return 1;
+        i += k;
+    }
+    return 0;
+}
+
+/* The lines of buf, cleaned as the JSON reader cleans its strings: invalid UTF-8 and
+ * NUL bytes become U+FFFD (a NUL would otherwise end the text it is in). Columns in
+ * error messages count the three bytes of each U+FFFD. */
 int pl_text_each_line(const char *buf, size_t len, pl_tline_fn fn, void *ctx)
 {
     pl_unwrapped u;
     pl_raw *raw;
+    pl_buf clean;
     size_t count;
     int rc;
 
-    if (pl_unwrap_ex(buf, len, 1, &u) < 0)
+    pl_buf_init(&clean);
+    if (pl_needs_cleaning(buf, len)) {
+        pl_buf_add_utf8(&clean, buf, len);
+        if (clean.failed)
+            return PLANLINT_ENOMEM;
+        buf = clean.data;
+        len = clean.len;
+    }
+    rc = pl_unwrap_ex(buf, len, 1, &u);
+    pl_buf_release(&clean);
+    if (rc < 0)
         return PLANLINT_ENOMEM;
     raw = pl_malloc((u.nlines ? u.nlines : 1) * sizeof(*raw));
     if (!raw) {

@@ -5,6 +5,7 @@
 #include "text.h"
 #include "reader.h"
 #include "error.h"
+#include "buf.h"
 
 #include <math.h>
 #include <string.h>
@@ -104,10 +105,20 @@ static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, 
     return n;
 }
 
+/* The text quoted is at most 20 bytes of the line, escaped as the tree escapes it. */
 static int pl_tail_error(pl_tread *r, const pl_tline *l, const pl_ttail *t)
 {
-    return pl_error(r->err, PLANLINT_EPARSE, l->lineno, l->colno + (int)t->bad_at, NULL,
-                    "unexpected text after the node's estimates near '%.20s'", l->s + t->bad_at);
+    size_t n = l->n - t->bad_at;
+    pl_buf near;
+    int rc;
+
+    pl_buf_init(&near);
+    pl_buf_add_visible(&near, l->s + t->bad_at, n < 20 ? n : 20, 0);
+    rc = pl_error(r->err, PLANLINT_EPARSE, l->lineno, l->colno + (int)t->bad_at, NULL,
+                  "unexpected text after the node's estimates near '%s'",
+                  near.failed || !near.data ? "" : near.data);
+    pl_buf_release(&near);
+    return rc;
 }
 
 /* ------------------------------------------------------------ workers */

@@ -10,31 +10,47 @@
 
 #define PL_JSON_SCHEMA_VERSION 1
 
+/* Always valid JSON in valid UTF-8, whatever the string holds: text from the database
+ * or a file name can be in any encoding. Control characters, DEL and the C1 controls
+ * are written as \u00XX (JSON needs it only for C0; the rest keeps a terminal that
+ * shows the output safe), invalid UTF-8 as U+FFFD. */
 static void pl_json_string(pl_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
     const char *run = s;
+    size_t k;
 
     pl_buf_putc(b, '"');
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+    while (*u) {
+        unsigned int c = *u;
+        /* 4 is enough: the validator stops at the terminating NUL, no continuation byte */
+        k = c < 0x80 ? 1 : pl_utf8_valid(u, 4);
+        if (k == 2 && c == 0xC2 && u[1] <= 0x9f)
+            c = u[1];   /* a C1 control */
+        else if (k > 1 || (k == 1 && c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)) {
+            u += k;
             continue;
-        pl_buf_add(b, run, (size_t)(s - run));
-        run = s + 1;
+        }
+        pl_buf_add(b, run, (size_t)((const char *)u - run));
+        u += k ? k : 1;
+        run = (const char *)u;
         switch (c) {
         case '"': pl_buf_puts(b, "\\\""); break;
         case '\\': pl_buf_puts(b, "\\\\"); break;
         case '\n': pl_buf_puts(b, "\\n"); break;
         case '\t': pl_buf_puts(b, "\\t"); break;
         case '\r': pl_buf_puts(b, "\\r"); break;
-        default: {
-            char u[7] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0 };
-            pl_buf_puts(b, u);
-        }
+        default:
+            if (k == 0) {
+                pl_buf_puts(b, "\xEF\xBF\xBD");
+            } else {
+                char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+                pl_buf_add(b, e, 6);
+            }
         }
     }
-    pl_buf_add(b, run, (size_t)(s - run));
+    pl_buf_add(b, run, (size_t)((const char *)u - run));
     pl_buf_putc(b, '"');
 }
 

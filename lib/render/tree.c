@@ -36,27 +36,37 @@ static void pl_color(pl_tree *t, const char *code)
         pl_buf_puts(t->b, code);
 }
 
-/* Ends the current line, cutting it to the width. */
+/* Text from the plan, the database or the command line: never written raw, so that
+ * no control character in it reaches the terminal (pl_buf_add_visible()). */
+static void pl_text(pl_tree *t, const char *s)
+{
+    pl_buf_add_visible(t->b, s, strlen(s), 0);
+}
+
+/* " on x", " using y": a fixed word, then text from the plan. */
+static void pl_word_text(pl_tree *t, const char *word, const char *s)
+{
+    pl_buf_puts(t->b, word);
+    pl_text(t, s);
+}
+
+/* Ends the current line, cutting it to the width between two units of text (never
+ * inside a character or an escape). */
 static void pl_line_end(pl_tree *t)
 {
     pl_buf *b = t->b;
-    size_t w, i, cut, budget;
+    size_t w, i, k, uw, used, budget;
 
     if (b->failed)
         return;
     w = t->o->width ? pl_text_width(b->data + t->line_start, b->len - t->line_start) : 0;
     if (w > t->o->width) {
         budget = t->o->width - 1;
-        for (i = t->line_start, cut = 0; i < b->len; i++) {
-            unsigned char c = (unsigned char)b->data[i];
-            if (c == 0x1b) {   /* an ANSI sequence takes no column */
-                if (i + 1 < b->len && b->data[i + 1] == '[')
-                    for (i += 2; i < b->len && !(b->data[i] >= 0x40 && b->data[i] <= 0x7e); i++)
-                        ;
-                continue;
-            }
-            if ((c & 0xC0) != 0x80 && cut++ == budget)
+        for (i = t->line_start, used = 0; i < b->len; i += k) {
+            k = pl_text_unit(b->data + i, b->len - i, &uw);
+            if (used + uw > budget)
                 break;
+            used += uw;
         }
         b->len = i;
         pl_buf_puts(b, t->ellipsis);
@@ -250,31 +260,41 @@ static void pl_node_title(pl_tree *t, const planlint_node *n)
 
     if (sub) {
         pl_color(t, PL_C_CYAN);
-        pl_buf_printf(t->b, "%s: ", sub);
+        pl_text(t, sub);
+        pl_buf_puts(t->b, ": ");
         pl_color(t, PL_C_RESET);
     }
     pl_color(t, PL_C_BOLD);
-    pl_buf_printf(t->b, "#%zu %s%s", n->id,
-                  planlint_value_bool(pl_value_get(n->obj, "Parallel Aware")) == 1 ? "Parallel " : "",
-                  n->fields[PLANLINT_FIELD_NODE_TYPE]);
+    pl_buf_printf(t->b, "#%zu %s", n->id,
+                  planlint_value_bool(pl_value_get(n->obj, "Parallel Aware")) == 1 ? "Parallel " : "");
+    pl_text(t, n->fields[PLANLINT_FIELD_NODE_TYPE]);
     pl_color(t, PL_C_RESET);
     if (join && strcmp(join, "Inner") != 0)
-        pl_buf_printf(t->b, " %s", join);
-    if (strat && strcmp(strat, "Plain") != 0)
-        pl_buf_printf(t->b, " (%s)", strat);
+        pl_word_text(t, " ", join);
+    if (strat && strcmp(strat, "Plain") != 0) {
+        pl_word_text(t, " (", strat);
+        pl_buf_putc(t->b, ')');
+    }
     /* The relation before the index: when a narrow terminal cuts the line, the
      * table is the part worth keeping. */
-    if (rel)
-        pl_buf_printf(t->b, " on %s%s%s", schema ? schema : "", schema ? "." : "", rel);
-    else if (n->fields[PLANLINT_FIELD_CTE])
-        pl_buf_printf(t->b, " on %s", n->fields[PLANLINT_FIELD_CTE]);
-    else if (n->fields[PLANLINT_FIELD_FUNCTION])
-        pl_buf_printf(t->b, " on %s()", n->fields[PLANLINT_FIELD_FUNCTION]);
+    if (rel) {
+        if (schema) {
+            pl_word_text(t, " on ", schema);
+            pl_word_text(t, ".", rel);
+        } else {
+            pl_word_text(t, " on ", rel);
+        }
+    } else if (n->fields[PLANLINT_FIELD_CTE]) {
+        pl_word_text(t, " on ", n->fields[PLANLINT_FIELD_CTE]);
+    } else if (n->fields[PLANLINT_FIELD_FUNCTION]) {
+        pl_word_text(t, " on ", n->fields[PLANLINT_FIELD_FUNCTION]);
+        pl_buf_puts(t->b, "()");
+    }
     if (alias && (!rel || strcmp(alias, rel) != 0) &&
         (!n->fields[PLANLINT_FIELD_CTE] || strcmp(alias, n->fields[PLANLINT_FIELD_CTE]) != 0))
-        pl_buf_printf(t->b, " %s", alias);
+        pl_word_text(t, " ", alias);
     if (idx)
-        pl_buf_printf(t->b, " using %s", idx);
+        pl_word_text(t, " using ", idx);
 }
 
 /* ------------------------------------------------------------ details */
@@ -320,7 +340,8 @@ static void pl_detail_cond(pl_tree *t, const planlint_node *n, planlint_node_fie
     if (!s)
         return;
     pl_detail_begin(t, n);
-    pl_buf_printf(t->b, "%s: %s", label, s);
+    pl_buf_puts(t->b, label);
+    pl_word_text(t, ": ", s);
     if ((int)removed >= 0)
         pl_detail_removed(t, n, removed);
     pl_detail_end(t);
@@ -410,7 +431,9 @@ static void pl_detail_sort(pl_tree *t, const planlint_node *n)
     pl_detail_begin(t, n);
     if (disk)
         pl_color(t, PL_C_RED);
-    pl_buf_printf(t->b, "Sort: %s, %s ", method, space ? space : "space");
+    pl_word_text(t, "Sort: ", method);
+    pl_word_text(t, ", ", space ? space : "space");
+    pl_buf_putc(t->b, ' ');
     pl_buf_count(t->b, n->m[PLANLINT_M_SORT_SPACE_USED]);
     pl_buf_puts(t->b, " kB");
     pl_detail_end(t);
@@ -589,7 +612,7 @@ static void pl_header_query(pl_tree *t)
     while (*q == ' ' || *q == '\n' || *q == '\t')
         q++;
     pl_buf_puts(t->b, "query: ");
-    pl_buf_add(t->b, q, strcspn(q, "\n"));
+    pl_buf_add_visible(t->b, q, strcspn(q, "\n"), 0);
     pl_line_end(t);
 }
 
@@ -618,9 +641,9 @@ static void pl_header_triggers(pl_tree *t)
     for (i = 0; i < planlint_value_size(trig); i++) {
         const planlint_value *tr = planlint_value_at(trig, i);
         const char *name = pl_value_str(tr, "Trigger Name"), *rel = pl_value_str(tr, "Relation");
-        pl_buf_printf(t->b, "trigger %s", name ? name : "?");
+        pl_word_text(t, "trigger ", name ? name : "?");
         if (rel)
-            pl_buf_printf(t->b, " on %s", rel);
+            pl_word_text(t, " on ", rel);
         pl_buf_puts(t->b, ": ");
         pl_buf_fixed(t->b, pl_value_num(tr, "Time"), 3);
         pl_kv(t, " ms, calls=", pl_value_num(tr, "Calls"));
@@ -636,7 +659,7 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
     pl_color(t, PL_C_BOLD);
     pl_buf_printf(t->b, "Plan %zu of %zu", p->index + 1, nplans);
     if (t->o->source_name)
-        pl_buf_printf(t->b, " from %s", t->o->source_name);
+        pl_word_text(t, " from ", t->o->source_name);
     pl_color(t, PL_C_RESET);
     pl_buf_printf(t->b, ": %zu node%s", p->nnodes, p->nnodes == 1 ? "" : "s");
     pl_line_end(t);
@@ -661,31 +684,57 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
 
 /* ------------------------------------------------------------ findings */
 
-/* Text that may span lines, each line indented; long lines wrap at the width. */
+/* How much of the line s[0..n) fits in avail columns: up to the last blank that fits
+ * (or the blank just after), else as many whole units as fit; never nothing. */
+static size_t pl_wrap_at(const char *s, size_t n, size_t avail)
+{
+    size_t i = 0, k, uw, w = 0, fit = 0, blank = 0;
+
+    while (i < n && w <= avail) {
+        if (s[i] == ' ' && i > 0)
+            blank = i;
+        k = pl_text_unit(s + i, n - i, &uw);
+        if (w + uw <= avail)
+            fit = i + k;
+        w += uw;
+        i += k;
+    }
+    if (i >= n && w <= avail)
+        return n;
+    if (blank)
+        return blank;
+    return fit ? fit : pl_text_unit(s, n, &uw);
+}
+
+/* Text that may span lines, each line indented; long lines wrap at the width. The
+ * rule's line breaks stay, everything else is escaped first, so wrapping counts
+ * the columns that are shown. */
 static void pl_indented(pl_tree *t, const char *text, const char *first, const char *indent)
 {
     unsigned int width = t->o->width ? t->o->width : 0;
-    size_t ind = strlen(indent);
+    size_t ind = strlen(indent), pos = 0;
+    pl_buf esc;
 
-    while (*text) {
-        size_t n = strcspn(text, "\n"), take = n;
-        if (width > ind + 20 && n > width - ind) {
-            /* break at the last space that fits */
-            size_t k = width - ind;
-            while (k > 0 && text[k] != ' ')
-                k--;
-            take = k > 0 ? k : width - ind;
-        }
+    pl_buf_init(&esc);
+    pl_buf_add_visible(&esc, text, strlen(text), 1);
+    if (esc.failed)
+        t->b->failed = 1;
+    while (!esc.failed && pos < esc.len) {
+        const char *s = esc.data + pos;
+        size_t n = strcspn(s, "\n"), take = n;
+        if (width > ind + 20)
+            take = pl_wrap_at(s, n, width - ind);
         pl_buf_puts(t->b, first);
         first = indent;
-        pl_buf_add(t->b, text, take);
+        pl_buf_add(t->b, s, take);
         pl_line_end(t);
-        text += take;
-        while (*text == ' ')
-            text++;
-        if (*text == '\n')
-            text++;
+        pos += take;
+        while (pos < esc.len && esc.data[pos] == ' ')
+            pos++;
+        if (pos < esc.len && esc.data[pos] == '\n')
+            pos++;
     }
+    pl_buf_release(&esc);
 }
 
 /* What hypopg said of the suggested index, as one sentence. */

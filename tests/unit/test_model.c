@@ -281,6 +281,32 @@ static void test_format(void)
     CHECK(pl_key_table_sorted());
 }
 
+/* What the tree writes for text from a plan, and how wide it counts it. */
+static void test_visible(void)
+{
+    static const char in[] = "a\x1b[2J\r\n\t\x07\x7f\xc2\x9b\xff\xe4\xb8\xad\xc3\xa9\\x";
+    pl_buf b;
+    size_t w;
+
+    pl_buf_init(&b);
+    pl_buf_add_visible(&b, in, sizeof(in) - 1, 0);
+    CHECK_STR(b.data, "a\\x1b[2J\\r\\n\\t\\x07\\x7f\\x9b\xef\xbf\xbd\xe4\xb8\xad\xc3\xa9\\x");
+    /* 1 + 4+3 + 2+2+2 + 4+4+4 + 1 (U+FFFD) + 2 (wide) + 1 + 2 */
+    CHECK(pl_text_width(b.data, b.len) == 32);
+    CHECK(pl_text_unit("\\x1b", 4, &w) == 4 && w == 4);
+    CHECK(pl_text_unit("\033[1;31mx", 8, &w) == 7 && w == 0);
+    CHECK(pl_text_unit("\xe4\xb8\xad", 3, &w) == 3 && w == 2);
+    b.len = 0;
+    pl_buf_add_visible(&b, "x\ny", 3, 1);
+    CHECK_STR(b.data, "x\ny");
+    b.len = 0;
+    pl_buf_add_utf8(&b, "a\0b\xc0\xaf" "c\xed\xa0\x80", 9);   /* overlong, surrogate */
+    CHECK_STR(b.data, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+    CHECK(pl_utf8_valid((const unsigned char *)"\xf0\x9f\x98\x80", 4) == 4);
+    CHECK(pl_utf8_valid((const unsigned char *)"\xf0\x9f\x98", 3) == 0);
+    pl_buf_release(&b);
+}
+
 int main(void)
 {
     test_seq_scan();
@@ -294,5 +320,6 @@ int main(void)
     test_errors();
     test_several_plans();
     test_format();
+    test_visible();
     return tap_done("test_model");
 }
