@@ -58,27 +58,109 @@ void pl_finding_severity(pl_finding *f, planlint_severity s)
 }
 
 /* Formats into the plan's arena; an allocation failure marks the run failed. */
+/* s into b, a line break written as the two characters \n or \r. */
+static void pl_add_one_line(pl_buf *b, const char *s, size_t n)
+{
+    size_t i, from = 0;
+
+    for (i = 0; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\r') {
+            pl_buf_add(b, s + from, i - from);
+            pl_buf_puts(b, s[i] == '\n' ? "\\n" : "\\r");
+            from = i + 1;
+        }
+    pl_buf_add(b, s + from, n - from);
+}
+
+/* The rules' format strings are literals checked by the compiler (PL_RULE_PRINTF);
+ * one conversion of them is passed on here with its argument. */
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+#endif
+/* One conversion of a rule's format (at *fmt, past its '%') with its argument, into b.
+ * A string argument comes from the plan: a line break in it is written as \n or \r, so
+ * that it can never pass for a line of planlint's own (the rules break their lines
+ * with '\n' in the format itself); the renderers escape every other control character. */
+static void pl_format_one(pl_buf *b, const char **fmt, va_list *ap)
+{
+    char spec[32] = "%", conv;
+    const char *p = *fmt;
+    size_t n = 1;
+    int star[2] = { 0, 0 }, nstar = 0, longs = 0, sized = 0;
+    pl_buf tmp;
+
+    for (; *p && !strchr("diouxXeEfFgGaAcsp%", *p); p++) {
+        if (*p == '*' && nstar < 2)
+            star[nstar++] = va_arg(*ap, int);
+        longs += *p == 'l';
+        sized |= *p == 'z' || *p == 'j' || *p == 't';
+        if (n < sizeof(spec) - 2)
+            spec[n++] = *p;
+    }
+    conv = *p ? *p++ : '%';
+    spec[n++] = conv;
+    spec[n] = '\0';
+    *fmt = p;
+    if (conv == '%') {
+        pl_buf_puts(b, "%");
+        return;
+    }
+    if (conv != 's') {
+        if (strchr("eEfFgGaA", conv))
+            pl_buf_printf(b, spec, va_arg(*ap, double));
+        else if (conv == 'p')
+            pl_buf_printf(b, spec, va_arg(*ap, void *));
+        else if (sized)
+            pl_buf_printf(b, spec, va_arg(*ap, size_t));
+        else if (longs)
+            longs > 1 ? pl_buf_printf(b, spec, va_arg(*ap, long long)) : pl_buf_printf(b, spec, va_arg(*ap, long));
+        else
+            pl_buf_printf(b, spec, va_arg(*ap, int));
+        return;
+    }
+    pl_buf_init(&tmp);
+    if (nstar == 2)
+        pl_buf_printf(&tmp, spec, star[0], star[1], va_arg(*ap, const char *));
+    else if (nstar == 1)
+        pl_buf_printf(&tmp, spec, star[0], va_arg(*ap, const char *));
+    else
+        pl_buf_printf(&tmp, spec, va_arg(*ap, const char *));
+    if (tmp.data)
+        pl_add_one_line(b, tmp.data, tmp.len);
+    b->failed |= tmp.failed;
+    pl_buf_release(&tmp);
+}
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+
 static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap) PL_RULE_PRINTF(2, 0);
 static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap)
 {
-    char small[512], *out;
     va_list copy;
-    int n;
+    pl_buf b;
+    char *out;
 
+    pl_buf_init(&b);
     va_copy(copy, ap);
-    n = vsnprintf(small, sizeof(small), fmt, copy);
-    va_end(copy);
-    if (n < 0)
-        return "";
-    if (!(out = pl_arena_alloc(c->arena, (size_t)n + 1))) {
-        c->failed = 1;
-        return "";
+    while (*fmt) {
+        const char *pct = strchr(fmt, '%');
+        size_t lit = pct ? (size_t)(pct - fmt) : strlen(fmt);
+
+        pl_buf_add(&b, fmt, lit);
+        fmt += lit;
+        if (*fmt == '%') {
+            fmt++;
+            pl_format_one(&b, &fmt, &copy);
+        }
     }
-    if ((size_t)n < sizeof(small))
-        memcpy(out, small, (size_t)n + 1);
-    else
-        vsnprintf(out, (size_t)n + 1, fmt, ap);
-    return out;
+    va_end(copy);
+    out = b.failed || !b.data ? NULL : pl_arena_strndup(c->arena, b.data, b.len);
+    if (!out && (b.failed || b.data))
+        c->failed = 1;
+    pl_buf_release(&b);
+    return out ? out : "";
 }
 
 void pl_finding_message(pl_finding *f, const char *fmt, ...)
