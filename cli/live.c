@@ -288,6 +288,7 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     int rc;
 
     memset(&err, 0, sizeof(err));
+    cli_catch_signals();
     if (!(sql = cli_statement(s)))
         return PL_EXIT_USAGE;
     /* Refused statements are refused before connecting, let alone running. */
@@ -296,7 +297,6 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
         free(sql);
         return PL_EXIT_USAGE;
     }
-    cli_catch_signals();
     if ((rc = cli_connect(s, &conn)) == 0)
         rc = cli_capture(s, conn, sql, &json, &len);
     if (rc == 0 && s->save)
