@@ -51,8 +51,9 @@ typedef struct cli_settings {
     size_t nparams;
 } cli_settings;
 
-/* Exit status after Ctrl-C, as shells report a SIGINT death. */
-#define PL_EXIT_INTERRUPTED 130
+/* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
+ * a death by that signal. */
+#define PL_EXIT_SIGNAL 128
 
 /* rules.c: --list-rules and --explain. Return an exit code. */
 int cli_list_rules(FILE *out, const char *format);
@@ -89,9 +90,10 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
 /* live.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
-/* Between parsing and the rules: a note on a generic plan, and the catalog's data. */
-void cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live);
-/* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_INTERRUPTED after Ctrl-C. */
+/* Between parsing and the rules: a note on a generic plan, and the catalog's data. 0,
+ * or PL_EXIT_SIGNAL + the signal that cancelled it. */
+int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live);
+/* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_SIGNAL + the signal. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 
 /* password.c: reads a password from /dev/tty without echo. Owned: free with

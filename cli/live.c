@@ -1,6 +1,6 @@
 /* live.c - live mode: read the statement, connect, capture its plan through the
- * library, then analyze the captured JSON exactly as a file. Ctrl-C cancels the
- * query on the server instead of leaving it running. */
+ * library, then analyze the captured JSON exactly as a file. SIGINT, SIGTERM and SIGHUP
+ * cancel the query on the server instead of leaving it running. */
 #include "cli.h"
 
 #include <errno.h>
@@ -8,32 +8,76 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
-/* Only the SIGINT handler and the code around the capture touch these. */
+/* Only the signal handlers and the code around the library calls touch these. */
 static planlint_cancel *volatile cli_cancel;
 static volatile sig_atomic_t cli_cancel_ready;
-static volatile sig_atomic_t cli_interrupted;
+static volatile sig_atomic_t cli_signal;   /* the first SIGINT, SIGTERM or SIGHUP */
 
-static void cli_on_sigint(int sig)
+static const int cli_stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static const char *cli_signal_name(int sig)
 {
-    (void)sig;
-    cli_interrupted = 1;
-    if (cli_cancel_ready)
-        planlint_cancel_send(cli_cancel);   /* async-signal safe (PQcancel) */
-    else
-        _exit(PL_EXIT_INTERRUPTED);          /* nothing runs on the server yet */
+    return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : "a signal";
 }
 
-static void cli_catch_sigint(void)
+/* write(2) only: this runs inside a signal handler. */
+static void cli_say_cancelled(int sig)
+{
+    const char *head = "planlint: cancelled by ", *name = cli_signal_name(sig);
+
+    (void)!write(STDERR_FILENO, head, strlen(head));
+    (void)!write(STDERR_FILENO, name, strlen(name));
+    (void)!write(STDERR_FILENO, "\n", 1);
+}
+
+/* A cancel request reaches only the query running when it arrives: one sent between two
+ * statements of a library call is lost. So it is sent again every 200 ms until the call
+ * returns. */
+static void cli_resend_timer(int on)
+{
+    struct itimerval t;
+
+    memset(&t, 0, sizeof(t));
+    t.it_interval.tv_usec = t.it_value.tv_usec = on ? 200000 : 0;
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void cli_on_alarm(int sig)
+{
+    (void)sig;
+    if (cli_cancel_ready)
+        planlint_cancel_send(cli_cancel);   /* async-signal safe (PQcancel) */
+}
+
+/* The first signal cancels what runs on the server and lets the library call end (with
+ * its ROLLBACK); the caller then exits 128 + the signal. With nothing running, or on a
+ * second signal, planlint ends at once. */
+static void cli_on_stop_signal(int sig)
+{
+    if (cli_signal || !cli_cancel_ready) {
+        cli_say_cancelled(sig);
+        _exit(PL_EXIT_SIGNAL + sig);
+    }
+    cli_signal = sig;
+    planlint_cancel_send(cli_cancel);
+    cli_resend_timer(1);
+}
+
+static void cli_catch_signals(void)
 {
     struct sigaction sa;
+    size_t i;
 
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = cli_on_sigint;
-    sa.sa_flags = SA_RESETHAND;             /* a second Ctrl-C ends planlint at once */
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    sa.sa_handler = cli_on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    sa.sa_handler = cli_on_stop_signal;
+    for (i = 0; i < sizeof(cli_stop_signals) / sizeof(cli_stop_signals[0]); i++)
+        sigaction(cli_stop_signals[i], &sa, NULL);
 }
 
 int cli_live_requested(const cli_settings *s)
@@ -139,46 +183,65 @@ static void cli_capture_options(const cli_settings *s, planlint_capture_options 
     o->nparams = s->nparams;
 }
 
-/* While the server works for us, Ctrl-C becomes a cancel request. */
+/* While the server works for us, a signal becomes a cancel request. */
 static void cli_cancel_arm(planlint_conn *conn)
 {
     cli_cancel = planlint_conn_cancel_handle(conn);
     cli_cancel_ready = cli_cancel != NULL;
 }
 
-static void cli_cancel_disarm(void)
+/* After a library call: 0, or the exit code once a signal cancelled it. */
+static int cli_cancel_disarm(void)
 {
     cli_cancel_ready = 0;
+    cli_resend_timer(0);
     planlint_cancel_free(cli_cancel);
     cli_cancel = NULL;
+    if (!cli_signal)
+        return 0;
+    fprintf(stderr, "planlint: cancelled by %s\n", cli_signal_name(cli_signal));
+    return PL_EXIT_SIGNAL + cli_signal;
 }
 
+/* An exit code: 0, a signal's, or the error's after saying it. */
 static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *sql, char **json,
-                       size_t *len, planlint_error *err)
+                       size_t *len)
 {
     planlint_capture_options o;
-    int rc;
+    planlint_error err;
+    int rc, stopped;
 
+    memset(&err, 0, sizeof(err));
     cli_capture_options(s, &o);
     cli_cancel_arm(conn);
-    rc = planlint_conn_capture(json, len, conn, sql, &o, err);
-    cli_cancel_disarm();
-    return rc;
+    rc = planlint_conn_capture(json, len, conn, sql, &o, &err);
+    if ((stopped = cli_cancel_disarm()) != 0)
+        return stopped;
+    if (rc == 0)
+        return 0;
+    cli_error("%s", err.text[0] ? err.text : planlint_strerror(rc));
+    return cli_exit_code(rc);
 }
 
 /* What the catalog adds is a bonus: without it the plan is still analyzed, as a file is. */
-void cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live)
+int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live)
 {
     planlint_error err;
+    int rc, stopped;
 
     if (!s->no_analyze && !(planlint_plan_flags(plan) & PLANLINT_PLAN_HAS_ANALYZE))
         fprintf(stderr, "planlint: note: with $n and no --param values, this is a generic plan: "
                         "estimates only, the statement did not run; give --param values to run it\n");
     if (s->no_rules || s->no_enrich)
-        return;
+        return 0;
     memset(&err, 0, sizeof(err));
-    if (planlint_enrich(plan, live->conn, &err) != 0)
+    cli_cancel_arm(live->conn);
+    rc = planlint_enrich(plan, live->conn, &err);
+    if ((stopped = cli_cancel_disarm()) != 0)
+        return stopped;
+    if (rc != 0)
         fprintf(stderr, "planlint: warning: findings not enriched from the catalog: %s\n", err.text);
+    return 0;
 }
 
 /* Like the enrichment, a bonus: when it fails the findings stand as they are. */
@@ -186,17 +249,14 @@ int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live)
 {
     planlint_capture_options o;
     planlint_error err;
-    int rc;
+    int rc, stopped;
 
     memset(&err, 0, sizeof(err));
     cli_capture_options(s, &o);
     cli_cancel_arm(live->conn);
     rc = planlint_verify_indexes(plan, live->conn, live->sql, &o, &err);
-    cli_cancel_disarm();
-    if (cli_interrupted) {
-        cli_error("interrupted: the query was canceled");
-        return PL_EXIT_INTERRUPTED;
-    }
+    if ((stopped = cli_cancel_disarm()) != 0)
+        return stopped;
     if (rc != 0)
         fprintf(stderr, "planlint: warning: suggested indexes not verified: %s\n", err.text);
     return 0;
@@ -219,16 +279,6 @@ static int cli_save(const char *path, const char *json, size_t len)
     return 0;
 }
 
-static int cli_capture_failed(int rc, const planlint_error *err)
-{
-    if (cli_interrupted) {
-        cli_error("interrupted: the query was canceled");
-        return PL_EXIT_INTERRUPTED;
-    }
-    cli_error("%s", err->text[0] ? err->text : planlint_strerror(rc));
-    return cli_exit_code(rc);
-}
-
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width)
 {
     planlint_conn *conn = NULL;
@@ -240,6 +290,7 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     int rc;
 
     memset(&err, 0, sizeof(err));
+    cli_catch_signals();
     if (!(sql = cli_statement(s)))
         return PL_EXIT_USAGE;
     /* Refused statements are refused before connecting, let alone running. */
@@ -249,11 +300,8 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
         free(sql);
         return PL_EXIT_USAGE;
     }
-    cli_catch_sigint();
-    if ((rc = cli_connect(s, &conn)) == 0) {
-        rc = cli_capture(s, conn, sql, &json, &len, &err);
-        rc = rc ? cli_capture_failed(rc, &err) : 0;
-    }
+    if ((rc = cli_connect(s, &conn)) == 0)
+        rc = cli_capture(s, conn, sql, &json, &len);
     if (rc == 0 && s->save)
         rc = cli_save(s->save, json, len);
     /* The connection stays open for the enrichment and the hypopg check. */

@@ -98,22 +98,24 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     planlint_plan *plan = NULL;
     char *text = NULL;
     size_t text_len = 0;
-    int rc, failing;
+    int rc, failing, stopped = 0;
 
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
     if (rc == 0 && live)
-        cli_live_before_check(s, plan, live);
-    if (rc == 0 && !s->no_rules) {
+        stopped = cli_live_before_check(s, plan, live);
+    if (rc == 0 && !stopped && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);
         if (rc == PLANLINT_EINVAL)
             name = "rules";
     }
-    if (rc == 0 && live && !s->no_rules && !s->no_verify && cli_verify(s, plan, live) != 0) {
+    if (rc == 0 && !stopped && live && !s->no_rules && !s->no_verify)
+        stopped = cli_verify(s, plan, live);
+    if (stopped) {   /* a signal cancelled the server's work: no report */
         planlint_plan_free(plan);
-        return PL_EXIT_INTERRUPTED;
+        return stopped;
     }
     if (rc == 0) {
         ropts.format = s->format;

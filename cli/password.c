@@ -9,41 +9,56 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* What Ctrl-C at the prompt must put back before the SIGINT handler of live mode ends
- * planlint: otherwise the user's shell is left with echo off. */
+/* What a signal at the prompt (SIGINT, SIGTERM, SIGHUP) must put back before live
+ * mode's handler ends planlint: otherwise the user's shell is left with echo off. */
+static const int cli_prompt_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define CLI_PROMPT_NSIGNALS (sizeof(cli_prompt_signals) / sizeof(cli_prompt_signals[0]))
 static struct termios cli_tty_saved;
 static volatile sig_atomic_t cli_tty_fd = -1;
-static struct sigaction cli_prev_sigint;
+static struct sigaction cli_prev[CLI_PROMPT_NSIGNALS];
 
 /* Through a volatile pointer, so the wipe before free() is not optimized away. */
 static void *(*const volatile cli_memset)(void *, int, size_t) = memset;
 
-static void cli_prompt_on_sigint(int sig)
+static void cli_restore_handlers(void)
+{
+    size_t i;
+
+    for (i = 0; i < CLI_PROMPT_NSIGNALS; i++)
+        sigaction(cli_prompt_signals[i], &cli_prev[i], NULL);
+}
+
+static void cli_prompt_on_signal(int sig)
 {
     if (cli_tty_fd >= 0) {
         tcsetattr(cli_tty_fd, TCSAFLUSH, &cli_tty_saved);
         (void)!write(cli_tty_fd, "\n", 1);
     }
-    sigaction(SIGINT, &cli_prev_sigint, NULL);
+    cli_restore_handlers();
     raise(sig);   /* pending until this handler returns, then the previous one runs */
 }
 
-/* The handler first, then echo off, so no Ctrl-C can come between the two. Returns 1
+/* The handlers first, then echo off, so no signal can come between the two. Returns 1
  * when cli_echo_on() must undo it (even if echo could not be turned off). */
 static int cli_echo_off(int fd)
 {
     struct sigaction sa;
     struct termios quiet;
+    size_t i;
 
     if (tcgetattr(fd, &cli_tty_saved) != 0)
         return 0;
     cli_tty_fd = fd;
     memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = cli_prompt_on_sigint;
+    sa.sa_handler = cli_prompt_on_signal;
     sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, NULL, &cli_prev_sigint);
-    if (cli_prev_sigint.sa_handler != SIG_IGN)
-        sigaction(SIGINT, &sa, NULL);
+    for (i = 0; i < CLI_PROMPT_NSIGNALS; i++)   /* one restores the terminal for all */
+        sigaddset(&sa.sa_mask, cli_prompt_signals[i]);
+    for (i = 0; i < CLI_PROMPT_NSIGNALS; i++) {
+        sigaction(cli_prompt_signals[i], NULL, &cli_prev[i]);
+        if (cli_prev[i].sa_handler != SIG_IGN)
+            sigaction(cli_prompt_signals[i], &sa, NULL);
+    }
     quiet = cli_tty_saved;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     tcsetattr(fd, TCSAFLUSH, &quiet);
@@ -53,7 +68,7 @@ static int cli_echo_off(int fd)
 static void cli_echo_on(int fd)
 {
     tcsetattr(fd, TCSAFLUSH, &cli_tty_saved);
-    sigaction(SIGINT, &cli_prev_sigint, NULL);
+    cli_restore_handlers();
     cli_tty_fd = -1;
 }
 

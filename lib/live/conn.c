@@ -7,10 +7,103 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Copies src into dst with every occurrence of needle replaced by with. */
-static void pl_mask(char *dst, size_t size, const char *src, const char *needle, const char *with)
+/* A piece of the conninfo string or URI that holds a secret: offset and length. */
+typedef struct pl_span {
+    size_t at, len;
+} pl_span;
+
+#define PL_MAX_SPANS 8
+
+static void pl_add_span(pl_span *spans, size_t *n, const char *dsn, const char *from, size_t len)
 {
-    size_t n = 0, nlen = strlen(needle), wlen = strlen(with);
+    if (len > 0 && *n < PL_MAX_SPANS) {
+        spans[*n].at = (size_t)(from - dsn);
+        spans[(*n)++].len = len;
+    }
+}
+
+/* A URI's userinfo (between "://" and the last '@' before the query), the password in it
+ * (after the first ':'), and every password= value of its query. */
+static size_t pl_uri_spans(const char *dsn, const char *rest, pl_span *spans)
+{
+    size_t n = 0, end = strcspn(rest, "?"), at = end, colon;
+    const char *q;
+
+    while (at > 0 && rest[at - 1] != '@')
+        at--;
+    if (at > 0) {
+        pl_add_span(spans, &n, dsn, rest, at - 1);
+        if ((colon = strcspn(rest, ":")) < at - 1)
+            pl_add_span(spans, &n, dsn, rest + colon + 1, at - 2 - colon);
+    }
+    for (q = rest + end; *q; q += strcspn(q + 1, "&") + 1)
+        if (strncmp(q + 1, "password=", 9) == 0)
+            pl_add_span(spans, &n, dsn, q + 10, strcspn(q + 10, "&"));
+    return n;
+}
+
+static int pl_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static const char *pl_skip_space(const char *p)
+{
+    while (pl_is_space(*p))
+        p++;
+    return p;
+}
+
+/* The end of a conninfo value as libpq reads it: up to a blank, or the closing quote,
+ * with backslash escapes; an unterminated quote runs to the end. */
+static const char *pl_value_end(const char *v, int quoted)
+{
+    while (*v && (quoted ? *v != '\'' : !pl_is_space(*v))) {
+        if (*v == '\\' && v[1])
+            v++;
+        v++;
+    }
+    return v;
+}
+
+/* Every password= value of a conninfo string, as written (quotes and escapes kept). */
+static size_t pl_conninfo_spans(const char *dsn, pl_span *spans)
+{
+    const char *p = dsn, *key, *v;
+    size_t n = 0, klen;
+
+    while (*(p = pl_skip_space(p))) {
+        key = p;
+        while (*p && *p != '=' && !pl_is_space(*p))
+            p++;
+        klen = (size_t)(p - key);
+        if (*(p = pl_skip_space(p)) != '=')
+            continue;   /* libpq refuses it; the next word is read as a keyword */
+        v = pl_skip_space(p + 1);
+        p = pl_value_end(v + (*v == '\''), *v == '\'');
+        if (klen == 8 && strncmp(key, "password", 8) == 0)
+            pl_add_span(spans, &n, dsn, v + (*v == '\''), (size_t)(p - v) - (*v == '\''));
+        if (*p == '\'')
+            p++;
+    }
+    return n;
+}
+
+/* Where the DSN holds secrets, found without libpq, which may fail to parse it. */
+static size_t pl_secret_spans(const char *dsn, pl_span *spans)
+{
+    const char *scheme = strstr(dsn, "://");
+
+    if (strncmp(dsn, "postgresql://", 13) == 0 || strncmp(dsn, "postgres://", 11) == 0)
+        return pl_uri_spans(dsn, scheme + 3, spans);
+    return pl_conninfo_spans(dsn, spans);
+}
+
+/* Copies src into dst with every occurrence of the nlen bytes at needle replaced by with. */
+static void pl_mask(char *dst, size_t size, const char *src, const char *needle, size_t nlen,
+                    const char *with)
+{
+    size_t n = 0, wlen = strlen(with);
 
     while (*src && n + 1 < size) {
         if (nlen && strncmp(src, needle, nlen) == 0) {
@@ -26,12 +119,88 @@ static void pl_mask(char *dst, size_t size, const char *src, const char *needle,
     dst[n] = '\0';
 }
 
+/* Whether the len bytes at q occur in dsn overlapping a secret span. */
+static int pl_in_secret(const char *dsn, const pl_span *spans, size_t nspans, const char *q, size_t len)
+{
+    size_t at, i, dlen = strlen(dsn);
+
+    for (at = 0; len && at + len <= dlen; at++)
+        for (i = 0; i < nspans; i++)
+            if (at < spans[i].at + spans[i].len && at + len > spans[i].at &&
+                memcmp(dsn + at, q, len) == 0)
+                return 1;
+    return 0;
+}
+
+/* libpq quotes the piece of a conninfo string or URI it complains about, and may cut it
+ * anywhere ("invalid percent-encoded token: "Secret%zzPass""): a quoted part that occurs
+ * in the DSN across a secret is masked, whichever piece it is. */
+static void pl_mask_quoted(char *dst, size_t size, const char *src, const char *dsn,
+                           const pl_span *spans, size_t nspans)
+{
+    const char *open, *close;
+    size_t n = 0;
+
+    while ((open = strchr(src, '"')) != NULL && (close = strchr(open + 1, '"')) != NULL) {
+        const char *keep = pl_in_secret(dsn, spans, nspans, open + 1, (size_t)(close - open - 1))
+                               ? "\"***\"" : NULL;
+
+        n += (size_t)snprintf(dst + n, size - n, "%.*s%.*s", (int)(open - src), src,
+                              keep ? 5 : (int)(close + 1 - open), keep ? keep : open);
+        if (n >= size)
+            return;
+        src = close + 1;
+    }
+    snprintf(dst + n, size - n, "%s", src);
+}
+
+/* The longest secret not yet masked, or -1. A password is part of the DSN, so masking
+ * it first would leave the rest of the DSN in place. */
+static int pl_longest(const size_t *lens, const int *done, int n)
+{
+    int i, best = -1;
+
+    for (i = 0; i < n; i++)
+        if (!done[i] && lens[i] > 0 && (best < 0 || lens[i] > lens[best]))
+            best = i;
+    return best;
+}
+
+/* Every secret and every secret span of the DSN masked in a (of size bytes). */
+static void pl_mask_secrets(char *a, char *b, size_t size, char *const *secrets)
+{
+    const char *dsn = secrets ? secrets[0] : NULL, *needle[PL_MAX_SECRETS + PL_MAX_SPANS];
+    size_t lens[PL_MAX_SECRETS + PL_MAX_SPANS], nspans = 0;
+    pl_span spans[PL_MAX_SPANS];
+    int done[PL_MAX_SECRETS + PL_MAX_SPANS] = { 0 }, n = 0, i, k;
+
+    for (i = 0; secrets && i < PL_MAX_SECRETS; i++, n++) {
+        needle[n] = secrets[i];
+        lens[n] = secrets[i] ? strlen(secrets[i]) : 0;
+    }
+    if (dsn)
+        nspans = pl_secret_spans(dsn, spans);
+    for (k = 0; k < (int)nspans; k++, n++) {
+        needle[n] = dsn + spans[k].at;
+        lens[n] = spans[k].len;
+    }
+    while ((k = pl_longest(lens, done, n)) >= 0) {
+        pl_mask(b, size, a, needle[k], lens[k], k == 0 ? "<connection string>" : "***");
+        memcpy(a, b, size);
+        done[k] = 1;
+    }
+    if (nspans) {
+        pl_mask_quoted(b, size, a, dsn, spans, nspans);
+        memcpy(a, b, size);
+    }
+}
+
 /* pl_db_error() with the code given: the message is built the same way. */
 static int pl_db_error_code(planlint_error *err, int code, char *const *secrets, const char *what,
                             const char *msg)
 {
     char a[PLANLINT_ERROR_TEXT_LENGTH * 2], b[sizeof(a)];
-    size_t i, len;
+    size_t len;
 
     msg = msg && *msg ? msg : "unknown error";
     len = strcspn(msg, "\n");
@@ -39,14 +208,7 @@ static int pl_db_error_code(planlint_error *err, int code, char *const *secrets,
         len = sizeof(a) - 1;
     memcpy(a, msg, len);
     a[len] = '\0';
-    /* Longest first: the DSN holds the password, so masking the password first
-     * would leave the rest of the DSN in place. */
-    for (i = 0; secrets && i < PL_MAX_SECRETS; i++) {
-        if (!secrets[i] || !*secrets[i])
-            continue;
-        pl_mask(b, sizeof(b), a, secrets[i], i == 0 ? "<connection string>" : "***");
-        memcpy(a, b, sizeof(a));
-    }
+    pl_mask_secrets(a, b, sizeof(a), secrets);
     return pl_error(err, code, 0, 0, NULL, "%s%s", what, a);
 }
 
@@ -61,7 +223,8 @@ static char *pl_dup(const char *s)
 }
 
 /* secrets[0]: dbname when it is a conninfo string or URI; [1]: the password given;
- * [2]: a password inside the conninfo string. Returns 0 or -1 (out of memory). */
+ * [2]: a password inside the conninfo string; [3]: PGPASSWORD, which libpq reads (a
+ * message cannot tell where a word came from). Returns 0 or -1 (out of memory). */
 static int pl_collect_secrets(char **secrets, const planlint_connect_options *o)
 {
     PQconninfoOption *opts, *it;
@@ -70,13 +233,14 @@ static int pl_collect_secrets(char **secrets, const planlint_connect_options *o)
     secrets[0] = is_dsn ? pl_dup(o->dbname) : NULL;
     secrets[1] = pl_dup(o->password);
     secrets[2] = NULL;
+    secrets[3] = pl_dup(getenv("PGPASSWORD"));
     if (is_dsn && (opts = PQconninfoParse(o->dbname, NULL)) != NULL) {
         for (it = opts; it->keyword; it++)
             if (strcmp(it->keyword, "password") == 0 && it->val)
                 secrets[2] = pl_dup(it->val);
         PQconninfoFree(opts);
     }
-    if ((is_dsn && !secrets[0]) || (o->password && !secrets[1]))
+    if ((is_dsn && !secrets[0]) || (o->password && !secrets[1]) || (getenv("PGPASSWORD") && !secrets[3]))
         return -1;
     return 0;
 }

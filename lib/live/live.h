@@ -6,7 +6,7 @@
 
 #include <libpq-fe.h>
 
-#define PL_MAX_SECRETS 3
+#define PL_MAX_SECRETS 4
 
 struct planlint_conn {
     PGconn *pg;

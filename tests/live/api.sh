@@ -1,7 +1,8 @@
 #!/bin/sh
 # The live-mode library calls (tests/live/test_live_api.c) against a real, throwaway
-# PostgreSQL: argument checks, refusals, error paths, allocation failures, a killed
-# backend, and the whole capture-enrich-check-verify path.
+# PostgreSQL: argument checks, refusals, error paths, cancels, no session state left
+# after any call (transaction, prepared statement, advisory lock), allocation failures,
+# a killed backend, and the whole capture-enrich-check-verify path.
 set -u
 port=${PLANLINT_TEST_PGPORT:-54343}
 . "$(dirname "$0")/cluster.sh"

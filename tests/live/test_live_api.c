@@ -1,12 +1,16 @@
 /* test_live_api.c - the live-mode library calls against a real server (started by
  * tests/live/api.sh, which passes its conninfo): bad arguments, a connection already in
  * a transaction, refusals that run nothing, the prepared statement cleaned up after an
- * error, the whole capture-enrich-check-verify path, a backend killed under planlint,
- * and every allocation failure inside planlint_enrich() and planlint_verify_indexes(). */
+ * error, no session state left after success, refusal, error or cancel, the whole
+ * capture-enrich-check-verify path, a backend killed under planlint, and every
+ * allocation failure inside planlint_enrich() and planlint_verify_indexes(). */
 #include "live.h"
 #include "enrich.h"
 #include "alloc.h"
 #include "../unit/tap.h"
+
+#include <signal.h>
+#include <sys/time.h>
 
 static const char *conninfo;
 
@@ -35,10 +39,15 @@ static long query_long(planlint_conn *c, const char *sql)
     return v;
 }
 
+/* Nothing of a library call outlives it: no transaction, no prepared statement, no
+ * advisory lock of the statement's (pg_advisory_xact_lock: ROLLBACK releases it), and
+ * the connection answers. */
 static int idle(planlint_conn *c)
 {
     return PQtransactionStatus(c->pg) == PQTRANS_IDLE &&
-           query_long(c, "SELECT count(*) FROM pg_prepared_statements") == 0;
+           query_long(c, "SELECT count(*) FROM pg_prepared_statements") == 0 &&
+           query_long(c, "SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid()"
+                         " AND locktype = 'advisory'") == 0;
 }
 
 static planlint_plan *capture(planlint_conn *c, const char *sql)
@@ -165,6 +174,120 @@ static void test_prepared_cleanup(planlint_conn *c)
     CHECK(idle(c));
 }
 
+/* A cancel request from a signal handler, 300 ms after cancel_later(), as the planlint
+ * command sends one. */
+static planlint_cancel *volatile pending_cancel;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    planlint_cancel_send(pending_cancel);
+}
+
+static void cancel_later(planlint_conn *c)
+{
+    struct itimerval t;
+
+    memset(&t, 0, sizeof(t));
+    t.it_value.tv_usec = 300000;
+    pending_cancel = planlint_conn_cancel_handle(c);
+    signal(SIGALRM, on_alarm);
+    setitimer(ITIMER_REAL, &t, NULL);
+}
+
+static void cancel_done(void)
+{
+    planlint_cancel_free(pending_cancel);
+    pending_cancel = NULL;
+}
+
+/* planlint_conn_capture() of sql (with $1 = "42" when param): rc expected, then idle. */
+static void capture_leaves_nothing(planlint_conn *c, const char *sql, int param, int cancel, int want)
+{
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
+    const char *values[] = { "42" };
+    planlint_error err;
+    char *json = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    o.params = values;
+    o.nparams = param ? 1 : 0;
+    if (cancel)
+        cancel_later(c);
+    rc = planlint_conn_capture(&json, NULL, c, sql, &o, &err);
+    cancel_done();
+    if (rc != want || !idle(c))
+        fprintf(stderr, "# %s%s: %d (%s)\n", sql, param ? " with $1" : "", rc, err.text);
+    CHECK(rc == want);
+    CHECK((json != NULL) == (want == 0));
+    CHECK(!cancel || strstr(err.text, "canceling statement") != NULL);
+    CHECK(idle(c));
+    planlint_free(json);
+}
+
+/* The statement takes a transaction-level advisory lock: success, a refusal, an error
+ * and a cancel, each with and without a prepared statement. */
+static void test_capture_leaves_nothing(planlint_conn *c)
+{
+    int param;
+
+    for (param = 0; param <= 1; param++) {
+        capture_leaves_nothing(c, param ? "SELECT pg_advisory_xact_lock($1::bigint)"
+                                        : "SELECT pg_advisory_xact_lock(42)", param, 0, 0);
+        capture_leaves_nothing(c, "SELECT pg_advisory_xact_lock(42) FROM noix FOR UPDATE", param, 0,
+                               PLANLINT_EREFUSED);
+        capture_leaves_nothing(c, param ? "SELECT pg_advisory_xact_lock($1::bigint), 1 / 0"
+                                        : "SELECT pg_advisory_xact_lock(42), 1 / 0", param, 0,
+                               PLANLINT_EDATABASE);
+        capture_leaves_nothing(c, param ? "SELECT pg_advisory_xact_lock($1::bigint), pg_sleep(30)"
+                                        : "SELECT pg_advisory_xact_lock(42), pg_sleep(30)", param, 1,
+                               PLANLINT_EDATABASE);
+    }
+}
+
+/* Enrichment and verification wait for a lock that another session holds on noix
+ * (pg_table_size() opens the table; so does planning the statement): a lock timeout
+ * is a database error, and a cancel request ends the wait. Each time the call rolls
+ * back and leaves nothing. */
+static void test_enrich_verify_leave_nothing(planlint_conn *c, const char *sql, int hypopg)
+{
+    planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
+    planlint_plan *p = capture(c, sql);
+    planlint_conn *locker = open_conn();
+    planlint_error err;
+    int cancel, rc;
+
+    check_plan(p);
+    PQclear(PQexec(locker->pg, "BEGIN"));
+    CHECK(query_long(locker, "LOCK TABLE noix IN ACCESS EXCLUSIVE MODE; SELECT 1") == 1);
+    for (cancel = 0; cancel <= 1; cancel++) {
+        PQclear(PQexec(c->pg, cancel ? "SET lock_timeout = 0" : "SET lock_timeout = '200ms'"));
+        memset(&err, 0, sizeof(err));
+        if (cancel)
+            cancel_later(c);
+        rc = planlint_enrich(p, c, &err);
+        cancel_done();
+        CHECK(rc == PLANLINT_EDATABASE);
+        CHECK(strstr(err.text, cancel ? "canceling statement" : "lock timeout") != NULL);
+        CHECK(p->catalog == NULL);
+        CHECK(idle(c));
+        memset(&err, 0, sizeof(err));
+        if (cancel && hypopg)
+            cancel_later(c);
+        rc = planlint_verify_indexes(p, c, sql, &o, &err);
+        cancel_done();
+        CHECK(rc == (hypopg ? PLANLINT_EDATABASE : 0));
+        CHECK(!hypopg || strstr(err.text, cancel ? "canceling statement" : "lock timeout") != NULL);
+        CHECK(idle(c));
+        CHECK(query_long(c, "SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'") == 0);
+    }
+    PQclear(PQexec(c->pg, "RESET lock_timeout"));
+    PQclear(PQexec(locker->pg, "ROLLBACK"));
+    planlint_conn_close(locker);
+    planlint_plan_free(p);
+}
+
 static void test_whole_path(planlint_conn *c, const char *sql)
 {
     planlint_capture_options o = PLANLINT_CAPTURE_OPTIONS_INIT;
@@ -283,6 +406,9 @@ int main(int argc, char **argv)
     test_in_transaction(c, p, sql);
     test_refusals(c);
     test_prepared_cleanup(c);
+    test_capture_leaves_nothing(c);
+    test_enrich_verify_leave_nothing(c, sql, query_long(c, "SELECT count(*) FROM pg_available_extensions"
+                                                          " WHERE name = 'hypopg'") == 1);
     test_whole_path(c, sql);
     for (i = 1; i <= 40; i++)   /* enough catalog data to need fresh arena memory */
         used += (size_t)snprintf(many + used, sizeof(many) - used, "%sSELECT a FROM w%d",
