@@ -26,6 +26,8 @@ PGresult *pl_live_result(planlint_conn *c, PGresult *res, ExecStatusType want, p
     if (res && PQresultStatus(res) == want)
         return res;
     primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    c->canceled = res && PQresultErrorField(res, PG_DIAG_SQLSTATE) &&
+                  strcmp(PQresultErrorField(res, PG_DIAG_SQLSTATE), "57014") == 0;
     if (PQstatus(c->pg) != CONNECTION_OK)
         pl_lost(c, err);
     else

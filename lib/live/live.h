@@ -12,6 +12,8 @@ struct planlint_conn {
     PGconn *pg;
     char *secrets[PL_MAX_SECRETS]; /* strings no message may show: passwords, the DSN */
     int prepared;                  /* planlint_stmt exists: DEALLOCATE after ROLLBACK */
+    int canceled;                  /* the last failed call was cancelled (SQLSTATE 57014:
+                                    * a cancel request or statement_timeout) */
 };
 
 /* Records a database error from msg (first line only), with every secret of conn (or

@@ -150,7 +150,8 @@ static int pl_verify_one(pl_verifier *v, planlint_finding *f)
         rc = pl_error(&e, PLANLINT_EDATABASE, 0, 0, NULL, "hypopg created no index");
     if (rc == 0)
         rc = pl_plan_cost(v, name, &cost, &uses, &e);
-    if (rc == PLANLINT_ENOMEM || pl_lost(v)) {
+    /* A cancel or the statement timeout ends the whole check, not just this index. */
+    if (rc == PLANLINT_ENOMEM || pl_lost(v) || (rc != 0 && v->conn->canceled)) {
         *v->err = e;
         return rc;
     }

@@ -79,9 +79,9 @@ stop_test() {
     fi
 }
 
-sleeping() {   # the condition: APP's query (with pg_sleep, or PATTERN) runs on the server
+sleeping() {   # the condition: APP's EXPLAIN ANALYZE (or PATTERN) runs on the server
     echo "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'
-          AND query LIKE '%${2:-pg_sleep}%'"
+          AND query LIKE '%${2:-EXPLAIN (ANALYZE}%'"
 }
 waiting() {    # APP waits for the locker, in a statement that starts with PREFIX
     echo "SELECT count(*) = 1 FROM pg_stat_activity WHERE application_name = '$1' AND state = 'active'
@@ -92,7 +92,7 @@ waiting() {    # APP waits for the locker, in a statement that starts with PREFI
 stop_test INT 130 sig-int "$(sleeping sig-int)" "" -- -c "SELECT pg_sleep(30)"
 stop_test TERM 143 sig-term "$(sleeping sig-term)" "" -- -c "SELECT pg_sleep(30)"
 stop_test HUP 129 sig-hup "$(sleeping sig-hup)" "" -- -c "SELECT pg_sleep(30)"
-stop_test TERM 143 sig-term-param "$(sleeping sig-term-param "EXECUTE planlint_stmt")" "" -- --param 30 -c 'SELECT pg_sleep($1)'
+stop_test TERM 143 sig-term-param "$(sleeping sig-term-param "ANALYZE%EXECUTE planlint_stmt(''30'')")" "" -- --param 30 -c 'SELECT pg_sleep($1)'
 
 # ---- the enrichment: its first catalog query on t, pg_table_size(t), waits for the
 # locker's lock (to_regclass takes none; pg_table_size opens the table). The capture
@@ -104,10 +104,11 @@ locker_stop
 # Before it, the capture must have run to its end: the enrichment waited, not the capture.
 logged sig-enrich | grep -q "pg_table_size" || { echo "FAIL: the enrichment never started"; fail=1; }
 
-# ---- the hypopg check: the plan it asks for waits for the lock too (hypopg is
-# installed by the ROLLBACKed transaction, so this needs it available).
+# ---- the hypopg check: the statement it prepares (the server's parse analysis opens t)
+# waits for the lock too (hypopg is installed by the ROLLBACKed transaction, so this
+# needs it available).
 if [ -n "$(sql "SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg'")" ]; then
-    stop_test HUP 129 sig-verify "$(sleeping sig-verify)" "$(waiting sig-verify EXPLAIN)" -- --no-enrich -c "$slow"
+    stop_test HUP 129 sig-verify "$(sleeping sig-verify)" "$(waiting sig-verify "SELECT id FROM t")" -- --no-enrich -c "$slow"
     locker_stop
     logged sig-verify | grep -q "hypopg" || { echo "FAIL: the hypopg check never started"; fail=1; }
     [ "$(sql "SELECT count(*) FROM pg_extension WHERE extname = 'hypopg'")" = 0 ] ||
