@@ -240,7 +240,7 @@ int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_
     if ((stopped = cli_cancel_disarm()) != 0)
         return stopped;
     if (rc != 0)
-        fprintf(stderr, "planlint: warning: findings not enriched from the catalog: %s\n", err.text);
+        cli_warning("findings not enriched from the catalog: %s", err.text);
     return 0;
 }
 
@@ -258,7 +258,7 @@ int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live)
     if ((stopped = cli_cancel_disarm()) != 0)
         return stopped;
     if (rc != 0)
-        fprintf(stderr, "planlint: warning: suggested indexes not verified: %s\n", err.text);
+        cli_warning("suggested indexes not verified: %s", err.text);
     return 0;
 }
 

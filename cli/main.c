@@ -12,15 +12,43 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+/* One diagnostic line: whatever it quotes (a file name, a server's message, a name
+ * from a plan) shows its control characters as \xNN, so that it stays one line and
+ * cannot drive the terminal. C1 controls (U+0080-U+009F) are written as \u00NN. */
+static void cli_diagnostic(const char *kind, const char *fmt, va_list ap)
+{
+    char line[1024];
+    const unsigned char *p;
+
+    vsnprintf(line, sizeof(line), fmt, ap);
+    fprintf(stderr, "planlint: %s", kind);
+    for (p = (const unsigned char *)line; *p; p++) {
+        if (*p < 0x20 || *p == 0x7f)
+            fprintf(stderr, "\\x%02x", *p);
+        else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+            fprintf(stderr, "\\u%04x", *++p);
+        else
+            fputc(*p, stderr);
+    }
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("planlint: error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    cli_diagnostic("error: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    cli_diagnostic("warning: ", fmt, ap);
+    va_end(ap);
 }
 
 static int cli_use_color(cli_color c, FILE *out)

@@ -114,4 +114,15 @@ for plan in plans:
                     sys.exit("%s --width=%d: cut inside an escape: %r" % (plan, w, line))
 EOF
 
+# The CLI's own diagnostics: a file name with ESC, CR and a line break is quoted in one
+# escaped line.
+tmp=$(mktemp -d) || exit 99
+evil="$tmp/evil$(printf '\033')[2J$(printf '\r')name
+No findings.json"
+printf 'not a plan' > "$evil"
+"$planlint" "$evil" >/dev/null 2>"$tmp/diag"
+[ "$(wc -l < "$tmp/diag")" = 1 ] && grep -q 'evil\\x1b\[2J\\x0dname\\x0aNo findings' "$tmp/diag" &&
+    ! tr -d '\n' < "$tmp/diag" | grep -q "$(printf '[\001-\037]')" || { cat -v "$tmp/diag"; bad "a diagnostic quotes a file name raw"; }
+rm -rf "$tmp"
+
 exit $fail
