@@ -31,3 +31,11 @@ double pl_hash_mem_multiplier(const planlint_plan *plan)
         return d;
     return 2.0;
 }
+
+const char *pl_set_work_mem(pl_finding *f, int local, const char *value)
+{
+    const char *sql = pl_finding_sql(f, "VariableSetStmt", local ? "SET LOCAL work_mem = %L;" : "SET work_mem = %L;",
+                                     value);
+
+    return sql ? sql : "a higher work_mem";
+}

@@ -6,42 +6,44 @@
 #include <stdio.h>
 
 /* Plans and pg_get_indexdef() spell the same key differently: "(ordered_at)::date" vs
- * "((ordered_at)::date)", quoted identifiers, spaces. Compare what is left without them. */
-static void pl_key_norm(const char *s, char *dst, size_t size)
+ * "((ordered_at)::date)", quoted identifiers, spaces. Compare what is left without them,
+ * whole, however long. */
+static int pl_key_skipped(char c)
 {
-    size_t n = 0;
+    return isspace((unsigned char)c) || c == '"' || c == '(' || c == ')';
+}
 
-    for (; *s && n + 1 < size; s++)
-        if (!isspace((unsigned char)*s) && *s != '"' && *s != '(' && *s != ')')
-            dst[n++] = *s;
-    dst[n] = '\0';
+static int pl_key_eq(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        while (*a && pl_key_skipped(*a))
+            a++;
+        while (*b && pl_key_skipped(*b))
+            b++;
+        if (*a != *b)
+            return 0;
+        if (!*a)
+            return 1;
+    }
 }
 
 static int pl_key_in(const pl_cat_index *ix, size_t n, const char *key)
 {
-    char want[160], have[160];
     size_t i;
 
-    pl_key_norm(key, want, sizeof(want));
-    for (i = 0; i < n; i++) {
-        pl_key_norm(ix->keys[i] ? ix->keys[i] : "", have, sizeof(have));
-        if (strcmp(want, have) == 0)
+    for (i = 0; i < n; i++)
+        if (pl_key_eq(key, ix->keys[i] ? ix->keys[i] : ""))
             return 1;
-    }
     return 0;
 }
 
 static int pl_pinned(const pl_term *const *pinned, size_t npinned, const char *key)
 {
-    char want[160], have[160];
     size_t i;
 
-    pl_key_norm(key ? key : "", want, sizeof(want));
-    for (i = 0; i < npinned; i++) {
-        pl_key_norm(pinned[i]->key, have, sizeof(have));
-        if (strcmp(want, have) == 0)
+    for (i = 0; i < npinned; i++)
+        if (pl_key_eq(key ? key : "", pinned[i]->key ? pinned[i]->key : ""))
             return 1;
-    }
     return 0;
 }
 
@@ -166,7 +168,7 @@ void pl_catalog_evidence(pl_check *c, pl_finding *f, const planlint_node *scan, 
     pl_finding_evidence(f, "table_reltuples", t->reltuples);
     pl_finding_evidence(f, "table_bytes", t->size_bytes);
     pl_finding_evidence(f, "table_indexes", (double)t->nindexes);
-    if (first_key && !first_key->expression && (col = pl_column(t, first_key->key)) != NULL) {
+    if (first_key && !first_key->expression && (col = pl_column(t, first_key->column)) != NULL) {
         pl_finding_evidence(f, "first_key_n_distinct", col->n_distinct);
         pl_finding_evidence(f, "first_key_correlation", col->correlation);
     }

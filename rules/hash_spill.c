@@ -31,9 +31,9 @@ static void check(pl_check *c)
             pl_finding_advice(f, "Raise work_mem (or hash_mem_multiplier) for this query until the Hash needs one batch.");
         else
             pl_finding_advice(f, "One batch needs about %s kB. With hash_mem_multiplier = %s that is "
-                                 "SET work_mem = '%s'; for this query (SET LOCAL in its transaction). Or make the "
+                                 "%s for this query (SET LOCAL in its transaction). Or make the "
                                  "hashed (inner) side smaller: filter it earlier, or select fewer columns.",
-                              pl_fmt_count(c, need), pl_fmt_num(c, mult, 1), pl_fmt_work_mem(c, need / mult));
+                              pl_fmt_count(c, need), pl_fmt_num(c, mult, 1), pl_set_work_mem(f, 0, pl_fmt_work_mem(c, need / mult)));
         pl_finding_evidence(f, "hash_batches", batches);
         pl_finding_evidence(f, "original_hash_batches", n->m[PLANLINT_M_ORIGINAL_HASH_BATCHES]);
         pl_finding_evidence(f, "peak_memory_kb", peak);

@@ -23,10 +23,10 @@ static void check(pl_check *c)
         pl_finding_message(f, "%s spilled %s kB to disk in %s batches: its hash table did not fit in memory",
                            pl_node_label(c, n), pl_fmt_count(c, disk), pl_fmt_count(c, batches));
         pl_finding_advice(f, "The groups need about %s kB. With hash_mem_multiplier = %s that is "
-                             "SET work_mem = '%s'; for this query (SET LOCAL in its transaction). If the group "
+                             "%s for this query (SET LOCAL in its transaction). If the group "
                              "count was underestimated, ANALYZE the table or raise the statistics target of "
                              "the GROUP BY columns.",
-                          pl_fmt_count(c, need), pl_fmt_num(c, mult, 1), pl_fmt_work_mem(c, need / mult));
+                          pl_fmt_count(c, need), pl_fmt_num(c, mult, 1), pl_set_work_mem(f, 0, pl_fmt_work_mem(c, need / mult)));
         pl_finding_evidence(f, "hashagg_batches", batches);
         pl_finding_evidence(f, "disk_usage_kb", disk);
         pl_finding_evidence(f, "peak_memory_kb", n->m[PLANLINT_M_PEAK_MEMORY_USAGE]);

@@ -24,9 +24,8 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_
                    size_t npreds)
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *cond = pl_index_cond(n), *why = NULL;
-    const char *sql = pl_index_suggestion(c, n, preds, npreds, &why);
+    const char *sql = pl_finding_index(f, pl_index_suggestion(c, n, preds, npreds, &why));
 
-    pl_finding_index(f, sql);
     if (sql && cond)
         pl_finding_advice(f, "The index covers %s but not the Filter %s. Try %s so the index finds only "
                              "the rows that pass, then EXPLAIN again.", cond, filter, sql);
@@ -35,7 +34,7 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_
                              "decides. Try %s - or, where the order matters, an index on the Filter's "
                              "equality columns followed by the sort key - then EXPLAIN again.", filter, sql);
     else
-        pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
+        pl_index_advice_none(f, filter, why ? why : pl_no_safe_sql);
 }
 
 static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double removed, double ratio)
@@ -48,10 +47,10 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
     pl_finding *f;
 
     if (cond) {
-        pl_predicate_parse(pp, cond, 1, &pc);
+        pl_predicate_parse(c, pp, cond, 1, &pc);
         preds[np++] = &pc;
     }
-    pl_predicate_parse(pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pf);
+    pl_predicate_parse(c, pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pf);
     preds[np++] = &pf;
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s%s%s fetched %s rows through the index and its Filter threw away %s of them",

@@ -31,23 +31,32 @@ static void advise(pl_check *c, pl_finding *f, double cost)
                                   cost_setting(c, "jit_inline_above_cost", "500000"),
                                   cost_setting(c, "jit_optimize_above_cost", "500000"));
 
+    const char *off = pl_finding_sql(f, "VariableSetStmt", "SET jit = off;");
+    const char *limit = pl_fmt_num(c, next_power_of_ten(cost), 0);
+    const char *r1, *r2, *r3, *s1, *s2;
+
     /* Below the default jit_above_cost, JIT ran only because a setting was lowered. */
-    if (!isnan(cost) && cost < 100000)
-        pl_finding_advice(f, "This plan's estimated cost (%s) is below the default jit_above_cost (100000), "
-                             "so JIT ran only because the thresholds were lowered: %s. Restore them "
-                             "with RESET jit_above_cost; RESET jit_inline_above_cost; RESET "
-                             "jit_optimize_above_cost; (and remove them from the role, database or "
-                             "postgresql.conf), or SET jit = off; for short queries.",
-                          pl_fmt_num(c, cost, 0), now);
-    else
+    if (!isnan(cost) && cost < 100000) {
+        r1 = pl_finding_sql(f, "VariableSetStmt", "RESET jit_above_cost;");
+        r2 = pl_finding_sql(f, "VariableSetStmt", "RESET jit_inline_above_cost;");
+        r3 = pl_finding_sql(f, "VariableSetStmt", "RESET jit_optimize_above_cost;");
+        if (off && r1 && r2 && r3)
+            pl_finding_advice(f, "This plan's estimated cost (%s) is below the default jit_above_cost (100000), "
+                                 "so JIT ran only because the thresholds were lowered: %s. Restore them "
+                                 "with %s %s %s (and remove them from the role, database or "
+                                 "postgresql.conf), or %s for short queries.",
+                              pl_fmt_num(c, cost, 0), now, r1, r2, r3, off);
+        return;
+    }
+    s1 = pl_finding_sql(f, "VariableSetStmt", "SET jit_inline_above_cost = %s;", limit);
+    s2 = pl_finding_sql(f, "VariableSetStmt", "SET jit_optimize_above_cost = %s;", limit);
+    if (off && s1 && s2)
         pl_finding_advice(f, "JIT starts when the plan's estimated cost (here %s) exceeds jit_above_cost; "
                              "inlining and optimization, usually the expensive part, have their own "
                              "thresholds. In effect: %s. Raise the thresholds above this plan's cost, e.g. "
-                             "SET jit_inline_above_cost = %s; SET jit_optimize_above_cost = %s; - or SET jit "
-                             "= off; for short queries (per session, or ALTER ROLE ... SET jit = off). A "
-                             "cost far above the real work also points at a row misestimate.",
-                          pl_fmt_num(c, cost, 0), now, pl_fmt_num(c, next_power_of_ten(cost), 0),
-                          pl_fmt_num(c, next_power_of_ten(cost), 0));
+                             "%s %s - or %s for short queries (per session, or ALTER ROLE ... SET jit = "
+                             "off). A cost far above the real work also points at a row misestimate.",
+                          pl_fmt_num(c, cost, 0), now, s1, s2, off);
 }
 
 static void check(pl_check *c)

@@ -37,11 +37,11 @@ static void report(pl_check *c, const planlint_node *n, double exact, double los
                        pl_fmt_count(c, isnan(recheck) ? 0 : recheck * n->m[PLANLINT_M_ACTUAL_LOOPS]),
                        wm ? " (" : "", wm ? wm : "", wm ? ")" : "");
     pl_finding_advice(f, "An exact bitmap of %s heap pages needs about %s kB (about %s bytes per page). "
-                         "SET work_mem = '%s'; for this query (SET LOCAL in its transaction) keeps it "
+                         "%s for this query (SET LOCAL in its transaction) keeps it "
                          "exact, with room to spare; if lossy blocks remain, double it again. A more "
                          "selective index condition makes the bitmap smaller.",
                       pl_fmt_count(c, blocks), pl_fmt_count(c, ceil(need_kb)),
-                      pl_fmt_num(c, PL_EXACT_PAGE_BYTES, 0), fmt_kb_setting(c, need_kb * 2));
+                      pl_fmt_num(c, PL_EXACT_PAGE_BYTES, 0), pl_set_work_mem(f, 0, fmt_kb_setting(c, need_kb * 2)));
     pl_finding_evidence(f, "exact_heap_blocks", exact);
     pl_finding_evidence(f, "lossy_heap_blocks", lossy);
     pl_finding_evidence(f, "rows_removed_by_recheck", recheck);

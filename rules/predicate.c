@@ -3,6 +3,8 @@
  * expression shapes), and build the btree index that serves them. */
 #include "predicate.h"
 #include "alloc.h"
+#include "buf.h"
+#include "build.h"
 #include "nest.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -155,8 +157,8 @@ static int pl_binary_compatible_cast(const char *cast, size_t n)
     return 0;
 }
 
-/* Fills key from a column reference; 0 when x is one. */
-static int pl_column_key(const pl_pred_patterns *pp, pl_slice x, pl_term *t)
+/* Fills key and column from a column reference; 0 when x is one. */
+static int pl_column_key(pl_check *c, const pl_pred_patterns *pp, pl_slice x, pl_term *t)
 {
     pcre2_match_data *md;
     PCRE2_SIZE *ov;
@@ -167,19 +169,25 @@ static int pl_column_key(const pl_pred_patterns *pp, pl_slice x, pl_term *t)
         return -1;
     len = (int)(ov[3] - ov[2]);
     cast_len = ov[4] == PCRE2_UNSET ? 0 : (int)(ov[5] - ov[4]);
+    t->column = pl_fmt_unquote(c, x.s + ov[2], (size_t)len);
     if (cast_len && !pl_binary_compatible_cast(x.s + ov[4], (size_t)cast_len)) {
         /* (ordered_at)::date: the index must hold the expression. */
-        snprintf(t->key, sizeof(t->key), "(%.*s::%.*s)", len, x.s + ov[2], cast_len, x.s + ov[4]);
+        t->key = pl_fmt_text(c, "(%.*s::%.*s)", len, x.s + ov[2], cast_len, x.s + ov[4]);
+        t->cast = pl_fmt_text(c, "%.*s", cast_len, x.s + ov[4]);
         t->expression = 1;
     } else {
-        snprintf(t->key, sizeof(t->key), "%.*s", len, x.s + ov[2]);
+        t->key = pl_fmt_text(c, "%.*s", len, x.s + ov[2]);
     }
     pcre2_match_data_free(md);
-    return 0;
+    if (t->column)
+        return 0;
+    t->key = t->cast = NULL;   /* not one identifier: no key at all */
+    t->expression = 0;
+    return -1;
 }
 
 /* lower(email) and friends: an expression index. */
-static int pl_expression_key(const pl_pred_patterns *pp, pl_slice x, pl_term *t)
+static int pl_expression_key(pl_check *c, const pl_pred_patterns *pp, pl_slice x, pl_term *t)
 {
     pcre2_match_data *md;
     PCRE2_SIZE *ov;
@@ -194,8 +202,11 @@ static int pl_expression_key(const pl_pred_patterns *pp, pl_slice x, pl_term *t)
     arg.n = ov[5] - ov[4];
     fl = (int)(ov[3] - ov[2]);
     memset(&inner, 0, sizeof(inner));
-    if (pl_column_key(pp, arg, &inner) == 0) {
-        snprintf(t->key, sizeof(t->key), "%.*s(%.100s)", fl, x.s + ov[2], inner.key);
+    /* One function of one column: lower(email). A cast inside it is not rebuilt. */
+    if (pl_column_key(c, pp, arg, &inner) == 0 && !inner.cast) {
+        t->key = pl_fmt_text(c, "%.*s(%s)", fl, x.s + ov[2], inner.key);
+        t->func = pl_fmt_text(c, "%.*s", fl, x.s + ov[2]);
+        t->column = inner.column;
         t->expression = 1;
         pcre2_match_data_free(md);
         return 0;
@@ -219,7 +230,7 @@ static int pl_is_literal(pl_slice x)
 static void pl_unusable(pl_term *t, const char *why)
 {
     t->kind = PL_TERM_UNUSABLE;
-    snprintf(t->why, sizeof(t->why), "%s", why);
+    t->why = why;
 }
 
 /* LIKE 'abc%': a range on the prefix. LIKE '%abc' cannot use a btree. */
@@ -264,7 +275,7 @@ static int pl_find_op(pl_slice x, size_t *at)
     return which;
 }
 
-static void pl_term_comparison(const pl_pred_patterns *pp, pl_slice x, int outer_values, pl_term *t)
+static void pl_term_comparison(pl_check *c, const pl_pred_patterns *pp, pl_slice x, int outer_values, pl_term *t)
 {
     size_t at;
     int op = pl_find_op(x, &at);
@@ -283,7 +294,7 @@ static void pl_term_comparison(const pl_pred_patterns *pp, pl_slice x, int outer
         lhs = rhs;
         rhs = tmp;
     }
-    if (pl_column_key(pp, lhs, t) != 0 && pl_expression_key(pp, lhs, t) != 0) {
+    if (pl_column_key(c, pp, lhs, t) != 0 && pl_expression_key(c, pp, lhs, t) != 0) {
         pl_unusable(t, "an expression on the column (index the expression if it is immutable)");
         return;
     }
@@ -300,7 +311,7 @@ static void pl_term_comparison(const pl_pred_patterns *pp, pl_slice x, int outer
         pl_like(t, rhs);
 }
 
-static void pl_term_parse(const pl_pred_patterns *pp, pl_slice x, int outer_values, pl_term *t)
+static void pl_term_parse(pl_check *c, const pl_pred_patterns *pp, pl_slice x, int outer_values, pl_term *t)
 {
     memset(t, 0, sizeof(*t));
     pl_strip_parens(&x);
@@ -312,18 +323,19 @@ static void pl_term_parse(const pl_pred_patterns *pp, pl_slice x, int outer_valu
         pl_unusable(t, "IS NOT NULL (rarely selective; a partial index WHERE ... IS NOT NULL can be)");
     } else if (x.n > 8 && memcmp(x.s + x.n - 8, " IS NULL", 8) == 0) {
         pl_slice col = { x.s, x.n - 8 };
-        if (pl_column_key(pp, col, t) == 0 || pl_expression_key(pp, col, t) == 0)
+        if (pl_column_key(c, pp, col, t) == 0 || pl_expression_key(c, pp, col, t) == 0)
             t->kind = PL_TERM_EQUALITY;
         else
             pl_unusable(t, "IS NULL on an expression");
     } else if (pl_find_top(x.s, x.n, 0, "SubPlan") < x.n) {
         pl_unusable(t, "a subquery test");
     } else {
-        pl_term_comparison(pp, x, outer_values, t);
+        pl_term_comparison(c, pp, x, outer_values, t);
     }
 }
 
-int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_values, pl_predicate *out)
+int pl_predicate_parse(pl_check *c, const pl_pred_patterns *pp, const char *cond, int outer_values,
+                       pl_predicate *out)
 {
     pl_slice all = { cond, strlen(cond) };
     size_t start = 0;
@@ -341,7 +353,7 @@ int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_v
             out->truncated = 1;
             break;
         }
-        pl_term_parse(pp, term, outer_values, &out->terms[out->nterms++]);
+        pl_term_parse(c, pp, term, outer_values, &out->terms[out->nterms++]);
         start = end + 5;
     }
     return 0;
@@ -516,18 +528,6 @@ int pl_predicate_implies(const planlint_node *scan, const pl_predicate *const *p
 
 /* ------------------------------------------------------------ the index */
 
-static int pl_plain_ident(const char *s)
-{
-    size_t i;
-
-    if (!*s || !((s[0] >= 'a' && s[0] <= 'z') || s[0] == '_'))
-        return 0;
-    for (i = 1; s[i]; i++)
-        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '$'))
-            return 0;
-    return 1;
-}
-
 /* Equality keys first (in order, once each), then one range key. */
 size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max)
 {
@@ -566,45 +566,56 @@ static const char *pl_first_reason(const pl_predicate *const *preds, size_t npre
     return "no term compares a column with a value";
 }
 
-/* A name as SQL needs it: quoted when it is not a plain lower-case identifier. */
-static const char *pl_ident(pl_check *c, const char *name)
+/* The keys as lib/sql/build.c takes them. */
+static void pl_sql_keys(const pl_term *const *terms, size_t n, pl_sql_index_key *keys)
 {
-    char quoted[260];
-    size_t i, n = 0;
+    size_t i;
 
-    if (pl_plain_ident(name))
-        return name;
-    quoted[n++] = '"';
-    for (i = 0; name[i] && n < sizeof(quoted) - 3; i++) {
-        if (name[i] == '"')
-            quoted[n++] = '"';
-        quoted[n++] = name[i];
+    for (i = 0; i < n; i++) {
+        keys[i].column = terms[i]->column;
+        keys[i].func = terms[i]->func;
+        keys[i].cast = terms[i]->cast;
+        keys[i].opclass = terms[i]->pattern_ops ? "text_pattern_ops" : NULL;
     }
-    quoted[n++] = '"';
-    quoted[n] = '\0';
-    return pl_fmt_text(c, "%s", quoted);
 }
 
 const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl_predicate *const *preds,
                                 size_t npreds, const char **why)
 {
     const char *rel = scan->fields[PLANLINT_FIELD_RELATION], *schema = scan->fields[PLANLINT_FIELD_SCHEMA];
-    const pl_term *keys[PL_SUGGEST_MAX_KEYS];
-    char cols[600];
-    size_t n = pl_index_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS), i, used = 0;
+    const pl_term *terms[PL_SUGGEST_MAX_KEYS];
+    pl_sql_index_key keys[PL_SUGGEST_MAX_KEYS];
+    size_t n = pl_index_keys(preds, npreds, terms, PL_SUGGEST_MAX_KEYS);
+    pl_buf b;
+    int rc;
 
     if (n == 0 || !rel) {
         if (why)
             *why = rel ? pl_first_reason(preds, npreds) : "the scan names no table";
         return NULL;
     }
-    for (i = 0; i < n && used < sizeof(cols); i++) {
-        int w = snprintf(cols + used, sizeof(cols) - used, "%s%s%s%s%s", i ? ", " : "",
-                         keys[i]->expression ? "(" : "", keys[i]->key, keys[i]->expression ? ")" : "",
-                         keys[i]->pattern_ops ? " text_pattern_ops" : "");
-        used += w > 0 ? (size_t)w : 0;
+    pl_sql_keys(terms, n, keys);
+    pl_buf_init(&b);
+    if ((rc = pl_sql_create_index(&b, schema, rel, keys, n)) < 0) {
+        if (rc == PLANLINT_ENOMEM)
+            pl_check_fail(c);
+        pl_buf_release(&b);
+        if (why)
+            *why = pl_no_safe_sql;
+        return NULL;
     }
-    if (schema)
-        return pl_fmt_text(c, "CREATE INDEX ON %s.%s (%s);", pl_ident(c, schema), pl_ident(c, rel), cols);
-    return pl_fmt_text(c, "CREATE INDEX ON %s (%s);", pl_ident(c, rel), cols);
+    rel = pl_fmt_text(c, "%s", b.data);
+    pl_buf_release(&b);
+    return rel;
+}
+
+void pl_index_advice_none(pl_finding *f, const char *filter, const char *why)
+{
+    if (why == pl_no_safe_sql)
+        pl_finding_advice(f, "An index on the columns of the Filter %s would serve it, but %s", filter,
+                          "no safe CREATE INDEX could be built: a name in it does not read back as itself "
+                          "in PostgreSQL's grammar (longer than the server keeps, or not one identifier), "
+                          "so none is shown.");
+    else
+        pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
 }

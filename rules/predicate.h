@@ -17,11 +17,14 @@ typedef enum pl_term_kind {
 
 typedef struct pl_term {
     pl_term_kind kind;
-    char key[128];         /* index key: "status_id", "lower(email)", "(ordered_at::date)" */
+    const char *key;       /* index key as printed: "status_id", "lower(email)", "(ordered_at::date)" */
+    const char *column;    /* the key's column as stored (unquoted): Order Items for "Order Items" */
+    const char *func;      /* NULL, or the function the key applies to the column: lower */
+    const char *cast;      /* NULL, or the type the key casts the column to: date */
     int expression;        /* key is an expression, not a plain column */
     int pattern_ops;       /* LIKE 'prefix%': needs text_pattern_ops outside the C collation */
     int any;               /* col = ANY (array): equal to one of several values, not one */
-    char why[96];          /* for unusable terms: the reason */
+    const char *why;       /* for unusable terms: the reason */
     const char *text;      /* the term as printed, outer parentheses off (borrowed from the condition) */
     size_t text_len;
 } pl_term;
@@ -44,14 +47,19 @@ const pl_pred_patterns *pl_pred_patterns_get(pl_check *c, pl_pred_patterns **pp)
 /* Splits cond at top-level AND (and OR) and classifies each term; qualifiers are
  * dropped from column names. With outer_values, "col = other.col" counts as a
  * comparison with a value: in an Index Cond the other column comes from the outer
- * side of a nested loop, a parameter at run time. */
-int pl_predicate_parse(const pl_pred_patterns *pp, const char *cond, int outer_values, pl_predicate *out);
+ * side of a nested loop, a parameter at run time. Names are kept in c's arena. */
+int pl_predicate_parse(pl_check *c, const pl_pred_patterns *pp, const char *cond, int outer_values,
+                       pl_predicate *out);
 
 /* "CREATE INDEX ON schema.rel (eq1, eq2, range);" from index-usable terms of the
- * given predicates (equalities first, then one range column), or NULL when no
- * term can use a btree. why (if not NULL) gets a reason in that case. */
+ * given predicates (equalities first, then one range column), built and parsed back by
+ * pl_sql_create_index(); NULL when no term can use a btree, or when no statement that
+ * reads back as this index could be built. why (if not NULL) gets a reason in that case:
+ * pl_no_safe_sql for the second. */
 const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl_predicate *const *preds,
                                 size_t npreds, const char **why);
+/* The advice of a finding that gets no CREATE INDEX, with why from pl_index_suggestion(). */
+void pl_index_advice_none(pl_finding *f, const char *filter, const char *why);
 
 /* The terms pl_index_suggestion() makes the index's keys of, in order (at most max). */
 size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max);

@@ -169,34 +169,87 @@ static int inherited(pl_check *c, const planlint_node *n)
     return 0;
 }
 
+/* The statements of the advice, each built through pl_finding_sql(); NULL members when
+ * one could not be. */
+typedef struct pl_stmts {
+    const char *analyze, *stats, *target;
+} pl_stmts;
+
+/* The columns as stored (unquoted); 0 when one of them is not a single identifier. */
+static int stored_cols(pl_check *c, const pl_cols *cols, const char **out)
+{
+    size_t i;
+
+    for (i = 0; i < cols->n; i++)
+        if (!(out[i] = pl_fmt_unquote(c, cols->name[i], strlen(cols->name[i]))))
+            return 0;
+    return 1;
+}
+
+static pl_stmts build(pl_check *c, pl_finding *f, const planlint_node *n, const pl_cols *cols)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION], *schema = n->fields[PLANLINT_FIELD_SCHEMA];
+    const char *names[PL_MAX_COLS];
+    pl_stmts s = { NULL, NULL, NULL };
+    int ok = stored_cols(c, cols, names);
+
+    s.analyze = pl_finding_sql(f, "VacuumStmt", "ANALYZE %Q;", schema, rel);
+    if (ok && cols->n >= 2)
+        s.stats = pl_finding_sql(f, "CreateStatsStmt", "CREATE STATISTICS %I (dependencies, ndistinct, mcv) "
+                                 "ON %V FROM %Q;", pl_fmt_text(c, "%s_stats", rel), names, cols->n, schema, rel);
+    if (ok && cols->n >= 1)
+        s.target = pl_finding_sql(f, "AlterTableStmt", "ALTER TABLE %Q ALTER COLUMN %I SET STATISTICS 1000;",
+                                  schema, rel, names[0]);
+    return s;
+}
+
+/* A join or other node without a table of its own: the statements stay generic. */
+static void advise_generic(pl_finding *f, const pl_cols *cols, const char *list)
+{
+    const char *alter = pl_finding_sql(f, "AlterTableStmt", "ALTER TABLE t ALTER COLUMN c SET STATISTICS 1000;");
+    const char *analyze = pl_finding_sql(f, "VacuumStmt", "ANALYZE t;");
+
+    pl_finding_advice(f, "ANALYZE the tables below this node: their statistics may be stale. If the "
+                         "estimate stays wrong, raise the statistics target of the columns in its "
+                         "condition%s%s%s (%s then %s), and for columns of one table that are correlated, "
+                         "CREATE STATISTICS (dependencies, ndistinct, mcv) ON them.",
+                      cols->n ? " (" : "", list, cols->n ? ")" : "", alter ? alter : "", analyze ? analyze : "");
+}
+
 static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_cols *cols)
 {
-    const char *t = pl_node_table(c, n);
     const char *list = join_cols(c, cols);
+    pl_stmts s;
 
-    if (!t) {
-        pl_finding_advice(f, "ANALYZE the tables below this node: their statistics may be stale. If the "
-                             "estimate stays wrong, raise the statistics target of the columns in its "
-                             "condition%s%s%s (ALTER TABLE t ALTER COLUMN c SET STATISTICS 1000; then "
-                             "ANALYZE t;), and for columns of one table that are correlated, CREATE "
-                             "STATISTICS (dependencies, ndistinct, mcv) ON them.",
-                          cols->n ? " (" : "", list, cols->n ? ")" : "");
-    } else if (cols->n >= 2) {
-        pl_finding_advice(f, "ANALYZE %s; first: its statistics may be stale. If the estimate stays wrong, "
+    if (!n->fields[PLANLINT_FIELD_RELATION]) {
+        advise_generic(f, cols, list);
+        return;
+    }
+    s = build(c, f, n, cols);
+    if (!s.analyze || (cols->n >= 1 && !s.target) || (cols->n >= 2 && !s.stats))
+        pl_finding_advice(f, "ANALYZE the table first: its statistics may be stale. If the estimate stays "
+                             "wrong, raise the statistics target of the columns in its condition%s%s%s, and "
+                             "CREATE STATISTICS on those that are correlated. %s",
+                          cols->n ? " (" : "", list, cols->n ? ")" : "", pl_no_safe_sql);
+    else if (cols->n >= 2)
+        pl_finding_advice(f, "%s first: its statistics may be stale. If the estimate stays wrong, "
                              "the columns %s are probably correlated (the planner multiplies their "
                              "selectivities as if independent):\n"
-                             "  CREATE STATISTICS %s_stats (dependencies, ndistinct, mcv) ON %s FROM %s;\n"
-                             "  ANALYZE %s;\n"
-                             "and raise the statistics target of a skewed column: ALTER TABLE %s ALTER "
-                             "COLUMN %s SET STATISTICS 1000;",
-                          t, list, n->fields[PLANLINT_FIELD_RELATION], list, t, t, t, cols->name[0]);
-    } else {
-        pl_finding_advice(f, "ANALYZE %s; first: its statistics may be stale (rows added or changed since the "
+                             "  %s\n"
+                             "  %s\n"
+                             "and raise the statistics target of a skewed column: %s",
+                          s.analyze, list, s.stats, s.analyze, s.target);
+    else if (cols->n == 1)
+        pl_finding_advice(f, "%s first: its statistics may be stale (rows added or changed since the "
                              "last ANALYZE; check last_analyze / last_autoanalyze in pg_stat_user_tables). "
-                             "If the estimate stays wrong, raise the statistics target%s%s: ALTER TABLE %s "
-                             "ALTER COLUMN %s SET STATISTICS 1000; ANALYZE %s;",
-                          t, cols->n ? " of " : "", list, t, cols->n ? cols->name[0] : "<column>", t);
-    }
+                             "If the estimate stays wrong, raise the statistics target of %s: %s %s",
+                          s.analyze, list, s.target, s.analyze);
+    else
+        pl_finding_advice(f, "%s first: its statistics may be stale (rows added or changed since the "
+                             "last ANALYZE; check last_analyze / last_autoanalyze in pg_stat_user_tables). "
+                             "If the estimate stays wrong, raise the statistics target of the column in its "
+                             "condition (ALTER TABLE ... ALTER COLUMN ... SET STATISTICS 1000), then %s",
+                          s.analyze, s.analyze);
 }
 
 static void report(pl_check *c, const pl_re *re, const planlint_node *n, const planlint_node *dep)

@@ -54,8 +54,20 @@ void pl_finding_severity(pl_finding *f, planlint_severity s);
 void pl_finding_message(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
 void pl_finding_advice(pl_finding *f, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
 void pl_finding_evidence(pl_finding *f, const char *name, double value);
-/* The CREATE INDEX the advice suggests (kept as is), for planlint_verify_indexes(). */
-void pl_finding_index(pl_finding *f, const char *create_index_sql);
+/* Every statement a finding shows is built by one of these two, never pasted into the
+ * advice by hand: they parse it back (lib/sql/build.c) and keep it with the finding.
+ * pl_finding_sql() formats fmt with %I an identifier, %Q a table (two arguments: schema
+ * or NULL, name), %V identifiers "a, b" (const char *const *, size_t), %L a string literal, %s SQL text built by these functions or a constant;
+ * the result must be exactly one statement of kind ("VacuumStmt") in which every name
+ * comes back whole. Returns it (borrowed: valid until planlint_plan_free()), or NULL when
+ * no such statement could be built: the advice must then say so, not show SQL.
+ * pl_finding_index() takes a CREATE INDEX from pl_index_suggestion() (already compared
+ * with the intended table and keys), checks it is one IndexStmt, and offers it to
+ * planlint_verify_indexes(); NULL or a failing one is dropped. Returns what it kept. */
+const char *pl_finding_sql(pl_finding *f, const char *kind, const char *fmt, ...);
+const char *pl_finding_index(pl_finding *f, const char *create_index_sql);
+/* The advice for a finding whose statement could not be built safely. */
+extern const char pl_no_safe_sql[];
 
 /* Locale-independent number text, kept until the plan is freed. */
 const char *pl_fmt_ms(pl_check *c, double ms);       /* "12.345 ms" */
@@ -66,6 +78,11 @@ const char *pl_fmt_num(pl_check *c, double v, int decimals);
 const char *pl_fmt_text(pl_check *c, const char *fmt, ...) PL_RULE_PRINTF(2, 3);
 /* s as an SQL string literal: 'it''s' (standard_conforming_strings, the default). */
 const char *pl_fmt_literal(pl_check *c, const char *s);
+/* name as an SQL identifier, quoted when it needs to be ("Order Items", "user"). */
+const char *pl_fmt_ident(pl_check *c, const char *name);
+/* The stored name an identifier printed in a plan stands for ("a""b" -> a"b, Foo ->
+ * foo), or NULL when s[0..n) is not one identifier. */
+const char *pl_fmt_unquote(pl_check *c, const char *s, size_t n);
 
 /* Helpers most rules need. */
 const char *pl_node_type(const planlint_node *n);
@@ -80,6 +97,9 @@ double pl_nz(double v);
 /* rules/common.c: shared by the memory rules. "64MB": the smallest power of two
  * megabytes (at least 1MB) holding kb kilobytes. */
 const char *pl_fmt_work_mem(pl_check *c, double kb);
+/* rules/common.c: "SET work_mem = '64MB';" (SET LOCAL when local) through pl_finding_sql(),
+ * or words saying the same when it could not be built. */
+const char *pl_set_work_mem(pl_finding *f, int local, const char *value);
 /* hash_mem_multiplier from the plan's Settings, else PostgreSQL 15's default 2.0. */
 double pl_hash_mem_multiplier(const planlint_plan *plan);
 /* The value of a setting the plan lists under "Settings" (SETTINGS option), or NULL. */

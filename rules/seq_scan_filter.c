@@ -10,13 +10,12 @@ static const pl_rule_param params[] = {
 static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_predicate *const *preds)
 {
     const char *filter = n->fields[PLANLINT_FIELD_FILTER], *why = NULL;
-    const char *sql = pl_index_suggestion(c, n, preds, 1, &why);
+    const char *sql = pl_finding_index(f, pl_index_suggestion(c, n, preds, 1, &why));
 
     if (!sql) {
-        pl_finding_advice(f, "No btree index fits the Filter %s: %s.", filter, why);
+        pl_index_advice_none(f, filter, why ? why : pl_no_safe_sql);
         return;
     }
-    pl_finding_index(f, sql);
     pl_finding_advice(f, "Try %s It matches the Filter %s (equality columns first, then one range "
                          "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
 }
@@ -28,7 +27,7 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
     pl_predicate pred;
     pl_finding *f;
 
-    pl_predicate_parse(pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pred);
+    pl_predicate_parse(c, pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pred);
     preds[0] = &pred;
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s read %s rows and its Filter removed %s of them to return %s: an index could "

@@ -23,10 +23,10 @@ static void check(pl_check *c)
         pl_finding_message(f, "%s sorted %s kB on disk (%s): it did not fit in work_mem",
                            pl_node_label(c, n), pl_fmt_count(c, kb),
                            n->fields[PLANLINT_FIELD_SORT_METHOD] ? n->fields[PLANLINT_FIELD_SORT_METHOD] : "external");
-        pl_finding_advice(f, "Give this query more sort memory, e.g. SET work_mem = '%s'; in its session or "
+        pl_finding_advice(f, "Give this query more sort memory, e.g. %s in its session or "
                              "transaction (SET LOCAL), or ALTER ROLE ... SET work_mem for its role. An index "
                              "matching the sort key avoids the sort altogether.",
-                          pl_fmt_work_mem(c, kb * 2));
+                          pl_set_work_mem(f, 0, pl_fmt_work_mem(c, kb * 2)));
         pl_finding_evidence(f, "sort_space_used_kb", kb);
         pl_finding_evidence(f, "exclusive_time_ms", n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     }

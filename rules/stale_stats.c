@@ -78,12 +78,17 @@ static void catalog_advice(pl_check *c, pl_finding *f, const char *base, const p
         pl_finding_severity(f, PLANLINT_SEVERITY_INFO);
 }
 
-static const char *fix_text(pl_check *c, const planlint_node *n)
+static const char *fix_text(pl_check *c, pl_finding *f, const planlint_node *n)
 {
-    return pl_fmt_text(c, "Run ANALYZE %s; (VACUUM ANALYZE after mass deletes or updates). Then check why "
+    const char *rel = n->fields[PLANLINT_FIELD_RELATION];
+    const char *sql = rel ? pl_finding_sql(f, "VacuumStmt", "ANALYZE %Q;", n->fields[PLANLINT_FIELD_SCHEMA], rel)
+                          : NULL;
+
+    return pl_fmt_text(c, "Run %s (VACUUM ANALYZE after mass deletes or updates). Then check why "
                           "autovacuum did not: the table's autovacuum_enabled, autovacuum_analyze_threshold and "
                           "autovacuum_analyze_scale_factor, and last_autoanalyze / n_mod_since_analyze in "
-                          "pg_stat_user_tables (live mode reads them for you).", pl_node_table(c, n));
+                          "pg_stat_user_tables (live mode reads them for you).%s%s",
+                       sql ? sql : "ANALYZE on the table", sql ? "" : " ", sql ? "" : pl_no_safe_sql);
 }
 
 /* The plan alone shows the misestimate; t (NULL without a catalog) confirms it or not. */
@@ -98,9 +103,9 @@ static void report(pl_check *c, const planlint_node *n, double factor, int under
                        pl_fmt_count(c, n->m[PLANLINT_M_ACTUAL_ROWS]), pl_fmt_num(c, factor, 0),
                        under ? "more" : "fewer");
     if (isnan(ratio))
-        pl_finding_advice(f, "%s", fix_text(c, n));
+        pl_finding_advice(f, "%s", fix_text(c, f, n));
     else
-        catalog_advice(c, f, fix_text(c, n), t, ratio >= pl_param(c, "min_modified_ratio"));
+        catalog_advice(c, f, fix_text(c, f, n), t, ratio >= pl_param(c, "min_modified_ratio"));
     pl_finding_evidence(f, "plan_rows", n->m[PLANLINT_M_PLAN_ROWS]);
     pl_finding_evidence(f, "actual_rows", n->m[PLANLINT_M_ACTUAL_ROWS]);
     pl_finding_evidence(f, "estimate_factor", factor);
@@ -115,7 +120,7 @@ static void report_catalog(pl_check *c, const planlint_node *n, const pl_cat_tab
                           "analyze, %s of the table",
                        pl_node_label(c, n), pl_node_table(c, n), pl_fmt_count(c, t->n_mod_since_analyze),
                        pl_fmt_pct(c, modified_ratio(t)));
-    catalog_advice(c, f, fix_text(c, n), t, 1);
+    catalog_advice(c, f, fix_text(c, f, n), t, 1);
     pl_finding_evidence(f, "estimate_factor", n->m[PLANLINT_M_ESTIMATE_FACTOR]);
 }
 

@@ -61,11 +61,11 @@ static void check(pl_check *c)
                               "fit in work_mem",
                            pl_node_label(c, n), pl_fmt_count(c, wr), pl_fmt_count(c, rd),
                            pl_fmt_num(c, wr * 8 / 1024, 1), pl_fmt_num(c, rd * 8 / 1024, 1), what_spilled(n));
-        pl_finding_advice(f, "Raise work_mem for this query (SET LOCAL work_mem = '%s'; in its transaction, "
+        pl_finding_advice(f, "Raise work_mem for this query (%s in its transaction, "
                              "about twice the %s MB written, since rows take more room in memory than on disk), "
                              "or make it handle fewer or narrower rows (filter earlier, select fewer columns). "
                              "When spilling cannot be avoided, put temp_tablespaces on fast local storage.",
-                          pl_fmt_work_mem(c, wr * 8 * 2), pl_fmt_num(c, wr * 8 / 1024, 1));
+                          pl_set_work_mem(f, 1, pl_fmt_work_mem(c, wr * 8 * 2)), pl_fmt_num(c, wr * 8 / 1024, 1));
         pl_finding_evidence(f, "excl_temp_written_blocks", wr);
         pl_finding_evidence(f, "excl_temp_read_blocks", rd);
         pl_finding_evidence(f, "excl_temp_io_time_ms", io);

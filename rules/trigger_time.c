@@ -41,30 +41,38 @@ static char fk_kind(const trigger *tr)
     return at[n];
 }
 
-/* SQL that names the referencing table and columns: the plan itself does not. */
-static const char *lookup_sql(pl_check *c, const trigger *tr)
+/* SQL that names the referencing table and columns: the plan itself does not. The
+ * relation is read as regclass input, which is an identifier: quoted where it needs it. */
+static const char *lookup_sql(pl_check *c, pl_finding *f, const trigger *tr)
 {
+    const char *sql;
+
     if (tr->constraint)
-        return pl_fmt_text(c, "SELECT conrelid::regclass AS referencing_table, pg_get_constraintdef(oid) "
-                              "FROM pg_constraint WHERE conname = %s;", pl_fmt_literal(c, tr->constraint));
-    return pl_fmt_text(c, "SELECT conrelid::regclass AS referencing_table, pg_get_constraintdef(oid) "
-                          "FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f';",
-                       pl_fmt_literal(c, tr->relation ? tr->relation : "referenced_table"));
+        sql = pl_finding_sql(f, "SelectStmt", "SELECT conrelid::regclass AS referencing_table, "
+                             "pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %L;", tr->constraint);
+    else
+        sql = pl_finding_sql(f, "SelectStmt", "SELECT conrelid::regclass AS referencing_table, "
+                             "pg_get_constraintdef(oid) FROM pg_constraint WHERE confrelid = %L::regclass "
+                             "AND contype = 'f';", tr->relation ? pl_fmt_ident(c, tr->relation) : "referenced_table");
+    return sql ? sql : pl_fmt_text(c, "pg_constraint. %s", pl_no_safe_sql);
 }
 
 static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int slow)
 {
-    if (kind == 'a' && slow)
+    const char *create;
+
+    if (kind == 'a' && slow && (create = pl_finding_sql(f, "IndexStmt", "CREATE INDEX ON referencing_table "
+                                                        "(fk_column);")) != NULL)
         pl_finding_advice(f, "Each call looks up the rows that reference the deleted or updated %s row. "
                              "That slow, it is almost always a missing index on the referencing column(s), "
                              "so every call scans the referencing table. Find them with %s then "
-                             "CREATE INDEX ON referencing_table (fk_column); (or \\d referencing_table in psql).",
-                          tr->relation ? tr->relation : "referenced", lookup_sql(c, tr));
+                             "%s (or \\d referencing_table in psql).",
+                          tr->relation ? tr->relation : "referenced", lookup_sql(c, f, tr), create);
     else if (kind == 'c' && slow)
         pl_finding_advice(f, "Each call looks up the referenced row by its primary or unique key, which is "
                              "always indexed: this slow, the check is waiting on row locks held by concurrent "
                              "transactions, or the referenced key's index is bloated or not cached. "
-                             "The constraint: %s", lookup_sql(c, tr));
+                             "The constraint: %s", lookup_sql(c, f, tr));
     else if (kind)
         pl_finding_advice(f, "The calls are cheap one by one (an index lookup each): this is the cost of "
                              "checking many rows, not a missing index. For bulk loads, load in fewer, larger "

@@ -1,6 +1,8 @@
 /* finding.c - building findings from rule code, and reading them through the API. */
 #include "finding.h"
 #include "buf.h"
+#include "build.h"
+#include "planlint.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -194,10 +196,71 @@ void pl_finding_evidence(pl_finding *f, const char *name, double value)
     f->nev++;
 }
 
-void pl_finding_index(pl_finding *f, const char *create_index_sql)
+const char pl_no_safe_sql[] = "No safe statement could be built: a name in it does not read back as "
+                               "itself in PostgreSQL's grammar (longer than the server keeps, or not one "
+                               "identifier), so none is shown.";
+
+static const char *pl_fmt_buf(pl_check *c, pl_buf *b);
+
+/* Keeps a statement that was parsed back with the finding, for the tests that parse
+ * every shown statement once more. */
+static const char *pl_sql_keep(pl_finding *f, const char *kind, const char *text)
 {
-    if (f)
-        f->index_sql = create_index_sql;
+    pl_sql_shown *s = pl_arena_alloc(f->builder->arena, sizeof(*s));
+
+    if (!s) {
+        f->builder->failed = 1;
+        return NULL;
+    }
+    s->kind = kind;
+    s->text = text;
+    if (f->sql_tail)
+        f->sql_tail->next = s;
+    else
+        f->sql = s;
+    f->sql_tail = s;
+    return text;
+}
+
+/* A build's result: kept when it read back as meant, NULL when not. */
+static const char *pl_sql_result(pl_finding *f, const char *kind, pl_buf *b, int rc)
+{
+    if (rc == PLANLINT_ENOMEM)
+        f->builder->failed = 1;
+    if (rc < 0) {
+        pl_buf_release(b);
+        return NULL;
+    }
+    return pl_sql_keep(f, kind, pl_fmt_buf(f->builder, b));
+}
+
+const char *pl_finding_sql(pl_finding *f, const char *kind, const char *fmt, ...)
+{
+    va_list ap;
+    pl_buf b;
+    int rc;
+
+    if (!f)
+        return NULL;
+    pl_buf_init(&b);
+    va_start(ap, fmt);
+    rc = pl_sql_build(&b, kind, fmt, ap);
+    va_end(ap);
+    return pl_sql_result(f, kind, &b, rc);
+}
+
+const char *pl_finding_index(pl_finding *f, const char *create_index_sql)
+{
+    int rc;
+
+    if (!f || !create_index_sql)
+        return NULL;
+    if ((rc = pl_sql_verify(create_index_sql, "IndexStmt")) < 0) {
+        if (rc == PLANLINT_ENOMEM)
+            f->builder->failed = 1;
+        return NULL;
+    }
+    return f->index_sql = pl_sql_keep(f, "IndexStmt", create_index_sql);
 }
 
 /* ------------------------------------------------------------ number text */
@@ -275,13 +338,28 @@ const char *pl_fmt_literal(pl_check *c, const char *s)
     pl_buf b;
 
     pl_buf_init(&b);
-    pl_buf_putc(&b, '\'');
-    for (; *s; s++) {
-        if (*s == '\'')
-            pl_buf_putc(&b, '\'');
-        pl_buf_putc(&b, *s);
+    pl_sql_put_literal(&b, s);
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_ident(pl_check *c, const char *name)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    pl_sql_put_ident(&b, name);
+    return pl_fmt_buf(c, &b);
+}
+
+const char *pl_fmt_unquote(pl_check *c, const char *s, size_t n)
+{
+    pl_buf b;
+
+    pl_buf_init(&b);
+    if (pl_sql_unquote(&b, s, n) < 0) {
+        pl_buf_release(&b);
+        return NULL;
     }
-    pl_buf_putc(&b, '\'');
     return pl_fmt_buf(c, &b);
 }
 

@@ -7,6 +7,13 @@
 
 #define PL_MAX_EVIDENCE 12
 
+/* A statement a finding shows, parsed back before it was kept (pl_finding_sql()). */
+typedef struct pl_sql_shown {
+    const char *kind;              /* "IndexStmt", "VacuumStmt", ... */
+    const char *text;
+    struct pl_sql_shown *next;
+} pl_sql_shown;
+
 struct planlint_finding {
     const planlint_rule *rule;
     planlint_severity severity;
@@ -19,6 +26,7 @@ struct planlint_finding {
     double ev_values[PL_MAX_EVIDENCE];
     size_t nev;
     const char *index_sql;         /* the CREATE INDEX it suggests, or NULL */
+    pl_sql_shown *sql, *sql_tail;  /* every statement in its advice, in order */
     planlint_verification verification;  /* planlint_verify_indexes() */
     double cost_before, cost_after;
     const char *verify_note;

@@ -69,4 +69,21 @@ has "found and used" "Verified with hypopg: the planner uses the index"
     echo "ok: no hypothetical index left behind" || { echo "FAIL: hypothetical indexes left"; fail=1; }
 unchanged "verification with the extension installed"
 
+# Hostile names: a table whose name holds a quote, a newline and a semicolon, and a
+# 63-byte column (as long as the server keeps) with a quote, a semicolon and --. The
+# suggestion must quote them so that hypopg builds the index on exactly that column.
+evil_col=$(printf 'k"; DROP TABLE noix; --%040d' 0 | tr 0 x)
+evil_tab='"ev""il
+t;"'
+evil_colq=$(printf '%s' "$evil_col" | sed 's/"/""/g')
+sql "CREATE TABLE $evil_tab (id int, \"$evil_colq\" int);
+     INSERT INTO $evil_tab SELECT g, g % 100 FROM generate_series(1, 200000) g;" &&
+    sql "ANALYZE $evil_tab;" || exit 99
+before=$(state)
+expect 0 "hostile table and column names" -- -c "SELECT * FROM $evil_tab WHERE \"$evil_colq\" = 5"
+has "the names are quoted in the suggestion" 'CREATE INDEX ON public."ev""il'
+has "the 63-byte column is kept whole" "(\"k\"\"; DROP TABLE noix; --x*\");"
+has "hypopg builds it and the planner uses it" "Verified with hypopg: the planner uses the index"
+unchanged "verification with hostile names"
+
 finish

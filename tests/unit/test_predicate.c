@@ -5,6 +5,7 @@
 #include "tap.h"
 
 static pl_pred_patterns *pp;
+static pl_check *chk;   /* for the tests that build no suggestion */
 
 /* Runs pl_index_suggestion for one filter on a fake scan of public.t. */
 static const char *suggest(pl_check *c, const char *filter, const char **why)
@@ -16,7 +17,7 @@ static const char *suggest(pl_check *c, const char *filter, const char **why)
     memset(&node, 0, sizeof(node));
     node.fields[PLANLINT_FIELD_RELATION] = "t";
     node.fields[PLANLINT_FIELD_SCHEMA] = "public";
-    pl_predicate_parse(pp, filter, 0, &pred);
+    pl_predicate_parse(c, pp, filter, 0, &pred);
     *why = NULL;
     return pl_index_suggestion(c, &node, preds, 1, why);
 }
@@ -72,8 +73,8 @@ static void expect_implies(const char *alias, const char *cond, const char *filt
     int got;
 
     if (cond)
-        pl_predicate_parse(pp, cond, 1, &pc), preds[np++] = &pc;
-    pl_predicate_parse(pp, filter, 0, &pf), preds[np++] = &pf;
+        pl_predicate_parse(chk, pp, cond, 1, &pc), preds[np++] = &pc;
+    pl_predicate_parse(chk, pp, filter, 0, &pf), preds[np++] = &pf;
     got = pl_predicate_implies(scan_of(alias), preds, np, pred, pinned, &npinned);
     for (i = 0; got && i < npinned; i++)
         snprintf(pins + strlen(pins), sizeof(pins) - strlen(pins), "%s%s", i ? "," : "", pinned[i]->key);
@@ -156,7 +157,7 @@ static void expect_existing(const char *filter, const char *ixkeys, const char *
     memset(&t, 0, sizeof(t));
     t.schema = "public", t.name = "pt", t.indexes = &ix, t.nindexes = 1;
     scan->catalog = &t;   /* as planlint_enrich() attaches it */
-    pl_predicate_parse(pp, filter, 0, &pf);
+    pl_predicate_parse(chk, pp, filter, 0, &pf);
     nk = pl_index_keys(preds, 1, keys, PL_SUGGEST_MAX_KEYS);
     got = pl_existing_index(scan, preds, 1, keys, nk) != NULL;
     tap_checks++;
@@ -230,6 +231,7 @@ int main(void)
     c.plan = &plan;
     c.rule = &rule;
     c.arena = a;
+    chk = &c;
     pp = pl_pred_patterns_new();
     CHECK(pp != NULL);
     test_trigger_sql_literal(&c);
