@@ -84,7 +84,7 @@ static void pl_add_one_line(pl_buf *b, const char *s, size_t n)
  * A string argument comes from the plan: a line break in it is written as \n or \r, so
  * that it can never pass for a line of planlint's own (the rules break their lines
  * with '\n' in the format itself); the renderers escape every other control character. */
-static void pl_format_one(pl_buf *b, const char **fmt, va_list *ap)
+static void pl_format_one(pl_buf *b, const char **fmt, va_list *ap, int one_line)
 {
     char spec[32] = "%", conv;
     const char *p = *fmt;
@@ -128,8 +128,10 @@ static void pl_format_one(pl_buf *b, const char **fmt, va_list *ap)
         pl_buf_printf(&tmp, spec, star[0], va_arg(*ap, const char *));
     else
         pl_buf_printf(&tmp, spec, va_arg(*ap, const char *));
-    if (tmp.data)
+    if (tmp.data && one_line)
         pl_add_one_line(b, tmp.data, tmp.len);
+    else if (tmp.data)
+        pl_buf_add(b, tmp.data, tmp.len);
     b->failed |= tmp.failed;
     pl_buf_release(&tmp);
 }
@@ -137,8 +139,11 @@ static void pl_format_one(pl_buf *b, const char **fmt, va_list *ap)
 #pragma GCC diagnostic pop
 #endif
 
-static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap) PL_RULE_PRINTF(2, 0);
-static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap)
+/* fmt with its arguments, in the arena. one_line: a message or advice, where a line
+ * break in a string argument is written as \n or \r (pl_format_one); otherwise (SQL
+ * and other text a rule builds to quote) the arguments go in as they are. */
+static const char *pl_vformat(pl_check *c, int one_line, const char *fmt, va_list ap) PL_RULE_PRINTF(3, 0);
+static const char *pl_vformat(pl_check *c, int one_line, const char *fmt, va_list ap)
 {
     va_list copy;
     pl_buf b;
@@ -154,7 +159,7 @@ static const char *pl_vformat(pl_check *c, const char *fmt, va_list ap)
         fmt += lit;
         if (*fmt == '%') {
             fmt++;
-            pl_format_one(&b, &fmt, &copy);
+            pl_format_one(&b, &fmt, &copy, one_line);
         }
     }
     va_end(copy);
@@ -172,7 +177,7 @@ void pl_finding_message(pl_finding *f, const char *fmt, ...)
     if (!f)
         return;
     va_start(ap, fmt);
-    f->message = pl_vformat(f->builder, fmt, ap);
+    f->message = pl_vformat(f->builder, 1, fmt, ap);
     va_end(ap);
 }
 
@@ -183,7 +188,7 @@ void pl_finding_advice(pl_finding *f, const char *fmt, ...)
     if (!f)
         return;
     va_start(ap, fmt);
-    f->advice = pl_vformat(f->builder, fmt, ap);
+    f->advice = pl_vformat(f->builder, 1, fmt, ap);
     va_end(ap);
 }
 
@@ -328,7 +333,7 @@ const char *pl_fmt_text(pl_check *c, const char *fmt, ...)
     va_list ap;
 
     va_start(ap, fmt);
-    s = pl_vformat(c, fmt, ap);
+    s = pl_vformat(c, 0, fmt, ap);
     va_end(ap);
     return s;
 }
