@@ -90,6 +90,38 @@ static void pl_json_number(pl_buf *b, double d, int is_integer)
         pl_buf_add(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
+/* A number planlint computed (sums, differences, ratios of the plan's numbers), rounded
+ * to what the input carried: EXPLAIN prints times to 0.001 ms, so a time keeps three
+ * decimals; anything else keeps 12 significant digits, which is below the precision of
+ * every input number and above the float noise of the arithmetic (10.476000000000028
+ * is 10.476). Raw values from the input are written as they came (pl_json_number). */
+static void pl_json_derived_number(pl_buf *b, double d, int is_time)
+{
+    char tmp[40];
+    double back;
+    int n;
+
+    if (isnan(d) || isinf(d) || d == floor(d)) {
+        pl_json_number(b, d, 0);
+        return;
+    }
+    if (is_time)
+        d = round(d * 1000.0) / 1000.0;
+    n = snprintf(tmp, sizeof(tmp), "%.12g", d);
+    if (n <= 0 || n >= (int)sizeof(tmp) || strchr(tmp, ',') ||
+        pl_parse_double(tmp, (size_t)n, &back) != 0) {
+        pl_json_number(b, d, 0);   /* a locale with ',' decimals: the slow, exact path */
+        return;
+    }
+    pl_buf_add(b, tmp, (size_t)n);
+}
+
+/* Whether a derived metric's name says it is a time in milliseconds. */
+static int pl_is_time_name(const char *name)
+{
+    return strstr(name, "time") != NULL;
+}
+
 static void pl_json_value(pl_buf *b, const planlint_value *v, const char *skip_key);
 
 static void pl_json_object(pl_buf *b, const planlint_value *v, const char *skip_key)
@@ -151,7 +183,7 @@ static void pl_json_derived(pl_buf *b, const planlint_node *n)
         if (isnan(n->m[m]))
             continue;
         pl_json_key(b, planlint_metric_name((planlint_metric)m), &first);
-        pl_json_number(b, n->m[m], 0);
+        pl_json_derived_number(b, n->m[m], pl_is_time_name(planlint_metric_name((planlint_metric)m)));
     }
     pl_buf_putc(b, '}');
 }
@@ -236,9 +268,9 @@ static void pl_json_verification(pl_buf *b, const planlint_finding *f)
     pl_json_key(b, "status", &first);
     pl_json_string(b, planlint_verification_name(f->verification));
     pl_json_key(b, "cost_before", &first);
-    pl_json_number(b, f->cost_before, 0);
+    pl_json_derived_number(b, f->cost_before, 0);
     pl_json_key(b, "cost_after", &first);
-    pl_json_number(b, f->cost_after, 0);
+    pl_json_derived_number(b, f->cost_after, 0);
     pl_json_key(b, "note", &first);
     pl_json_string_or_null(b, f->verify_note);
     pl_buf_putc(b, '}');
@@ -266,9 +298,9 @@ static void pl_json_finding(pl_buf *b, const planlint_finding *f)
     pl_json_key(b, "node_path", &first);
     pl_json_node_path(b, f->node);
     pl_json_key(b, "time_at_stake_ms", &first);
-    pl_json_number(b, f->time_at_stake, 0);
+    pl_json_derived_number(b, f->time_at_stake, 1);
     pl_json_key(b, "share_at_stake", &first);
-    pl_json_number(b, f->share_at_stake, 0);
+    pl_json_derived_number(b, f->share_at_stake, 0);
     pl_json_key(b, "message", &first);
     pl_json_string(b, f->message);
     pl_json_key(b, "advice", &first);
@@ -281,7 +313,7 @@ static void pl_json_finding(pl_buf *b, const planlint_finding *f)
     pl_buf_putc(b, '{');
     for (i = 0; i < f->nev; i++) {
         pl_json_key(b, f->ev_names[i], &ev_first);
-        pl_json_number(b, f->ev_values[i], 0);
+        pl_json_derived_number(b, f->ev_values[i], 0);
     }
     pl_buf_puts(b, "}}");
 }
@@ -333,7 +365,7 @@ static void pl_json_plan(pl_buf *b, const planlint_plan *p)
     for (m = 0, flag_first = 1; m < PLANLINT_PLAN_METRIC_COUNT_; m++)
         if (!isnan(p->pm[m])) {
             pl_json_key(b, pl_plan_metric_names[m], &flag_first);
-            pl_json_number(b, p->pm[m], 0);
+            pl_json_derived_number(b, p->pm[m], pl_is_time_name(pl_plan_metric_names[m]));
         }
     pl_buf_putc(b, '}');
     pl_json_key(b, "raw", &first);
