@@ -10,7 +10,7 @@ if command -v zsh > /dev/null 2>&1; then
     zsh -n "$src/completion/_planlint" || { echo "FAIL: zsh syntax"; exit 1; }
 fi
 
-PLANLINT=$planlint exec bash -c '
+PLANLINT=$planlint bash -c '
 . "$1/completion/planlint.bash" || exit 1
 fail=0
 
