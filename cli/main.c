@@ -195,6 +195,15 @@ static int cli_close_output(FILE *out, const char *name)
     return PL_EXIT_OK;
 }
 
+/* Without a FILE on a terminal, planlint reads what is pasted, like cat or psql; say so
+ * instead of waiting in silence. */
+static void cli_hint_terminal_input(const cli_settings *s)
+{
+    if (s->nfiles == 0 && isatty(STDIN_FILENO))
+        fputs("planlint: reading a plan from standard input (end it with Ctrl-D); "
+              "give a FILE, or see planlint --help\n", stderr);
+}
+
 static int cli_run(const cli_settings *s)
 {
     static char *stdin_only[] = { "-" };
@@ -212,12 +221,14 @@ static int cli_run(const cli_settings *s)
     width = cli_width(s->width, out);
     if (cli_live_requested(s))
         worst = cli_run_live(s, out, color, width);
-    else
+    else {
+        cli_hint_terminal_input(s);
         for (i = 0; i < n; i++) {
             rc = cli_process(s, files[i], out, color, width);
             if (rc > worst)
                 worst = rc;
         }
+    }
     rc = cli_close_output(out, s->output ? s->output : "standard output");
     return rc > worst ? rc : worst;
 }

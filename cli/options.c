@@ -287,6 +287,7 @@ static void cli_build_getopt(struct option *longopts, char *shortopts)
 {
     size_t i, k = 0;
 
+    shortopts[k++] = ':';   /* getopt answers ':' for a missing argument, '?' otherwise */
     for (i = 0; i < CLI_NOPTS; i++) {
         longopts[i].name = cli_options[i].name;
         longopts[i].has_arg = cli_options[i].has_arg;
@@ -328,10 +329,21 @@ static int cli_apply(cli_settings *s, const cli_option *o, const char *arg)
     return 0;
 }
 
+/* "-h" alone is a common guess at help, but -h is the host, as in psql: say so. */
+static int cli_usage_error(int c, const char *arg)
+{
+    if (c == ':' && optopt == 'h')
+        cli_error("option -h needs an argument: -h is the server host; help is -? or --help");
+    else
+        cli_error("invalid option or missing argument: %s", arg);
+    fputs("Try \"planlint --help\" for more information.\n", stderr);
+    return PL_EXIT_USAGE;
+}
+
 int cli_parse_args(cli_settings *s, int argc, char **argv)
 {
     struct option longopts[CLI_NOPTS + 1];
-    char shortopts[2 * CLI_NOPTS + 2];
+    char shortopts[2 * CLI_NOPTS + 3];
     int c;
 
     memset(s, 0, sizeof(*s));
@@ -344,11 +356,8 @@ int cli_parse_args(cli_settings *s, int argc, char **argv)
 
         /* getopt answers '?' both for "-?" (help, as in psql) and for errors. */
         if ((c == '?' && !(optind > 0 && optind <= argc && strcmp(argv[optind - 1], "-?") == 0)) ||
-            c == ':') {
-            cli_error("invalid option or missing argument: %s", argv[optind - 1]);
-            fputs("Try \"planlint --help\" for more information.\n", stderr);
-            return PL_EXIT_USAGE;
-        }
+            c == ':')
+            return cli_usage_error(c, argv[optind - 1]);
         o = cli_find(c);
         if (!o)
             return PL_EXIT_USAGE;

@@ -32,7 +32,7 @@ extern "C" {
 #define PLANLINT_OK        0
 #define PLANLINT_ENOMEM   -1  /* out of memory */
 #define PLANLINT_EINVAL   -2  /* invalid argument from the caller */
-#define PLANLINT_EPARSE   -3  /* the input is not valid JSON (or no plan was found in it) */
+#define PLANLINT_EPARSE   -3  /* invalid JSON, or no plan found in the input (JSON or text) */
 #define PLANLINT_ESCHEMA  -4  /* valid JSON, but not an EXPLAIN plan */
 #define PLANLINT_ELIMIT   -5  /* a size, depth or node-count limit was exceeded */
 #define PLANLINT_EFORMAT  -6  /* an input format this build cannot read */
@@ -85,8 +85,9 @@ typedef struct planlint_parse_options {
 
 /* ---------------------------------------------------------------- values */
 
-/* A JSON value as it appeared in the input; every key PostgreSQL prints is kept,
- * unknown ones included. Borrowed: valid until planlint_plan_free(). */
+/* A value as it appeared in the input, shaped as in EXPLAIN's JSON (a text plan is read
+ * into the same keys); every key PostgreSQL prints is kept, unknown ones included.
+ * Borrowed: valid until planlint_plan_free(). */
 typedef struct planlint_value planlint_value;
 
 typedef enum planlint_value_type {
@@ -119,8 +120,9 @@ typedef struct planlint_plan planlint_plan;
 typedef struct planlint_node planlint_node;
 
 /*
- * Parse one input (JSON as EXPLAIN or auto_explain prints it, possibly wrapped by psql
- * or pgAdmin) into plans. An input holding several plans gives a list: walk it with
+ * Parse one input (JSON or text, as EXPLAIN or auto_explain prints it, possibly
+ * wrapped by psql, pgAdmin or a server log; opts->format picks one or detects it) into
+ * plans. An input holding several plans gives a list: walk it with
  * planlint_plan_next(). On success *out is owned: free with planlint_plan_free(),
  * which frees every plan of the list. On failure *out is NULL, err is filled (if not
  * NULL) and a negative PLANLINT_E* code is returned. opts may be NULL.

@@ -66,6 +66,8 @@ printf '{ "colour": "red" }\n' > "$tmp/bad.json"
 expect 2 "a config with an unknown key" -- --config "$tmp/bad.json" "$spill"
 expect 2 "a missing --config file" -- --config "$tmp/none.json" "$spill"
 expect 2 "an unknown option" -- --no-such-option
+expect 2 "-h without a host" -- -h
+grep -q -- "-h is the server host; help is -? or --help" "$tmp/err" || { echo "FAIL: -h message"; fail=1; }
 expect 2 "a bad --format value" -- --format yaml "$fixture"
 expect 2 "a bad --color value" -- --color=sometimes "$fixture"
 expect 2 "a missing file" -- "$tmp/none.json"
