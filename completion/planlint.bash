@@ -6,7 +6,7 @@
 _planlint_long_options='--input-format --format --output --color --width --ascii
     --fail-on --min-severity --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
-    --allow-writes --timeout --param --save --host --port --username --dbname --dsn
+    --allow-writes --allow-side-effects --timeout --param --save --host --port --username --dbname --dsn
     --no-password --password --version --help'
 _planlint_short_options='-o -c -f -h -p -U -d -w -W -V -?'
 # Options whose argument may be the next word (getopt's required_argument).
