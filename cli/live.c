@@ -100,6 +100,8 @@ static char *cli_statement(const cli_settings *s)
         return strdup(s->command);
     if (s->nfiles)
         return strdup(s->files[0]);
+    if (strcmp(s->sql_file, "-") == 0 && isatty(STDIN_FILENO))
+        fputs("planlint: reading the statement from standard input (end it with Ctrl-D)\n", stderr);
     if (!(buf = cli_read_input(s->sql_file, &len, why, sizeof(why))))
         cli_error("%s: %s", strcmp(s->sql_file, "-") == 0 ? "<stdin>" : s->sql_file, why);
     else if (memchr(buf, '\0', len))
