@@ -4,6 +4,7 @@
 # ran, 1 when one failed, 2 on bad usage or a missing planlint binary.
 #
 # Usage: bash bench/run.sh [--sizes "1000 10000 100000"] [--repeat N]
+#        (then a start-up section: a small plan, 200 runs of each command)
 # Environment: PLANLINT (default: <repo>/cli/planlint), CC (default: cc)
 
 set -u
@@ -165,6 +166,49 @@ if [ -n "$usmin" ] && [ "$usmin" != "$usmax" ]; then
 	echo
 	awk -v a="$usmin" -v b="$usmax" 'BEGIN {
 		printf "us/node spread (text mode, max/min over sizes): %.2f (1.00 is perfectly flat)\n", b / a }'
+fi
+
+# ---- start-up: a small plan, where process start dominates ------------------------
+# planlint reads files with libplanlint alone (no libpq); 200 runs back to back of each
+# command, best of the repeats. In a build tree the command is libtool's wrapper script:
+# time the program behind it, as an installed planlint would run.
+small="$root/fixtures/pg15/hash_join.json"
+startup_runs=200
+# runs CMD...: wall ms for startup_runs runs of CMD
+runs() {
+	local t0 t1 i
+	t0=$(date +%s%N)
+	for ((i = 0; i < startup_runs; i++)); do "$@" >/dev/null 2>&1; done
+	t1=$(date +%s%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e6 }'
+}
+# best_runs CMD...: the best of the repeats, in ms per run
+best_runs() {
+	local i b='' t
+	for ((i = 0; i < repeat; i++)); do
+		t=$(runs "$@")
+		b=$(lesser "$b" "$t")
+	done
+	awk -v t="$b" -v n="$startup_runs" 'BEGIN { printf "%.3f", t / n }'
+}
+if [ "$have_planlint" = 1 ] && [ -f "$small" ]; then
+	real=$PLANLINT libpath=
+	if [ "$(head -c 2 "$PLANLINT")" = "#!" ] && [ -x "$root/cli/.libs/planlint" ]; then
+		real=$root/cli/.libs/planlint libpath=$root/lib/.libs
+	fi
+	echo
+	echo "start-up on a small plan ($(basename "$small"), $(wc -c < "$small") bytes), ms per run, best of $repeat x $startup_runs runs:"
+	bare=$(best_runs "$build/bare_load" "$small")
+	ver=$(LD_LIBRARY_PATH=$libpath best_runs "$real" --version)
+	tree=$(LD_LIBRARY_PATH=$libpath best_runs "$real" --no-rules --color=never "$small")
+	full=$(LD_LIBRARY_PATH=$libpath best_runs "$real" --color=never "$small")
+	libs=$(LD_LIBRARY_PATH=$libpath ldd "$real" 2>/dev/null | grep -c '=>')
+	awk -v b="$bare" -v v="$ver" -v t="$tree" -v f="$full" -v l="$libs" 'BEGIN {
+		printf "  bare json_loadb        %7.3f ms\n", b
+		printf "  planlint --version     %7.3f ms  %5.2fx\n", v, v / b
+		printf "  planlint --no-rules    %7.3f ms  %5.2fx\n", t, t / b
+		printf "  planlint (all rules)   %7.3f ms  %5.2fx\n", f, f / b
+		printf "  shared objects loaded by planlint: %d (libpq only in planlint-live)\n", l }'
 fi
 
 [ "$failed" = 0 ] || exit 1

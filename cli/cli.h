@@ -87,8 +87,12 @@ typedef struct cli_live {
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width);
 
-/* live.c: live mode is on when a connection option, -c or -f is given. */
+/* options.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);
+/* exec_live.c, in planlint: live mode is planlint-live's (which links libpq); the
+ * command runs it with the same arguments. Returns only on failure, with an exit code. */
+int cli_exec_live(char **argv);
+/* live.c, in planlint-live. */
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
 /* Between parsing and the rules: a note on a generic plan, and the catalog's data. 0,
  * or PL_EXIT_SIGNAL + the signal that cancelled it. */

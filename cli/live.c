@@ -80,12 +80,6 @@ static void cli_catch_signals(void)
         sigaction(cli_stop_signals[i], &sa, NULL);
 }
 
-int cli_live_requested(const cli_settings *s)
-{
-    return s->host || s->port || s->user || s->dbname || s->no_password ||
-           s->password_prompt || s->command || s->sql_file;
-}
-
 /* The statement from -c, -f or the one positional argument. Owned: free(). */
 static char *cli_statement(const cli_settings *s)
 {

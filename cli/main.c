@@ -131,16 +131,20 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
+#ifdef PL_CLI_LIVE
     if (rc == 0 && live)
         stopped = cli_live_before_check(s, plan, live);
+#endif
     if (rc == 0 && !stopped && !s->no_rules) {
         cli_check_options(s, &copts);
         rc = planlint_check(plan, &copts, &err);
         if (rc == PLANLINT_EINVAL)
             name = "rules";
     }
+#ifdef PL_CLI_LIVE
     if (rc == 0 && !stopped && live && !s->no_rules && !s->no_verify)
         stopped = cli_verify(s, plan, live);
+#endif
     if (stopped) {   /* a signal cancelled the server's work: no report */
         planlint_plan_free(plan);
         return stopped;
@@ -219,9 +223,12 @@ static int cli_run(const cli_settings *s)
     }
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
+#ifdef PL_CLI_LIVE
     if (cli_live_requested(s))
         worst = cli_run_live(s, out, color, width);
-    else {
+    else
+#endif
+    {
         cli_hint_terminal_input(s);
         for (i = 0; i < n; i++) {
             rc = cli_process(s, files[i], out, color, width);
@@ -256,6 +263,11 @@ int main(int argc, char **argv)
         out_rc = cli_close_output(stdout, "standard output");
         return rc ? rc : out_rc;
     }
+#ifndef PL_CLI_LIVE
+    /* Reading files needs no client library: only live mode loads libpq. */
+    if (cli_live_requested(&s))
+        return cli_exec_live(argv);
+#endif
     if ((rc = cli_load_config(&s, &cfg)) != 0)
         return rc;
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)

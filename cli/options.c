@@ -368,3 +368,9 @@ int cli_parse_args(cli_settings *s, int argc, char **argv)
     s->nfiles = (size_t)(argc - optind);
     return 0;
 }
+
+int cli_live_requested(const cli_settings *s)
+{
+    return s->host || s->port || s->user || s->dbname || s->no_password ||
+           s->password_prompt || s->command || s->sql_file;
+}

@@ -215,10 +215,24 @@ static int pl_explain_execute(char **out, size_t *out_len, planlint_conn *c, int
     return rc;
 }
 
+/* DEALLOCATE planlint_stmt while the transaction is usable (after an error, the
+ * ROLLBACK comes first: pl_live_rollback()). */
+static int pl_deallocate(planlint_conn *c, planlint_error *err)
+{
+    if (c->prepared && PQstatus(c->pg) == CONNECTION_OK &&
+        PQtransactionStatus(c->pg) == PQTRANS_INTRANS &&
+        pl_live_command(c, "DEALLOCATE planlint_stmt", err) == 0)
+        c->prepared = 0;
+    return c->prepared ? PLANLINT_EDATABASE : 0;
+}
+
 /* The plan first, run for nothing: the server's own view of what the statement does is
- * checked (pl_live_fence) before ANALYZE runs it. With no ANALYZE, that plan is the one. */
-static int pl_explain_steps(char **out, size_t *out_len, planlint_conn *c, int generic, int nparams,
-                            const planlint_capture_options *o, planlint_error *err)
+ * checked (pl_live_fence) before ANALYZE runs it. With no ANALYZE, that plan is the one.
+ * ANALYZE gets a fresh prepared statement: the first one's cached plan would hide the
+ * planning time and the planner's buffers. */
+static int pl_explain_steps(char **out, size_t *out_len, planlint_conn *c, const char *sql,
+                            int generic, int nparams, const planlint_capture_options *o,
+                            planlint_error *err)
 {
     int analyze = !o->no_analyze && !generic;
     int rc = pl_explain_execute(out, out_len, c, 0, generic, nparams, o, err);
@@ -229,6 +243,8 @@ static int pl_explain_steps(char **out, size_t *out_len, planlint_conn *c, int g
         return rc;
     pl_free(*out);
     *out = NULL;
+    if ((rc = pl_deallocate(c, err)) != 0 || (rc = pl_prepare(c, sql, &nparams, err)) != 0)
+        return rc;
     return pl_explain_execute(out, out_len, c, 1, 0, nparams, o, err);
 }
 
@@ -245,16 +261,14 @@ int pl_live_explain(char **out, size_t *out_len, planlint_conn *c, const char *s
     if (rc == 0 && generic)
         rc = pl_live_command(c, "SET LOCAL plan_cache_mode = force_generic_plan", err);
     if (rc == 0)
-        rc = pl_explain_steps(out, out_len, c, generic, nparams, o, err);
+        rc = pl_explain_steps(out, out_len, c, sql, generic, nparams, o, err);
     if (rc != 0) {
         pl_free(*out);
         *out = NULL;
     }
     /* A fresh prepared statement next time: a cached plan would not see new indexes. */
-    if (c->prepared && PQstatus(c->pg) == CONNECTION_OK &&
-        PQtransactionStatus(c->pg) == PQTRANS_INTRANS &&
-        pl_live_command(c, "DEALLOCATE planlint_stmt", rc ? NULL : err) == 0)
-        c->prepared = 0;
+    if (pl_deallocate(c, rc ? NULL : err) != 0 && rc == 0)
+        rc = PLANLINT_EDATABASE;
     return rc;
 }
 

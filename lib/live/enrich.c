@@ -285,18 +285,3 @@ int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *er
         pl_attach(plan, e.cat);
     return rc;
 }
-
-const pl_cat_table *pl_catalog_table(const planlint_node *scan)
-{
-    return scan->catalog;
-}
-
-const char *pl_cat_last_analyze(const pl_cat_table *t)
-{
-    if (!t->last_analyze)
-        return t->last_autoanalyze;
-    if (!t->last_autoanalyze)
-        return t->last_analyze;
-    /* Same format and time zone from the same query: text order is time order. */
-    return strcmp(t->last_analyze, t->last_autoanalyze) >= 0 ? t->last_analyze : t->last_autoanalyze;
-}

@@ -1,6 +1,7 @@
 /* plan.c - typed access to plans and nodes: known keys mapped to fields and metrics. */
 #include "model.h"
 #include "reader.h"
+#include "enrich.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -318,4 +319,21 @@ const char *pl_key_expected_type(const char *key, const planlint_value *v)
     const pl_key_slot *slot = pl_slot_find(key);
 
     return slot ? pl_slot_want(slot, v) : NULL;
+}
+
+/* What live mode's enrichment attached (enrich.h); the data is the model's, its reading
+ * is lib/live/enrich.c's. */
+const pl_cat_table *pl_catalog_table(const planlint_node *scan)
+{
+    return scan->catalog;
+}
+
+const char *pl_cat_last_analyze(const pl_cat_table *t)
+{
+    if (!t->last_analyze)
+        return t->last_autoanalyze;
+    if (!t->last_autoanalyze)
+        return t->last_analyze;
+    /* Same format and time zone from the same query: text order is time order. */
+    return strcmp(t->last_analyze, t->last_autoanalyze) >= 0 ? t->last_analyze : t->last_autoanalyze;
 }

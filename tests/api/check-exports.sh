@@ -1,18 +1,32 @@
 #!/bin/sh
-# The shared library exports exactly the symbols in tests/api/exports.txt: the public
-# API and nothing internal. A new export must be added there on purpose.
+# Each shared library exports exactly the symbols listed for it: libplanlint the
+# analyzer's API (tests/api/exports.txt), libplanlint-live that and live mode's
+# (tests/api/exports-live.txt), and nothing internal. A new export must be added there
+# on purpose. libplanlint must not need libpq: embedding the analyzer pulls no client
+# library.
 src=${top_srcdir:-.}
 bld=${top_builddir:-.}
-so=$bld/lib/.libs/libplanlint.so
-if [ ! -f "$so" ]; then
-    echo "SKIP: no shared library at $so (configured with --disable-shared?)"
-    exit 77
-fi
 command -v nm >/dev/null 2>&1 || { echo "nm not found"; exit 99; }
-nm -D --defined-only "$so" | awk '$2 ~ /^[TDRBV]$/ {print $3}' | LC_ALL=C sort > "$bld/tests/api/exports.actual"
-if diff -u "$src/tests/api/exports.txt" "$bld/tests/api/exports.actual"; then
-    echo "exports: $(wc -l < "$bld/tests/api/exports.actual") symbols, as listed"
-    exit 0
+fail=0
+for lib in libplanlint:exports.txt libplanlint-live:exports-live.txt; do
+    so=$bld/lib/.libs/${lib%%:*}.so
+    list=${lib#*:}
+    if [ ! -f "$so" ]; then
+        echo "SKIP: no shared library at $so (configured with --disable-shared?)"
+        exit 77
+    fi
+    nm -D --defined-only "$so" | awk '$2 ~ /^[TDRBV]$/ {print $3}' | LC_ALL=C sort > "$bld/tests/api/$list.actual"
+    if diff -u "$src/tests/api/$list" "$bld/tests/api/$list.actual"; then
+        echo "${lib%%:*}: $(wc -l < "$bld/tests/api/$list.actual") symbols, as listed"
+    else
+        echo "FAIL: the symbols ${lib%%:*} exports differ from tests/api/$list"; fail=1
+    fi
+done
+if nm -D --undefined-only "$bld/lib/.libs/libplanlint.so" | grep -q ' PQ'; then
+    echo "FAIL: libplanlint needs libpq"; fail=1
+elif command -v readelf >/dev/null 2>&1 && readelf -d "$bld/lib/.libs/libplanlint.so" | grep -q 'libpq'; then
+    echo "FAIL: libplanlint is linked with libpq"; fail=1
+else
+    echo "libplanlint: no libpq"
 fi
-echo "FAIL: exported symbols differ from tests/api/exports.txt"
-exit 1
+exit $fail

@@ -1,4 +1,4 @@
-/* enrich.h - what planlint_enrich() read from the server's catalog about the plan's
+/* enrich.h - what live mode read from the server's catalog about the plan's
  * tables, kept in the plan's arena so that rules can use it. */
 #ifndef PL_ENRICH_H
 #define PL_ENRICH_H
