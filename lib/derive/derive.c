@@ -75,6 +75,7 @@ static void pl_classify(planlint_node *n)
     else if (strcmp(type, "WorkTable Scan") == 0)
         n->kind = PL_KIND_WORKTABLE_SCAN;
     n->never_executed = n->m[PLANLINT_M_ACTUAL_LOOPS] == 0;
+    n->dflags &= ~PL_NODE_INCLUDES_JIT;
 }
 
 static int pl_is_subplan(const planlint_node *n)
@@ -595,6 +596,41 @@ static void pl_derive_total(planlint_plan *plan)
     }
 }
 
+/* ------------------------------------------------------------ JIT */
+
+/* JIT compiles the query's expressions when the first of them is evaluated
+ * (inlining, optimization, emission; generation came before, at start-up), so
+ * that time is inside whichever node evaluated first: its time to its first row
+ * and its own time both hold it. That is the deepest node where both do. Only
+ * without parallel workers: each one compiles for itself and the plan's JIT
+ * timing is their sum, comparable to no node's time. */
+static void pl_mark_jit(planlint_plan *plan)
+{
+    const planlint_value *timing = pl_value_get(pl_value_get(plan->obj, "JIT"), "Timing");
+    const planlint_value *gen = pl_value_get(timing, "Generation");
+    double compile = pl_value_num(timing, "Total"), g;
+    planlint_node *best = NULL;
+    size_t i;
+
+    plan->jit_compile = NAN;
+    g = gen && gen->type == PLANLINT_VALUE_OBJECT ? pl_value_num(gen, "Total") : pl_value_num(timing, "Generation");
+    compile -= pl_nz(g);
+    if (isnan(compile) || compile <= 0)
+        return;
+    for (i = 0; i < plan->nnodes; i++) {
+        planlint_node *n = plan->nodes[i];
+        if (n->kind == PL_KIND_GATHER)
+            return;
+        if (n->m[PLANLINT_M_ACTUAL_STARTUP_TIME] >= compile - 0.001 &&
+            n->m[PLANLINT_M_EXCLUSIVE_TIME] >= compile - 0.001 && (!best || n->depth > best->depth))
+            best = n;
+    }
+    if (!best)
+        return;
+    best->dflags |= PL_NODE_INCLUDES_JIT;
+    plan->jit_compile = compile;
+}
+
 static void pl_derive_release(pl_derive *d)
 {
     pl_free(d->subtree);
@@ -653,6 +689,7 @@ int pl_plan_derive(planlint_plan *plan, planlint_error *err)
     for (i = 0; i < n; i++)
         pl_derive_exclusive(&d, plan->nodes[i]);
     pl_derive_total(plan);
+    pl_mark_jit(plan);
     pl_derive_release(&d);
     return 0;
 }

@@ -258,6 +258,30 @@ static void test_gather_initplan(void)
     planlint_plan_free(p);
 }
 
+/* JIT compiled at the Seq Scan's first evaluation: its startup (109.469 ms) and own
+ * time hold the 110.019 - 0.574 ms of inlining, optimization and emission. */
+static void test_jit(void)
+{
+    planlint_plan *p = load("fixtures/pg15/jit.json");
+    size_t i, marked = 0;
+
+    if (!p)
+        return;
+    CHECK(find_type(p, "Seq Scan", 0)->dflags & PL_NODE_INCLUDES_JIT);
+    for (i = 0; i < planlint_plan_node_count(p); i++)
+        marked += (planlint_plan_node(p, i)->dflags & PL_NODE_INCLUDES_JIT) != 0;
+    CHECK(marked == 1);
+    CHECK_NEAR(p->jit_compile, 110.019 - 0.574, 1e-6);
+    planlint_plan_free(p);
+    p = load("fixtures/pg15/memoize.json");   /* jit = off */
+    if (!p)
+        return;
+    for (i = 0; i < planlint_plan_node_count(p); i++)
+        CHECK(!(planlint_plan_node(p, i)->dflags & PL_NODE_INCLUDES_JIT));
+    CHECK(isnan(p->jit_compile));
+    planlint_plan_free(p);
+}
+
 /* Every timed plan of the fixtures: the exclusive times add up to the root's
  * inclusive time within 1% (docs/derived-numbers.md). */
 static void test_fixture_sums(void)
@@ -454,6 +478,7 @@ int main(void)
     test_initplan_pruning();
     test_cte_startup();
     test_gather_initplan();
+    test_jit();
     test_fixture_sums();
     test_never_executed();
     test_no_analyze();
