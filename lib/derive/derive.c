@@ -34,11 +34,17 @@ static const struct {
 };
 #define PL_NPAIRS (sizeof(pl_excl_pairs) / sizeof(pl_excl_pairs[0]))
 
+#define PL_TIME_PAIR 0   /* pl_excl_pairs[0]: the one quantity printed rounded per loop */
+#define PL_NONE SIZE_MAX
+
 /* Scratch space for one plan's derivation. */
 typedef struct pl_derive {
     planlint_plan *plan;
     size_t *subtree;      /* nodes in the subtree of node i, itself included */
     double *extra;        /* [node * PL_NPAIRS + pair]: consumed InitPlan / CTE work */
+    double *time;         /* inclusive time of node i, reconciled with its rounding */
+    size_t *payer;        /* InitPlan or CTE i: the node charged for it (first of them) */
+    unsigned char *late;  /* node i's time holds a Gather's shutdown its parent did not see */
 } pl_derive;
 
 static double pl_nz(double d)
@@ -69,19 +75,34 @@ static void pl_classify(planlint_node *n)
     else if (strcmp(type, "WorkTable Scan") == 0)
         n->kind = PL_KIND_WORKTABLE_SCAN;
     n->never_executed = n->m[PLANLINT_M_ACTUAL_LOOPS] == 0;
+    n->dflags &= ~PL_NODE_INCLUDES_JIT;
+}
+
+static int pl_is_subplan(const planlint_node *n)
+{
+    const char *rel = n->fields[PLANLINT_FIELD_PARENT_RELATIONSHIP];
+    return rel && strcmp(rel, "SubPlan") == 0;
 }
 
 /* Processes that shared the work below a Gather: the workers it launched plus the
  * leader. Every node under the Gather is divided by the same number, even one that
  * ran in a single process (a Parallel Append member): only then does a parent's
- * share stay at least the sum of its children's. */
+ * share stay at least the sum of its children's. The Gather's own InitPlans and
+ * SubPlans are the exception: the leader runs them alone (it evaluates the
+ * parameters before starting the workers, and the Gather's expressions), so the
+ * divisor stops there. InitPlans and SubPlans of nodes further down run in every
+ * process that evaluates them, and their loops count all of those. */
 static double pl_parallel_divisor(const planlint_node *n)
 {
-    const planlint_node *g;
+    const planlint_node *c, *g = NULL;
     double workers;
 
-    for (g = n->parent; g && g->kind != PL_KIND_GATHER; g = g->parent)
-        ;
+    for (c = n; c->parent && !g; c = c->parent)
+        if (c->parent->kind == PL_KIND_GATHER) {
+            if (pl_is_initplan(c) || pl_is_subplan(c))
+                return 1;
+            g = c->parent;
+        }
     if (!g)
         return 1;
     workers = g->m[PLANLINT_M_WORKERS_LAUNCHED];
@@ -209,14 +230,33 @@ static size_t pl_initplan_needles(const char *name, char needles[][32], size_t m
     return n;
 }
 
+/* The nearest node from n up to a that ran. */
+static size_t pl_executed_ancestor(const pl_derive *d, size_t n, size_t a)
+{
+    const planlint_node *x = d->plan->nodes[n];
+
+    while (x->id != a && x->never_executed)
+        x = x->parent;
+    return x->id;
+}
+
+static int pl_is_append(const planlint_node *n)
+{
+    const char *type = n->fields[PLANLINT_FIELD_NODE_TYPE];
+    return strcmp(type, "Append") == 0 || strcmp(type, "Merge Append") == 0;
+}
+
 /* The node that pays for InitPlan ip attached to node a: a Gather that evaluates
- * its parameter for the workers, else the deepest node that mentions it, else a. */
+ * its parameter for the workers; else, when a node that mentions it never ran
+ * below an Append that did, that Append (it evaluated the parameter to prune its
+ * partitions at run time); else the deepest node that ran and mentions it; else
+ * the nearest node that ran above one that mentions it; else a. */
 static size_t pl_initplan_consumer(const pl_derive *d, size_t a, size_t ip)
 {
     planlint_node **nodes = d->plan->nodes;
     const char *name = nodes[ip]->fields[PLANLINT_FIELD_SUBPLAN];
     char needles[8][32];
-    size_t nn, i, best = a, end = a + d->subtree[a];
+    size_t nn, i, best = a, idle = PL_NONE, end = a + d->subtree[a];
     unsigned int best_depth = 0;
 
     if (!name || (nn = pl_initplan_needles(name, needles, 8)) == 0)
@@ -230,12 +270,17 @@ static size_t pl_initplan_consumer(const pl_derive *d, size_t a, size_t ip)
         how = pl_node_mentions(nodes[i], needles, nn);
         if (how == 2)
             return i;
-        if (how == 1 && (best == a || nodes[i]->depth > best_depth)) {
+        if (how == 1 && nodes[i]->never_executed) {
+            size_t up = pl_executed_ancestor(d, i, a);
+            if (pl_is_append(nodes[up]))
+                return up;
+            idle = idle == PL_NONE ? up : idle;
+        } else if (how == 1 && (best == a || nodes[i]->depth > best_depth)) {
             best = i;
             best_depth = nodes[i]->depth;
         }
     }
-    return best;
+    return best == a && idle != PL_NONE ? idle : best;
 }
 
 /* ------------------------------------------------------------ CTE consumers */
@@ -246,37 +291,90 @@ static int pl_scans_cte(const planlint_node *n, const char *cte)
            strcmp(n->fields[PLANLINT_FIELD_CTE], cte) == 0;
 }
 
+/* The inclusive amount the exclusive numbers are derived from: for time, the
+ * inclusive time as reconciled with its rounding (pl_reconcile()). */
+static double pl_amount(const pl_derive *d, const planlint_node *n, size_t pair)
+{
+    return pair == PL_TIME_PAIR ? d->time[n->id] : pl_nz(pl_incl(n, pair));
+}
+
 /* What a node spent itself: its inclusive amount less its children's (InitPlans
  * aside) and less the InitPlan and CTE work charged to it so far. */
 static double pl_own(const pl_derive *d, const planlint_node *n, size_t pair)
 {
-    double x = pl_nz(pl_incl(n, pair));
+    double x = pl_amount(d, n, pair);
     size_t c;
 
     for (c = 0; c < n->nchildren; c++)
         if (!pl_is_initplan(n->children[c]))
-            x -= pl_nz(pl_incl(n->children[c], pair));
+            x -= pl_amount(d, n->children[c], pair);
     x -= d->extra[n->id * PL_NPAIRS + pair];
     return x > 0 ? x : 0;
 }
 
-/* The CTE's work is charged to the scans that ran it. The scan that pulled the rows
- * first ran the CTE; later scans only reread its tuplestore. Which one came first
- * is not in the plan, so the scans are charged greedily, the largest own amount
- * first: the one that ran the CTE is the one whose time holds it. */
-static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, size_t pair, const size_t *scans,
-                               size_t n, double *pre)
+/* A data-modifying CTE (INSERT, UPDATE, DELETE, MERGE ... RETURNING) runs to
+ * completion whether or not its rows are read: what its scans did not pull, the
+ * executor finishes after the main plan, outside the root's time. */
+static int pl_modifies(const planlint_node *cte)
 {
-    double work = pl_nz(pl_incl(d->plan->nodes[ip], pair)), take;
+    return strcmp(cte->fields[PLANLINT_FIELD_NODE_TYPE], "ModifyTable") == 0;
+}
+
+/* Could this scan have started the CTE? The first scan to pull a row runs the CTE
+ * up to its first row, so its own time to its first row holds the CTE's: its
+ * startup time is at least the CTE's (less the rounding of both). Scans that come
+ * later find rows in the tuplestore and start fast. */
+static int pl_may_have_started(const planlint_node *scan, const planlint_node *cte)
+{
+    double s = scan->m[PLANLINT_M_ACTUAL_STARTUP_TIME], c = cte->m[PLANLINT_M_ACTUAL_STARTUP_TIME];
+
+    return !isnan(s) && !isnan(c) && !scan->never_executed && s >= c - 0.001;
+}
+
+/* The time to the CTE's first row, over all its loops: what the scan that
+ * started it holds for sure. */
+static double pl_cte_startup(const planlint_node *cte)
+{
+    double s = cte->m[PLANLINT_M_ACTUAL_STARTUP_TIME], loops = cte->m[PLANLINT_M_ACTUAL_LOOPS];
+
+    return isnan(s) || isnan(loops) ? 0 : s * loops / cte->m[PLANLINT_M_PARALLEL_DIVISOR];
+}
+
+static void pl_charge_to(pl_derive *d, size_t ip, size_t pair, size_t scan, double take)
+{
+    d->extra[scan * PL_NPAIRS + pair] += take;
+    if (pair == PL_TIME_PAIR && d->payer[ip] == PL_NONE)
+        d->payer[ip] = scan;
+}
+
+/* The CTE's work is charged to the scans that ran it: a scan runs the CTE while it
+ * reads past the rows already in the tuplestore, and only rereads them otherwise.
+ * When exactly one scan's startup time says it started the CTE (first >= 0), that
+ * scan is charged the CTE's time to its first row. The rest, and everything when
+ * the startup times tell nothing (every scan or none could have started it), is
+ * charged greedily, the largest own amount first: a scan that ran the CTE is one
+ * whose time holds it. */
+static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, size_t pair, const size_t *scans,
+                               size_t n, double *pre, size_t first)
+{
+    double work = pl_amount(d, d->plan->nodes[ip], pair), take;
     size_t k;
 
-    if (work <= 0)
+    if (work <= 0 || (n == 0 && pl_modifies(d->plan->nodes[ip])))
+        return;   /* a data-modifying CTE nobody read ran after the root: in no node's time */
+    if (n == 0) {
+        pl_charge_to(d, ip, pair, a, work);
         return;
+    }
     for (k = 0; k < n; k++)
         pre[k] = pl_own(d, d->plan->nodes[scans[k]], pair);
-    if (n == 0) {
-        d->extra[a * PL_NPAIRS + pair] += work;
-        return;
+    if (pair == PL_TIME_PAIR && first < n) {
+        take = pl_cte_startup(d->plan->nodes[ip]);
+        take = take < pre[first] ? take : pre[first];
+        take = take < work ? take : work;
+        pl_charge_to(d, ip, pair, scans[first], take);
+        pre[first] -= take;
+        work -= take;
     }
     while (work > 0) {
         size_t best = n;
@@ -286,15 +384,35 @@ static void pl_charge_cte_pair(pl_derive *d, size_t a, size_t ip, size_t pair, c
         if (best == n)
             break;
         take = pre[best] < work ? pre[best] : work;
-        d->extra[scans[best] * PL_NPAIRS + pair] += take;
+        pl_charge_to(d, ip, pair, scans[best], take);
         work -= take;
         pre[best] = 0;
     }
 }
 
+/* The CTE scans of cte under node a into scans; the one scan that may have started
+ * the CTE into *first (n when none or several may have). */
+static size_t pl_cte_scans(const pl_derive *d, size_t a, size_t ip, const char *cte, size_t *scans,
+                           size_t *first)
+{
+    size_t i, n = 0, end = a + d->subtree[a], starters = 0;
+
+    for (i = a; i < end; i++)
+        if (pl_scans_cte(d->plan->nodes[i], cte)) {
+            if (pl_may_have_started(d->plan->nodes[i], d->plan->nodes[ip])) {
+                starters++;
+                *first = n;
+            }
+            scans[n++] = i;
+        }
+    if (starters != 1)
+        *first = n;
+    return n;
+}
+
 static int pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
 {
-    size_t pair, i, n = 0, end = a + d->subtree[a], *scans = pl_malloc(d->subtree[a] * sizeof(*scans));
+    size_t pair, n, first = 0, *scans = pl_malloc(d->subtree[a] * sizeof(*scans));
     double *pre = pl_malloc(d->subtree[a] * sizeof(*pre));
 
     if (!scans || !pre) {
@@ -302,11 +420,9 @@ static int pl_charge_cte(pl_derive *d, size_t a, size_t ip, const char *cte)
         pl_free(pre);
         return -1;
     }
-    for (i = a; i < end; i++)
-        if (pl_scans_cte(d->plan->nodes[i], cte))
-            scans[n++] = i;
+    n = pl_cte_scans(d, a, ip, cte, scans, &first);
     for (pair = 0; pair < PL_NPAIRS; pair++)
-        pl_charge_cte_pair(d, a, ip, pair, scans, n, pre);
+        pl_charge_cte_pair(d, a, ip, pair, scans, n, pre, first);
     pl_free(scans);
     pl_free(pre);
     return 0;
@@ -334,11 +450,122 @@ static int pl_charge_initplans(pl_derive *d, int ctes)
                 continue;
             }
             consumer = pl_initplan_consumer(d, i, ip->id);
+            d->payer[ip->id] = consumer;
             for (pair = 0; pair < PL_NPAIRS; pair++)
-                d->extra[consumer * PL_NPAIRS + pair] += pl_nz(pl_incl(ip, pair));
+                d->extra[consumer * PL_NPAIRS + pair] += pl_amount(d, ip, pair);
         }
     }
     return 0;
+}
+
+/* ------------------------------------------------------------ rounding */
+
+/* EXPLAIN prints per-loop times to 0.001 ms, so a node's total time is known to
+ * within half of that per loop: 72,000 loops of "0.001 ms" are anything from 36
+ * to 108 ms. */
+static double pl_margin(const planlint_node *n)
+{
+    double loops = n->m[PLANLINT_M_ACTUAL_LOOPS];
+
+    if (isnan(n->m[PLANLINT_M_INCLUSIVE_TIME]) || isnan(loops) || n->never_executed)
+        return 0;
+    return 0.0005 * loops / n->m[PLANLINT_M_PARALLEL_DIVISOR];
+}
+
+/* What a node's time must hold: its children's and the work charged to it. */
+static double pl_claimed(const pl_derive *d, const planlint_node *n)
+{
+    double x = d->extra[n->id * PL_NPAIRS + PL_TIME_PAIR];
+    size_t c;
+
+    for (c = 0; c < n->nchildren; c++)
+        if (!pl_is_initplan(n->children[c]))
+            x += d->time[n->children[c]->id];
+    return x;
+}
+
+static int pl_under_limit(const planlint_node *n)
+{
+    for (n = n->parent; n; n = n->parent)
+        if (strcmp(n->fields[PLANLINT_FIELD_NODE_TYPE], "Limit") == 0)
+            return 1;
+    return 0;
+}
+
+/* Upwards: a node whose printed time is less than its children claim is raised
+ * as far as its own rounding allows (a Memoize of 15,000 loops at "0.000 ms"
+ * holds the 1,950 loops of its index scan at "0.001 ms"). A raised InitPlan or
+ * CTE raises what its payer was charged. The root is the reference, never moved.
+ * One exception goes further: a Gather waits for its workers when it is shut
+ * down, which a Limit does as soon as it has its rows; up to PostgreSQL 12 that
+ * wait is timed in the Gather alone, not in the nodes between it and the Limit.
+ * Those nodes are raised to hold it, so the wait counts once, in the Gather.
+ * (Without a Limit the shutdown comes after the root finished, outside the plan's
+ * times altogether: nothing to raise.) */
+static void pl_reconcile_up(pl_derive *d, planlint_node *n)
+{
+    double need = pl_claimed(d, n), was = d->time[n->id], hi = n->m[PLANLINT_M_INCLUSIVE_TIME] + pl_margin(n);
+    size_t c;
+
+    d->late[n->id] = n->kind == PL_KIND_GATHER;
+    if (!n->parent || isnan(hi) || need <= was)
+        return;
+    for (c = 0; c < n->nchildren; c++)
+        if (!pl_is_initplan(n->children[c]) && d->late[n->children[c]->id] && need > hi && pl_under_limit(n)) {
+            hi = need;
+            d->late[n->id] = 1;
+        }
+    d->time[n->id] = need < hi ? need : (hi > was ? hi : was);
+    if (d->payer[n->id] != PL_NONE)
+        d->extra[d->payer[n->id] * PL_NPAIRS + PL_TIME_PAIR] += d->time[n->id] - was;
+}
+
+/* Downwards: children that still claim more than their parent's time are lowered,
+ * each within its own rounding and in proportion to what it has left of it, so
+ * the less precise numbers (more loops) give way to the more precise. What
+ * rounding cannot explain is left alone, for the sum check to see. */
+static void pl_reconcile_down(pl_derive *d, planlint_node *n)
+{
+    double over = pl_claimed(d, n) - d->time[n->id], room = 0, f, lo;
+    size_t c;
+
+    if (isnan(n->m[PLANLINT_M_INCLUSIVE_TIME]) || over <= 0)
+        return;
+    for (c = 0; c < n->nchildren; c++)
+        if (!pl_is_initplan(n->children[c])) {
+            lo = n->children[c]->m[PLANLINT_M_INCLUSIVE_TIME] - pl_margin(n->children[c]);
+            room += d->time[n->children[c]->id] - (lo > 0 ? lo : 0);
+        }
+    if (room <= 0)
+        return;
+    f = over < room ? over / room : 1;
+    for (c = 0; c < n->nchildren; c++)
+        if (!pl_is_initplan(n->children[c])) {
+            planlint_node *k = n->children[c];
+            lo = k->m[PLANLINT_M_INCLUSIVE_TIME] - pl_margin(k);
+            d->time[k->id] -= f * (d->time[k->id] - (lo > 0 ? lo : 0));
+        }
+}
+
+/* Reconciles the times with their rounding: up in postorder (InitPlans, listed
+ * first, before the nodes that pay for them), then down in preorder. */
+static void pl_reconcile(pl_derive *d)
+{
+    planlint_plan *plan = d->plan;
+    planlint_node *p;
+    size_t j;
+
+    if (isnan(plan->root->m[PLANLINT_M_INCLUSIVE_TIME]))
+        return;
+    for (j = 0; j < plan->nnodes; j++) {
+        if (d->subtree[j] != 1)
+            continue;
+        pl_reconcile_up(d, plan->nodes[j]);
+        for (p = plan->nodes[j]->parent; p && p->id + d->subtree[p->id] - 1 == j; p = p->parent)
+            pl_reconcile_up(d, p);
+    }
+    for (j = 0; j < plan->nnodes; j++)
+        pl_reconcile_down(d, plan->nodes[j]);
 }
 
 /* ------------------------------------------------------------ exclusive numbers */
@@ -369,41 +596,100 @@ static void pl_derive_total(planlint_plan *plan)
     }
 }
 
+/* ------------------------------------------------------------ JIT */
+
+/* JIT compiles the query's expressions when the first of them is evaluated
+ * (inlining, optimization, emission; generation came before, at start-up), so
+ * that time is inside whichever node evaluated first: its time to its first row
+ * and its own time both hold it. That is the deepest node where both do. Only
+ * without parallel workers: each one compiles for itself and the plan's JIT
+ * timing is their sum, comparable to no node's time. */
+static void pl_mark_jit(planlint_plan *plan)
+{
+    const planlint_value *timing = pl_value_get(pl_value_get(plan->obj, "JIT"), "Timing");
+    const planlint_value *gen = pl_value_get(timing, "Generation");
+    double compile = pl_value_num(timing, "Total"), g;
+    planlint_node *best = NULL;
+    size_t i;
+
+    plan->jit_compile = NAN;
+    g = gen && gen->type == PLANLINT_VALUE_OBJECT ? pl_value_num(gen, "Total") : pl_value_num(timing, "Generation");
+    compile -= pl_nz(g);
+    if (isnan(compile) || compile <= 0)
+        return;
+    for (i = 0; i < plan->nnodes; i++) {
+        planlint_node *n = plan->nodes[i];
+        if (n->kind == PL_KIND_GATHER)
+            return;
+        if (n->m[PLANLINT_M_ACTUAL_STARTUP_TIME] >= compile - 0.001 &&
+            n->m[PLANLINT_M_EXCLUSIVE_TIME] >= compile - 0.001 && (!best || n->depth > best->depth))
+            best = n;
+    }
+    if (!best)
+        return;
+    best->dflags |= PL_NODE_INCLUDES_JIT;
+    plan->jit_compile = compile;
+}
+
+static void pl_derive_release(pl_derive *d)
+{
+    pl_free(d->subtree);
+    pl_free(d->extra);
+    pl_free(d->time);
+    pl_free(d->payer);
+    pl_free(d->late);
+}
+
+static int pl_derive_alloc(pl_derive *d, planlint_plan *plan)
+{
+    size_t i, n = plan->nnodes;
+
+    d->plan = plan;
+    d->subtree = pl_malloc(n * sizeof(*d->subtree));
+    d->extra = n > SIZE_MAX / (PL_NPAIRS * sizeof(double)) ? NULL
+                                                           : pl_malloc(n * PL_NPAIRS * sizeof(double));
+    d->time = pl_malloc(n * sizeof(*d->time));
+    d->payer = pl_malloc(n * sizeof(*d->payer));
+    d->late = pl_malloc(n);
+    if (!d->subtree || !d->extra || !d->time || !d->payer || !d->late) {
+        pl_derive_release(d);
+        return -1;
+    }
+    for (i = 0; i < n * PL_NPAIRS; i++)
+        d->extra[i] = 0;
+    for (i = 0; i < n; i++) {
+        d->subtree[i] = 1;
+        d->payer[i] = PL_NONE;
+        d->late[i] = 0;
+    }
+    for (i = n; i-- > 1;)
+        d->subtree[plan->nodes[i]->parent->id] += d->subtree[i];
+    return 0;
+}
+
 int pl_plan_derive(planlint_plan *plan, planlint_error *err)
 {
     pl_derive d;
     size_t i, n = plan->nnodes;
 
-    d.plan = plan;
-    d.subtree = pl_malloc(n * sizeof(*d.subtree));
-    d.extra = n > SIZE_MAX / (PL_NPAIRS * sizeof(double)) ? NULL
-                                                          : pl_malloc(n * PL_NPAIRS * sizeof(double));
-    if (!d.subtree || !d.extra) {
-        pl_free(d.subtree);
-        pl_free(d.extra);
+    if (pl_derive_alloc(&d, plan) < 0)
         return pl_error_nomem(err);
-    }
-    for (i = 0; i < n * PL_NPAIRS; i++)
-        d.extra[i] = 0;
-    for (i = 0; i < n; i++) {
+    for (i = 0; i < n; i++)
         pl_classify(plan->nodes[i]);
-        d.subtree[i] = 1;
-    }
-    for (i = n; i-- > 1;)
-        d.subtree[plan->nodes[i]->parent->id] += d.subtree[i];
     for (i = 0; i < n; i++) {   /* preorder: parents (and their Gather) come first */
         pl_derive_inclusive(plan->nodes[i]);
         pl_derive_estimate(plan->nodes[i]);
+        d.time[i] = pl_nz(plan->nodes[i]->m[PLANLINT_M_INCLUSIVE_TIME]);
     }
     if (pl_charge_initplans(&d, 0) < 0 || pl_charge_initplans(&d, 1) < 0) {
-        pl_free(d.subtree);
-        pl_free(d.extra);
+        pl_derive_release(&d);
         return pl_error_nomem(err);
     }
+    pl_reconcile(&d);
     for (i = 0; i < n; i++)
         pl_derive_exclusive(&d, plan->nodes[i]);
     pl_derive_total(plan);
-    pl_free(d.subtree);
-    pl_free(d.extra);
+    pl_mark_jit(plan);
+    pl_derive_release(&d);
     return 0;
 }

@@ -39,8 +39,12 @@ struct planlint_node {
     const planlint_value *workers;     /* "Workers" array, or NULL */
     const char *fields[PLANLINT_FIELD_COUNT_];
     double m[PLANLINT_M_COUNT_];
+    unsigned int dflags;               /* PL_NODE_*: what derive.c found out about it */
     const struct pl_cat_table *catalog; /* planlint_enrich(): the table it scans, or NULL */
 };
+
+/* dflags: its own time holds the plan's JIT compilation (plan->jit_compile ms). */
+#define PL_NODE_INCLUDES_JIT 0x01u
 
 struct pl_catalog;
 
@@ -54,6 +58,7 @@ struct planlint_plan {
     size_t nnodes;
     unsigned int flags;
     double pm[PLANLINT_PLAN_METRIC_COUNT_];
+    double jit_compile;                 /* ms of JIT compilation inside one node's time, or NaN */
     const planlint_finding **findings;  /* ranked, set by planlint_check() */
     size_t nfindings;
     int checked;                        /* planlint_check() ran on it */

@@ -514,8 +514,21 @@ static void pl_detail_misc(pl_tree *t, const planlint_node *n)
     }
 }
 
+/* The node whose own time holds the JIT compilation (derive.c decides which). */
+static void pl_detail_jit(pl_tree *t, const planlint_node *n)
+{
+    if (!(n->dflags & PL_NODE_INCLUDES_JIT))
+        return;
+    pl_detail_begin(t, n);
+    pl_buf_puts(t->b, "includes JIT compilation: ");
+    pl_buf_fixed(t->b, n->plan->jit_compile, 3);
+    pl_buf_puts(t->b, " ms");
+    pl_detail_end(t);
+}
+
 static void pl_node_details(pl_tree *t, const planlint_node *n)
 {
+    pl_detail_jit(t, n);
     pl_detail_cond(t, n, PLANLINT_FIELD_INDEX_COND, "Index Cond", (planlint_metric)-1);
     pl_detail_cond(t, n, PLANLINT_FIELD_RECHECK_COND, "Recheck Cond", PLANLINT_M_ROWS_REMOVED_RECHECK);
     pl_detail_cond(t, n, PLANLINT_FIELD_HASH_COND, "Hash Cond", (planlint_metric)-1);

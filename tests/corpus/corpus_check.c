@@ -30,17 +30,20 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* The Pg::Explain invariant: the sum of exclusive times is the root's inclusive
- * time, within 1% or 0.002 ms. */
-static int check_plan(const planlint_plan *p, char *why, size_t why_size)
+ * time, within 1% or 0.002 ms. Returns 0 for a plan without timing, 1 when it
+ * holds, -1 when not; *dev gets the relative difference. */
+static int check_plan(const planlint_plan *p, double *dev, char *why, size_t why_size)
 {
     const planlint_node *root = planlint_plan_root(p);
     double total = planlint_node_metric(root, PLANLINT_M_INCLUSIVE_TIME), sum = 0;
     size_t i;
 
+    *dev = 0;
     if (isnan(total))
         return 0;   /* no timing: nothing to add up */
     for (i = 0; i < planlint_plan_node_count(p); i++)
         sum += planlint_node_metric(planlint_plan_node(p, i), PLANLINT_M_EXCLUSIVE_TIME);
+    *dev = total > 0 ? fabs(sum - total) / total : 0;
     if (fabs(sum - total) > 0.002 && fabs(sum - total) > 0.01 * total) {
         snprintf(why, why_size, "plan %zu: exclusive sum %.3f != root %.3f", planlint_plan_index(p),
                  sum, total);
@@ -329,7 +332,9 @@ int main(int argc, char **argv)
         char why[256] = "";
         size_t len;
         char *buf = slurp(argv[i], &len);
-        int rc, summed = 0, ok = 1, nplans = 0;
+        int rc, summed = 0, within = 0, ok = 1, nplans = 0;
+        double worst = 0;
+        size_t at = 0;
 
         if (!buf) {
             printf("MISSING %s\n", argv[i]);
@@ -344,16 +349,23 @@ int main(int argc, char **argv)
             continue;
         }
         for (p = plan; p; p = planlint_plan_next(p)) {
-            int c = check_plan(p, why, sizeof(why));
+            double dev;
+            int c = check_plan(p, &dev, why, sizeof(why));
             if (c < 0)
                 ok = 0;
-            summed += c > 0;
+            summed += c != 0;
+            within += c > 0;
+            if (c > 0 && dev > worst) {
+                worst = dev;
+                at = planlint_plan_index(p);
+            }
             nplans++;
         }
         if (ok)
-            printf("OK %s plans=%d summed=%d\n", argv[i], nplans, summed);
+            printf("OK %s plans=%d timed=%d within=%d worst=%.6f at=plan%zu\n", argv[i], nplans, summed,
+                   within, worst, at);
         else {
-            printf("SUMFAIL %s %s\n", argv[i], why);
+            printf("SUMFAIL %s %s timed=%d within=%d\n", argv[i], why, summed, within);
             bad++;
         }
         planlint_plan_free(plan);

@@ -5,6 +5,8 @@
 #include "model.h"
 #include "tap.h"
 
+#include <dirent.h>
+
 int pl_key_table_sorted(void);
 
 static planlint_plan *load(const char *rel)
@@ -155,6 +157,164 @@ static void test_initplan(void)
                planlint_node_metric(root, PLANLINT_M_INCLUSIVE_TIME) - sub, 1e-6);
     check_sum(p, 0.01);
     planlint_plan_free(p);
+}
+
+/* Exclusive time of the nth node of a type. */
+static double excl(const planlint_plan *p, const char *type, int nth)
+{
+    const planlint_node *n = find_type(p, type, nth);
+
+    CHECK(n != NULL);
+    return n ? planlint_node_metric(n, PLANLINT_M_EXCLUSIVE_TIME) : NAN;
+}
+
+/* Rounding: a Memoize of 15,000 loops printed "0.000 ms" holds its index scan's
+ * 1,950 loops of "0.001 ms" (1.95 ms), so the Nested Loop keeps 7.571 - 1.683 - 1.95
+ * ms, no more; 180,000 loops of "0.001 ms" claim 180 ms inside a Nested Loop of
+ * 185.751 ms whose outer side, run once, took 25.155: the inner scan gives way. */
+static void test_rounding(void)
+{
+    planlint_plan *p = load("fixtures/pg15/memoize.txt");
+
+    if (p) {
+        CHECK_NEAR(excl(p, "Nested Loop", 0), 7.571 - 1.683 - 1.95, 1e-6);
+        CHECK_NEAR(excl(p, "Memoize", 0), 0, 1e-9);
+        CHECK_NEAR(excl(p, "Index Scan", 0), 1.95, 1e-6);
+        check_sum(p, 1e-6);
+        planlint_plan_free(p);
+    }
+    p = load("fixtures/pg15/stale_statistics.txt");
+    if (p) {
+        const planlint_node *outer = planlint_node_child(planlint_plan_root(p), 0);
+        CHECK_NEAR(planlint_node_metric(outer, PLANLINT_M_EXCLUSIVE_TIME), 25.155, 0.0005);
+        CHECK_NEAR(excl(p, "Index Scan", 1), 185.751 - 25.155, 0.0005);
+        CHECK_NEAR(planlint_node_metric(planlint_node_child(planlint_plan_root(p), 1), PLANLINT_M_INCLUSIVE_TIME),
+                   180, 1e-9);   /* the inclusive time stays as printed */
+        check_sum(p, 1e-6);
+        planlint_plan_free(p);
+    }
+    p = load("fixtures/pg15/nested_loop_materialize.txt");
+    if (p) {
+        CHECK_NEAR(excl(p, "Nested Loop", 0), 0.378 - 0.284 - 0.007, 1e-6);
+        check_sum(p, 1e-6);
+        planlint_plan_free(p);
+    }
+}
+
+/* The Append whose partitions never ran pruned them with InitPlan 2's $1: it pays
+ * for the InitPlan, not a partition that never ran. */
+static void test_initplan_pruning(void)
+{
+    planlint_plan *p = load("fixtures/pg15/partition_pruning_runtime.txt");
+
+    if (!p)
+        return;
+    CHECK_NEAR(excl(p, "Append", 1), 0.711 - 0.399 - 0.034, 1e-6);
+    CHECK_NEAR(excl(p, "Aggregate", 0), 0.907 - 0.711, 1e-6);
+    check_sum(p, 1e-6);
+    planlint_plan_free(p);
+}
+
+/* Scan a started the CTE (startup 167.754 ms against the CTE's 0.093): it holds the
+ * CTE's first row; scan b, in InitPlan 2, read past the stored rows and ran the rest. */
+static void test_cte_startup(void)
+{
+    planlint_plan *p = load("fixtures/pg15/cte_materialized.txt");
+
+    if (!p)
+        return;
+    CHECK_NEAR(excl(p, "CTE Scan", 0), 171.336 - 167.653 - 0.093, 1e-6);
+    CHECK_NEAR(excl(p, "CTE Scan", 1), 162.484 - (151.361 - 0.093), 1e-6);
+    check_sum(p, 1e-6);
+    planlint_plan_free(p);
+}
+
+/* The leader alone runs a Gather's InitPlan: no parallel divisor there. */
+static void test_gather_initplan(void)
+{
+    static const char plan[] =
+        "Gather  (cost=1.00..2.00 rows=1 width=4) (actual time=30.000..50.000 rows=1 loops=1)\n"
+        "  Workers Planned: 3\n"
+        "  Params Evaluated: $0\n"
+        "  Workers Launched: 3\n"
+        "  InitPlan 1 (returns $0)\n"
+        "    ->  Aggregate  (cost=1.00..1.01 rows=1 width=4) (actual time=20.000..20.000 rows=1 loops=1)\n"
+        "          ->  Seq Scan on b  (cost=0.00..1.00 rows=10 width=4) (actual time=0.010..12.000 rows=10 loops=1)\n"
+        "  ->  Parallel Seq Scan on a  (cost=0.00..1.00 rows=1 width=4) (actual time=5.000..24.000 rows=0 loops=4)\n"
+        "        Filter: (x = $0)\n"
+        "Execution Time: 50.100 ms\n";
+    planlint_plan *p = NULL;
+    planlint_error err;
+
+    memset(&err, 0, sizeof(err));
+    CHECK(planlint_plan_parse(&p, plan, sizeof(plan) - 1, NULL, &err) == 0);
+    if (!p)
+        return;
+    CHECK_NEAR(excl(p, "Gather", 0), 50 - 24 - 20, 1e-6);
+    CHECK_NEAR(excl(p, "Aggregate", 0), 8, 1e-6);
+    CHECK_NEAR(planlint_node_metric(find_type(p, "Seq Scan", 0), PLANLINT_M_PARALLEL_DIVISOR), 1, 0);
+    CHECK_NEAR(planlint_node_metric(find_type(p, "Seq Scan", 1), PLANLINT_M_PARALLEL_DIVISOR), 4, 0);
+    check_sum(p, 1e-6);
+    planlint_plan_free(p);
+}
+
+/* JIT compiled at the Seq Scan's first evaluation: its startup (109.469 ms) and own
+ * time hold the 110.019 - 0.574 ms of inlining, optimization and emission. */
+static void test_jit(void)
+{
+    planlint_plan *p = load("fixtures/pg15/jit.json");
+    size_t i, marked = 0;
+
+    if (!p)
+        return;
+    CHECK(find_type(p, "Seq Scan", 0)->dflags & PL_NODE_INCLUDES_JIT);
+    for (i = 0; i < planlint_plan_node_count(p); i++)
+        marked += (planlint_plan_node(p, i)->dflags & PL_NODE_INCLUDES_JIT) != 0;
+    CHECK(marked == 1);
+    CHECK_NEAR(p->jit_compile, 110.019 - 0.574, 1e-6);
+    planlint_plan_free(p);
+    p = load("fixtures/pg15/memoize.json");   /* jit = off */
+    if (!p)
+        return;
+    for (i = 0; i < planlint_plan_node_count(p); i++)
+        CHECK(!(planlint_plan_node(p, i)->dflags & PL_NODE_INCLUDES_JIT));
+    CHECK(isnan(p->jit_compile));
+    planlint_plan_free(p);
+}
+
+/* Every timed plan of the fixtures: the exclusive times add up to the root's
+ * inclusive time within 1% (docs/derived-numbers.md). */
+static void test_fixture_sums(void)
+{
+    const char *top = getenv("top_srcdir");
+    char dir[4096], rel[600];
+    struct dirent *e;
+    DIR *d;
+    int n = 0;
+
+    snprintf(dir, sizeof(dir), "%s/fixtures/pg15", top ? top : ".");
+    d = opendir(dir);
+    CHECK(d != NULL);
+    while (d && (e = readdir(d)) != NULL) {
+        size_t l = strlen(e->d_name);
+        planlint_plan *p;
+        const planlint_plan *q;
+        if (l < 5 || (strcmp(e->d_name + l - 5, ".json") != 0 && strcmp(e->d_name + l - 4, ".txt") != 0))
+            continue;
+        snprintf(rel, sizeof(rel), "fixtures/pg15/%s", e->d_name);
+        p = load(rel);
+        for (q = p; q; q = planlint_plan_next(q)) {
+            double total = planlint_node_metric(planlint_plan_root(q), PLANLINT_M_INCLUSIVE_TIME);
+            if (isnan(total))
+                continue;
+            n++;
+            check_sum(q, total * 0.01 > 0.002 ? total * 0.01 : 0.002);
+        }
+        planlint_plan_free(p);
+    }
+    if (d)
+        closedir(d);
+    CHECK(n >= 100);
 }
 
 static void test_never_executed(void)
@@ -314,6 +474,12 @@ int main(void)
     test_parallel();
     test_cte();
     test_initplan();
+    test_rounding();
+    test_initplan_pruning();
+    test_cte_startup();
+    test_gather_initplan();
+    test_jit();
+    test_fixture_sums();
     test_never_executed();
     test_no_analyze();
     test_estimate();
