@@ -1,7 +1,7 @@
 #!/bin/sh
 # Conformance on the third-party plan corpus (../shared/corpus, or $PLANLINT_CORPUS):
-# every JSON plan parses, or is rejected exactly as tests/corpus/expected-rejects.tsv
-# says and why; exclusive times add up; Pg::Explain's exclusive-time numbers hold.
+# every JSON, YAML, XML and text plan parses, or is rejected exactly as
+# tests/corpus/expected-rejects.tsv says and why; exclusive times add up; Pg::Explain's exclusive-time numbers hold.
 # Skips (exit 77, shown as SKIP) where the corpus is not present, as in a user's clone.
 set -u
 src=${top_srcdir:-.}
@@ -18,11 +18,12 @@ mkdir -p "$tmp" || exit 99
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# 1. Every file holding a JSON plan node, by content (README files aside).
+# 1. Every file holding a JSON, YAML or XML plan node, by content (README files aside).
 #    Then every text plan: PostgreSQL's regression plans (12.0 and 18.3, most with
 #    COSTS OFF), pev2's text tests and psql frames, Pg::Explain's t/plans.
 (cd "$corpus" && {
     grep -rl --include='*' '"Node Type"' . | grep -v 'README'
+    grep -rlE '<Node-Type>|Node Type: ' . | grep -v 'README'
     find ./pg-regress/pg12.0 ./pg-regress/pg18.3 -type f ! -name '*.json' ! -name '*.yaml' \
         ! -name '*.xml' ! -name '*.md' ! -name '*.tsv'
     ls ./pev2/src/services/__tests__/from-text/*-plan ./pev2/src/services/__tests__/12-line-wrapped-plans/*-plan \
@@ -45,7 +46,7 @@ total=$(wc -l < "$tmp/files")
 ok=$(grep -c '^OK ' "$tmp/results")
 summed=$(grep '^OK ' "$tmp/results" | sed 's/.*summed=//' | awk '{s += $1} END {print s + 0}')
 rejected=$(grep -c '^REJECT ' "$tmp/results")
-echo "corpus: $total files with JSON or text plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
+echo "corpus: $total files with JSON, YAML, XML or text plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
 grep -E '^(REJECT|SUMFAIL) ' "$tmp/results"
 
 # 2. Exclusive times that Pg::Explain's tests assert (t/plans 10, 13, 18), on pev2's
@@ -62,10 +63,12 @@ done <<'LIST'
 18-expect 0 exclusive_time 0.000 0.0015
 LIST
 
-# 3. Pg::Explain's parsed-structure expectations for its JSON plans: every node's
+# 3. Pg::Explain's parsed-structure expectations for its JSON, XML and YAML plans: every node's
 #    costs, estimated rows and width, actual times, rows and loops, compared as
 #    sorted lists (Pg::Explain orders subplans differently from plan order).
 pe="$corpus/pg-explain/t"
+{ for i in 1 2 3 4 5 6; do echo "13-xml-plans/$i.xml 13-xml-plans/$i.expect"; done
+  for i in 1 2 3 4 5 6 7; do echo "15-yaml-plans/$i.yaml 15-yaml-plans/$i.expect"; done; } > "$tmp/markup-list"
 n=0
 while read -r plan expect; do
     "$check" --tuples "$pe/$plan" | sed 's/^ //' | LC_ALL=C sort > "$tmp/ours"
@@ -76,7 +79,8 @@ while read -r plan expect; do
         echo "FAIL: $plan differs from Pg::Explain's $expect"
         fail=1
     fi
-done <<'LIST'
+done <<LIST
+$(cat "$tmp/markup-list")
 14-json-plans/1.json 14-json-plans/1.expect
 14-json-plans/2.json 14-json-plans/2.expect
 14-json-plans/3.json 14-json-plans/3.expect
@@ -86,8 +90,12 @@ done <<'LIST'
 16-ctes/3-json.plan 16-ctes/3-json.expect
 40-buffers-info.d/01.plan 40-buffers-info.d/01.struct
 41-triggers-info.d/04.plan 41-triggers-info.d/04.struct
+16-ctes/2-xml.plan 16-ctes/2-xml.expect
+16-ctes/4-yaml.plan 16-ctes/4-yaml.expect
+41-triggers-info.d/02.plan 41-triggers-info.d/02.struct
+41-triggers-info.d/03.plan 41-triggers-info.d/03.struct
 LIST
-echo "Pg::Explain: $n of 9 JSON plans match its expected node numbers"
+echo "Pg::Explain: $n of 26 JSON, XML and YAML plans match its expected node numbers"
 
 # 3b. The same for Pg::Explain's text plans (t/plans/NN-plan against NN-expect). A
 #     never-executed node is "-" there and 0 here: both are normalised to "-".
