@@ -120,9 +120,11 @@ static int pl_json_number(const char *s, size_t n)
 
 void pl_markup_untyped(pl_markup *m, const char *key, size_t klen, const char *s, size_t n)
 {
+    double d;
+
     pl_member(m, key, klen);
     if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 5 && memcmp(s, "false", 5) == 0) ||
-        pl_json_number(s, n))
+        (pl_json_number(s, n) && pl_parse_double(s, n, &d) == 0 && d - d == 0))
         pl_buf_add(&m->json, s, n);
     else
         pl_json_quoted(&m->json, s, n);

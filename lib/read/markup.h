@@ -40,8 +40,8 @@ void pl_markup_close(pl_markup *m, int object);
 /* A member whose value is JSON text as is (a number, true, false, null, []). */
 void pl_markup_literal(pl_markup *m, const char *key, size_t klen, const char *json);
 void pl_markup_string(pl_markup *m, const char *key, size_t klen, const char *s, size_t n);
-/* A scalar that came without a type: true/false, a number in JSON's syntax, or a
- * string, as EXPLAIN's JSON would have it. */
+/* A scalar that came without a type: true/false, a finite number in JSON's syntax, or
+ * a string, as EXPLAIN's JSON would have it. */
 void pl_markup_untyped(pl_markup *m, const char *key, size_t klen, const char *s, size_t n);
 /* Hands the finished document to the JSON parser and the plan builder. */
 int pl_markup_document(pl_markup *m);

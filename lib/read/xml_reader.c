@@ -274,6 +274,9 @@ static int pl_xml_read_error(pl_xml *x)
         return pl_xml_fail(x, PLANLINT_EPARSE, "invalid XML");
     if (strstr(x->err_msg, "Memory allocation failed"))
         return pl_error_nomem(x->m->err);
+    if (strncmp(x->err_msg, "Excessive depth", 15) == 0)
+        return pl_markup_error(x->m, x->span, PLANLINT_ELIMIT, x->err_line, x->err_col,
+                               "XML nested deeper than libxml2's limit of 256 elements (about 127 plan levels)");
     return pl_markup_error(x->m, x->span, PLANLINT_EPARSE, x->err_line, x->err_col, "invalid XML: %s",
                            x->err_msg);
 }
