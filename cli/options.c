@@ -44,15 +44,15 @@ static int on_format(cli_settings *s, const char *arg)
 
 static int on_input_format(cli_settings *s, const char *arg)
 {
-    if (strcmp(arg, "auto") == 0)
-        s->input_format = PLANLINT_INPUT_AUTO;
-    else if (strcmp(arg, "json") == 0)
-        s->input_format = PLANLINT_INPUT_JSON;
-    else if (strcmp(arg, "text") == 0)
-        s->input_format = PLANLINT_INPUT_TEXT;
-    else
-        return cli_bad_value("input-format", arg, "auto, json or text");
-    return 0;
+    static const char *const names[] = { "auto", "json", "text", "yaml", "xml" };
+    size_t i;
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(arg, names[i]) == 0) {
+            s->input_format = (planlint_input_format)i;   /* the enum's order */
+            return 0;
+        }
+    return cli_bad_value("input-format", arg, "auto, json, text, yaml or xml");
 }
 
 static int on_color(cli_settings *s, const char *arg)
@@ -191,7 +191,7 @@ static int on_param(cli_settings *s, const char *arg)
 
 static const cli_option cli_options[] = {
     { "Input options:", "input-format", required_argument, 0, "FORMAT",
-      "input format: auto (default), json or text", CLI_CALL(on_input_format) },
+      "input format: auto (default), json, text, yaml or xml", CLI_CALL(on_input_format) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
       "output: tree (annotated plan, default) or json", CLI_CALL(on_format) },
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",

@@ -66,7 +66,9 @@ PLANLINT_EXTERN const char *planlint_version(void);
 typedef enum planlint_input_format {
     PLANLINT_INPUT_AUTO = 0,
     PLANLINT_INPUT_JSON = 1,
-    PLANLINT_INPUT_TEXT = 2
+    PLANLINT_INPUT_TEXT = 2,
+    PLANLINT_INPUT_YAML = 3,
+    PLANLINT_INPUT_XML = 4
 } planlint_input_format;
 
 #define PLANLINT_PARSE_OPTIONS_VERSION 1

@@ -71,43 +71,98 @@ static int pl_read_fallback(pl_plan_list *list, pl_arena *arena, const char *buf
     return first_rc;
 }
 
-/* EXPLAIN's other two formats: "- Plan:" (YAML) or "<explain xmlns=...>" (XML),
- * looked for near the start, where psql's header may come first. */
-static const char *pl_other_format(const char *buf, size_t len)
+/* Only blanks, psql's frames and YAML's "- " before buf[i] on its line: a marker there
+ * starts a line of the plan, not the inside of a JSON string. */
+static int pl_at_line_start(const char *buf, size_t i)
+{
+    size_t back = 0;
+
+    while (i > 0 && back++ < 256) {
+        unsigned char c = (unsigned char)buf[--i];
+        if (c == '\n')
+            return 1;
+        if (c != ' ' && c != '\t' && c != '|' && c != '-' && c < 0x80)
+            return 0;
+    }
+    return i == 0;
+}
+
+/* EXPLAIN's YAML and XML, by what only they have near the start (psql's header may
+ * come first): "<explain" or "<Node-Type>" (XML), a Node Type key without JSON's quotes
+ * (YAML). A JSON "Node Type" key first means neither. */
+static planlint_input_format pl_detect_markup(const char *buf, size_t len)
 {
     size_t i, n = len < 65536 ? len : 65536;
 
-    for (i = 0; i + 8 <= n; i++) {
-        if (memcmp(buf + i, "- Plan:", 7) == 0 && (i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '\n'))
-            return "YAML";
-        if (memcmp(buf + i, "<explain", 8) == 0)
-            return "XML";
+    for (i = 0; i < n; i++) {
+        if (buf[i] == '"' && n - i >= 11 && memcmp(buf + i, "\"Node Type\"", 11) == 0)
+            return PLANLINT_INPUT_AUTO;
+        if (buf[i] == '<' && ((n - i >= 9 && memcmp(buf + i, "<explain", 8) == 0) ||
+                              (n - i >= 11 && memcmp(buf + i, "<Node-Type>", 11) == 0)) &&
+            pl_at_line_start(buf, i))
+            return PLANLINT_INPUT_XML;
+        if (buf[i] == 'N' && n - i >= 10 && memcmp(buf + i, "Node Type:", 10) == 0 && pl_at_line_start(buf, i))
+            return PLANLINT_INPUT_YAML;
     }
-    return NULL;
+    return PLANLINT_INPUT_AUTO;
+}
+
+static int pl_read_json_or_text(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                                const planlint_parse_options *opts, planlint_error *err,
+                                planlint_input_format fmt)
+{
+    int rc, json_first = fmt != PLANLINT_INPUT_TEXT;
+
+    rc = json_first ? pl_json_read(list, arena, buf, len, opts, err)
+                    : pl_text_read(list, arena, buf, len, opts, err);
+    if (opts->format == PLANLINT_INPUT_AUTO && (rc < 0 || list->count == 0))
+        rc = pl_read_fallback(list, arena, buf, len, opts, err, json_first, rc);
+    return rc;
+}
+
+/* YAML or XML, as forced or detected. Detected only: when it finds no plan, JSON and
+ * text get their try (a file of several formats, a marker inside a plan's text), and
+ * its error stands when they find none either. */
+static int pl_read_markup(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                          const planlint_parse_options *opts, planlint_error *err,
+                          planlint_input_format fmt)
+{
+    planlint_error other;
+    int rc = fmt == PLANLINT_INPUT_YAML ? pl_yaml_read(list, arena, buf, len, opts, err)
+                                        : pl_xml_read(list, arena, buf, len, opts, err);
+
+    if (opts->format != PLANLINT_INPUT_AUTO || (rc == 0 && list->count > 0) || rc == PLANLINT_ENOMEM ||
+        rc == PLANLINT_ELIMIT)
+        return rc;
+    memset(&other, 0, sizeof(other));
+    memset(list, 0, sizeof(*list));
+    if (pl_read_json_or_text(list, arena, buf, len, opts, &other, pl_detect_format(buf, len)) == 0 &&
+        list->count > 0) {
+        memset(err, 0, sizeof(*err));
+        return 0;
+    }
+    memset(list, 0, sizeof(*list));
+    return other.code == PLANLINT_ENOMEM ? pl_error_nomem(err) : rc;
 }
 
 static int pl_read_input(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                          const planlint_parse_options *opts, planlint_error *err)
 {
+    static const char *const names[] = { "", "JSON ", "text ", "YAML ", "XML " };
     planlint_input_format fmt = opts->format;
-    const char *other;
-    int rc, json_first;
+    int rc;
 
-    if (fmt == PLANLINT_INPUT_AUTO)
+    if ((int)fmt < 0 || fmt > PLANLINT_INPUT_XML)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unknown input format %d", (int)fmt);
+    if (fmt == PLANLINT_INPUT_AUTO && (fmt = pl_detect_markup(buf, len)) == PLANLINT_INPUT_AUTO)
         fmt = pl_detect_format(buf, len);
-    json_first = fmt != PLANLINT_INPUT_TEXT;
-    rc = json_first ? pl_json_read(list, arena, buf, len, opts, err)
-                    : pl_text_read(list, arena, buf, len, opts, err);
-    if (opts->format == PLANLINT_INPUT_AUTO && (rc < 0 || list->count == 0))
-        rc = pl_read_fallback(list, arena, buf, len, opts, err, json_first, rc);
-    if (rc == 0 && list->count == 0 && (other = pl_other_format(buf, len)) != NULL)
-        return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL,
-                        "%s plans are not supported: capture the plan with FORMAT JSON or FORMAT TEXT", other);
+    if (fmt == PLANLINT_INPUT_YAML || fmt == PLANLINT_INPUT_XML)
+        rc = pl_read_markup(list, arena, buf, len, opts, err, fmt);
+    else
+        rc = pl_read_json_or_text(list, arena, buf, len, opts, err, fmt);
     if (rc == 0 && list->count == 0)
-        return pl_error(err, PLANLINT_EPARSE, 1, 1, NULL,
-                        opts->format == PLANLINT_INPUT_JSON ? "no JSON EXPLAIN plan found in the input"
-                        : opts->format == PLANLINT_INPUT_TEXT ? "no text EXPLAIN plan found in the input"
-                                                              : "no EXPLAIN plan found in the input");
+        return pl_error(err, PLANLINT_EPARSE, 1, 1, NULL, "no %sEXPLAIN plan found in the input",
+                        names[opts->format]);
     return rc;
 }
 

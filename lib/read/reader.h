@@ -25,6 +25,14 @@ int pl_json_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t le
 int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err);
 
+/* yaml_reader.c, xml_reader.c: EXPLAIN's YAML and XML formats, bare or as psql or a
+ * server log shows them, into the tree the same plan gives in JSON. Return 0 with no
+ * plan added when the input holds none. */
+int pl_yaml_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                 const planlint_parse_options *opts, planlint_error *err);
+int pl_xml_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
+                const planlint_parse_options *opts, planlint_error *err);
+
 /* plan.c: the expected JSON type of a known key ("number", "string") or NULL. */
 const char *pl_key_expected_type(const char *key, const planlint_value *v);
 

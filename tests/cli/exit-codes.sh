@@ -79,10 +79,15 @@ expect 0 "a text-format plan with --input-format text" -- --input-format text "$
 expect 2 "text that is not a plan" -- "$src/tests/cli/bad/not-a-plan.txt"
 expect 2 "a text plan read as JSON (--input-format json)" -- --input-format json "$src/tests/cli/text-plan.txt"
 expect 2 "empty input" -- /dev/null
-expect 2 "a YAML plan (unsupported format)" -- "$src/tests/cli/bad/yaml-plan.txt"
-grep -q "YAML plans are not supported" "$tmp/err" || { echo "FAIL: YAML message"; fail=1; }
-expect 2 "an XML plan (unsupported format)" -- "$src/tests/cli/bad/xml-plan.txt"
-grep -q "XML plans are not supported" "$tmp/err" || { echo "FAIL: XML message"; fail=1; }
+expect 0 "a YAML plan" -- "$src/tests/cli/bad/yaml-plan.txt"
+expect 0 "an XML plan" -- "$src/tests/cli/bad/xml-plan.txt"
+expect 2 "a YAML plan read as XML (--input-format xml)" -- --input-format xml "$src/tests/cli/bad/yaml-plan.txt"
+printf -- '- Plan:\n    Node Type: "Result"\n   Startup Cost: [\n' > "$tmp/broken.yaml"
+expect 2 "invalid YAML" -- "$tmp/broken.yaml"
+grep -q "broken.yaml:3:.*invalid YAML" "$tmp/err" || { echo "FAIL: YAML error position"; cat "$tmp/err"; fail=1; }
+printf '<explain xmlns="http://www.postgresql.org/2009/explain">\n<Query><Plan><Node-Type>Result</Plan>\n' > "$tmp/broken.xml"
+expect 2 "invalid XML" -- "$tmp/broken.xml"
+grep -q "broken.xml:2:.*invalid XML" "$tmp/err" || { echo "FAIL: XML error position"; cat "$tmp/err"; fail=1; }
 expect 2 "one bad file among good ones" -- "$fixture" "$src/tests/cli/bad/invalid.json"
 if [ -w /dev/full ]; then
     out_file=/dev/full expect 4 "write error (stdout is /dev/full)" -- "$fixture"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Conformance on the third-party plan corpus (../shared/corpus, or $PLANLINT_CORPUS):
-# every JSON plan parses, or is rejected exactly as tests/corpus/expected-rejects.tsv
-# says and why; exclusive times add up; Pg::Explain's exclusive-time numbers hold.
+# every JSON, YAML, XML and text plan parses, or is rejected exactly as
+# tests/corpus/expected-rejects.tsv says and why; exclusive times add up; Pg::Explain's exclusive-time numbers hold.
 # Skips (exit 77, shown as SKIP) where the corpus is not present, as in a user's clone.
 set -u
 src=${top_srcdir:-.}
@@ -18,12 +18,13 @@ mkdir -p "$tmp" || exit 99
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 
-# 1. Every plan input of the corpus in a format planlint reads: every file holding a
-#    JSON plan node, by content (README files aside); PostgreSQL's regression plans
-#    (12.0 and 18.3, most with COSTS OFF); every other file of Pg::Explain's and
-#    pev2's tests but their expectations, SQL and the XML and YAML plans.
+# 1. Every plan input of the corpus: every file holding a JSON, YAML or XML plan node,
+#    by content (README files aside); PostgreSQL's regression plans (12.0 and 18.3, most
+#    with COSTS OFF); every other file of Pg::Explain's and pev2's tests but their
+#    expectations and SQL.
 (cd "$corpus" && {
     grep -rl --include='*' '"Node Type"' . | grep -v 'README'
+    grep -rlE '<Node-Type>|Node Type: ' . | grep -v 'README'
     find ./pg-regress/pg12.0 ./pg-regress/pg18.3 -type f ! -name '*.json' ! -name '*.yaml' \
         ! -name '*.xml' ! -name '*.md' ! -name '*.tsv'
     find ./pg-explain/t ./pev2 -type f ! -name '*.expect' ! -name '*-expect' ! -name '*.struct' \
@@ -32,11 +33,8 @@ fail=0
 [ -s "$tmp/files" ] || { echo "FAIL: no plans found under $corpus"; exit 1; }
 (cd "$corpus" && xargs "$check" < "$tmp/files") > "$tmp/results"
 grep -v '^OK ' "$tmp/results" | grep -v '^REJECT ' | grep -v '^SUMFAIL ' && fail=1
-# A plan in XML or YAML whose name does not say so is recognised and refused
-# (PLANLINT_EFORMAT): not a format planlint reads, counted apart.
-other=$(grep -c '^REJECT [^ ]* PLANLINT_EFORMAT ' "$tmp/results")
 # Outcomes other than OK: "path<TAB>PLANLINT_E..." for rejects, "path<TAB>SUMFAIL".
-awk '$1 == "REJECT" && $3 != "PLANLINT_EFORMAT" {print $2 "\t" $3} $1 == "SUMFAIL" {print $2 "\tSUMFAIL"}' \
+awk '$1 == "REJECT" {print $2 "\t" $3} $1 == "SUMFAIL" {print $2 "\tSUMFAIL"}' \
     "$tmp/results" | LC_ALL=C sort > "$tmp/rejects"
 grep -v '^#' "$src/tests/corpus/expected-rejects.tsv" | awk -F'\t' 'NF >= 2 {print $1 "\t" $2}' | LC_ALL=C sort > "$tmp/expected"
 if ! diff -u "$tmp/expected" "$tmp/rejects"; then
@@ -46,9 +44,10 @@ if ! diff -u "$tmp/expected" "$tmp/rejects"; then
 fi
 total=$(wc -l < "$tmp/files")
 ok=$(grep -c '^OK ' "$tmp/results")
-rejected=$(grep '^REJECT ' "$tmp/results" | grep -vc ' PLANLINT_EFORMAT ')
-echo "corpus: $total files: $ok parsed and add up, $rejected rejected, $other in XML or YAML (not read); outcomes as tests/corpus/expected-rejects.tsv lists"
-grep -E '^(REJECT|SUMFAIL) ' "$tmp/results" | grep -v ' PLANLINT_EFORMAT '
+summed=$(grep '^OK ' "$tmp/results" | sed 's/.*summed=//' | awk '{s += $1} END {print s + 0}')
+rejected=$(grep -c '^REJECT ' "$tmp/results")
+echo "corpus: $total files with JSON, YAML, XML or text plans: $ok parsed and add up ($summed timed plans), $rejected rejected; outcomes as tests/corpus/expected-rejects.tsv lists"
+grep -E '^(REJECT|SUMFAIL) ' "$tmp/results"
 
 # 1b. The sum check in numbers: every timed plan (a file may hold several), how many
 #     have exclusive times adding up to the root's inclusive time within 1%, and
@@ -98,10 +97,12 @@ pev2/extracted/samples--12-plan_parallel_2_source.txt 0 exclusive_time 0.678 0.0
 pev2/extracted/samples--12-plan_parallel_2_source.txt 1 exclusive_time 0.000 0.0015
 LIST
 
-# 3. Pg::Explain's parsed-structure expectations for its JSON plans: every node's
+# 3. Pg::Explain's parsed-structure expectations for its JSON, XML and YAML plans: every node's
 #    costs, estimated rows and width, actual times, rows and loops, compared as
 #    sorted lists (Pg::Explain orders subplans differently from plan order).
 pe="$corpus/pg-explain/t"
+{ for i in 1 2 3 4 5 6; do echo "13-xml-plans/$i.xml 13-xml-plans/$i.expect"; done
+  for i in 1 2 3 4 5 6 7; do echo "15-yaml-plans/$i.yaml 15-yaml-plans/$i.expect"; done; } > "$tmp/markup-list"
 n=0
 while read -r plan expect; do
     "$check" --tuples "$pe/$plan" | sed 's/^ //' | LC_ALL=C sort > "$tmp/ours"
@@ -112,7 +113,8 @@ while read -r plan expect; do
         echo "FAIL: $plan differs from Pg::Explain's $expect"
         fail=1
     fi
-done <<'LIST'
+done <<LIST
+$(cat "$tmp/markup-list")
 14-json-plans/1.json 14-json-plans/1.expect
 14-json-plans/2.json 14-json-plans/2.expect
 14-json-plans/3.json 14-json-plans/3.expect
@@ -122,8 +124,12 @@ done <<'LIST'
 16-ctes/3-json.plan 16-ctes/3-json.expect
 40-buffers-info.d/01.plan 40-buffers-info.d/01.struct
 41-triggers-info.d/04.plan 41-triggers-info.d/04.struct
+16-ctes/2-xml.plan 16-ctes/2-xml.expect
+16-ctes/4-yaml.plan 16-ctes/4-yaml.expect
+41-triggers-info.d/02.plan 41-triggers-info.d/02.struct
+41-triggers-info.d/03.plan 41-triggers-info.d/03.struct
 LIST
-echo "Pg::Explain: $n of 9 JSON plans match its expected node numbers"
+echo "Pg::Explain: $n of 26 JSON, XML and YAML plans match its expected node numbers"
 
 # 3b. The same for Pg::Explain's text plans (t/plans/NN-plan against NN-expect). A
 #     never-executed node is "-" there and 0 here: both are normalised to "-".

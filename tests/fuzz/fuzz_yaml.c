@@ -1,0 +1,9 @@
+/* fuzz_yaml.c - libFuzzer target: any bytes through the YAML reader, the rules and both renderers. */
+#include "fuzz_one.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    return pl_fuzz_one(data, size, PLANLINT_INPUT_YAML);
+}
