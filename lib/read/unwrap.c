@@ -97,9 +97,9 @@ static int pl_is_header(pl_line l)
     return l.n >= 10 && memcmp(l.s, "QUERY PLAN", 10) == 0;
 }
 
-/* Drops a trailing continuation mark: '+' (ascii), U+21B5 (unicode), U+2026 (wrap).
- * Leading blanks stay when keep_indent: text plans nest by indentation. */
-static void pl_drop_continuation(pl_line *l, int keep_indent)
+/* Drops a trailing continuation mark: '+' (ascii, when plus), U+21B5 (unicode), U+2026
+ * (wrap). Leading blanks stay when keep_indent: text plans nest by indentation. */
+static void pl_drop_continuation(pl_line *l, int keep_indent, int plus)
 {
     const unsigned char *u;
 
@@ -108,18 +108,18 @@ static void pl_drop_continuation(pl_line *l, int keep_indent)
     else
         pl_trim(l);
     u = (const unsigned char *)l->s;
-    if (l->n >= 1 && l->s[l->n - 1] == '+')
+    if (plus && l->n >= 1 && l->s[l->n - 1] == '+')
         l->n--;
     else if (l->n >= 3 && u[l->n - 3] == 0xE2 &&
              ((u[l->n - 2] == 0x86 && u[l->n - 1] == 0xB5) || (u[l->n - 2] == 0x80 && u[l->n - 1] == 0xA6)))
         l->n -= 3;
 }
 
-static int pl_ends_marked(pl_line l)
+static int pl_ends_marked(pl_line l, int plus)
 {
     pl_line c = l;
 
-    pl_drop_continuation(&c, 0);
+    pl_drop_continuation(&c, 0, plus);
     pl_trim(&l);
     return c.n != l.n;
 }
@@ -153,6 +153,28 @@ static void pl_strip_right_frame(pl_line *l)
     pl_rtrim(l);
     if (l->n && l->s[l->n - 1] == '|')
         l->n--;
+}
+
+/* psql marks every line of a multi-line value but its last with '+'. A text plan that
+ * fold(1) broke has a '+' at the end of a piece only where an expression had one: there
+ * a '+' is a mark only when at least half the lines carry one. */
+static int pl_plus_marks(const char *buf, size_t len)
+{
+    size_t pos = 0, lines = 0, marked = 0;
+
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        pl_line l = { buf + pos, nl ? (size_t)(nl - (buf + pos)) : len - pos };
+        pos += l.n + 1;
+        pl_rtrim(&l);
+        l.n -= pl_border_len_end(l.s, l.n);
+        pl_rtrim(&l);
+        if (l.n == 0)
+            continue;
+        lines++;
+        marked += l.s[l.n - 1] == '+';
+    }
+    return marked * 2 >= lines;
 }
 
 static size_t pl_count_lines(const char *buf, size_t len)
@@ -200,15 +222,31 @@ static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines)
     u->text = pl_malloc(len + 2);  /* a last line without newline gets one */
     u->orig_line = pl_malloc(nlines * sizeof(int));
     u->orig_col_shift = pl_malloc(nlines * sizeof(int));
-    if (!u->text || !u->orig_line || !u->orig_col_shift) {
+    u->trail = pl_malloc(nlines * sizeof(int));
+    if (!u->text || !u->orig_line || !u->orig_col_shift || !u->trail) {
         pl_unwrapped_free(u);
         return -1;
     }
     return 0;
 }
 
-static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift)
+/* Blanks at the end of l, before any carriage return. */
+static int pl_trailing_blanks(pl_line l)
 {
+    int k = 0;
+
+    while (l.n && l.s[l.n - 1] == '\r')
+        l.n--;
+    while (l.n && (l.s[l.n - 1] == ' ' || l.s[l.n - 1] == '\t') && k < 100000) {
+        l.n--;
+        k++;
+    }
+    return k;
+}
+
+static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift, int trail)
+{
+    u->trail[u->nlines] = trail;
     memcpy(u->text + u->len, l.s, l.n);
     u->len += l.n;
     u->text[u->len++] = '\n';
@@ -225,7 +263,7 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
 {
     size_t pos = 0;
-    int lineno = 0, framed, right_framed = 0;
+    int lineno = 0, framed, right_framed = 0, plus;
 
     memset(u, 0, sizeof(*u));
     if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
@@ -235,11 +273,13 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
         u->changed = 1;
     }
     framed = 0;
+    plus = !keep_indent || pl_plus_marks(buf + pos, len - pos);
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
         pl_line l = { buf + pos, n }, t;
         size_t shift;
+        int trail;
 
         pos += n + (nl ? 1 : 0);
         lineno++;
@@ -258,11 +298,14 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
             u->changed = 1;
             continue;
         }
-        if (shift || pl_ends_marked(l))
+        trail = 0;
+        if (shift || pl_ends_marked(l, plus))
             u->changed = 1;
+        else if (!framed && !right_framed)
+            trail = pl_trailing_blanks(l);
         t = l;
-        pl_drop_continuation(&l, keep_indent);
-        pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s));
+        pl_drop_continuation(&l, keep_indent, plus);
+        pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s), trail);
     }
     u->text[u->len] = '\0';
     if (!keep_indent)
@@ -277,5 +320,6 @@ void pl_unwrapped_free(pl_unwrapped *u)
     pl_free(u->text);
     pl_free(u->orig_line);
     pl_free(u->orig_col_shift);
+    pl_free(u->trail);
     memset(u, 0, sizeof(*u));
 }

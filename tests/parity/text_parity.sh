@@ -12,3 +12,19 @@ names=$(cd "$dir" && for f in *.txt; do
 done)
 # shellcheck disable=SC2086
 "$bld/tests/parity/text_parity" "$dir" $names
+rc=$?
+
+# Hard-wrapped text: every fixture that fold -w N or fold -s -w N broke reads into the
+# tree of the unbroken one, or is flagged unsure. Every width from 40 to 200 for a
+# sample of shapes (parallel workers, incremental sort, hash batches, triggers, JIT,
+# subplans), every 7th width for all fixtures; PLANLINT_FOLD_ALL=1 runs every width
+# for every fixture (about 21,000 reads).
+sample="parallel_hash_join incremental_sort hash_join_batches delete_fk_triggers jit subplan_correlated hashagg_spill"
+if [ "${PLANLINT_FOLD_ALL:-0}" = 1 ]; then
+    "$bld/tests/parity/text_parity" --fold 40 200 1 "$dir"/*.txt || rc=1
+else
+    # shellcheck disable=SC2086
+    "$bld/tests/parity/text_parity" --fold 40 200 1 $(for n in $sample; do echo "$dir/$n.txt"; done) || rc=1
+    "$bld/tests/parity/text_parity" --fold 40 200 7 "$dir"/*.txt || rc=1
+fi
+exit $rc
