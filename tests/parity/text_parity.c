@@ -7,7 +7,10 @@
  *     fold -s -w N break it, for N from FROM to TO by STEP, must read into exactly the
  *     tree of the unbroken FILE (compared as planlint's JSON output), or be flagged
  *     PLANLINT_PLAN_WRAP_UNSURE.
- *   text_parity --same FILE PLAIN...: every FILE reads into the tree of PLAIN. */
+ *   text_parity --same PLAIN FILE...: every FILE reads into the tree of PLAIN.
+ *   text_parity --cut FILE...: every FILE (an EXPLAIN ANALYZE plan) cut after any of
+ *     its lines but the last, or in the middle of one, is flagged
+ *     PLANLINT_PLAN_INCOMPLETE or refused; the whole FILE is not flagged. */
 #include "planlint.h"
 
 #include <math.h>
@@ -336,6 +339,71 @@ static int same_files(const char *plain, char **files, int n)
     return bad;
 }
 
+/* 1 when buf[0..len) reads as a plan flagged incomplete, or does not read; also when
+ * what is left has no actuals at all: then it is a whole plain EXPLAIN ("Result
+ * (cost=1.49..7.21 rows=98 width=8)" cut before its "(actual"). */
+static int cut_noticed(const char *buf, size_t len)
+{
+    unsigned int flags = 0;
+    planlint_error err;
+    char *json = as_json(buf, len, &flags, &err);
+
+    planlint_free(json);
+    return !json || (flags & PLANLINT_PLAN_INCOMPLETE) || !(flags & PLANLINT_PLAN_HAS_ANALYZE);
+}
+
+static int whole_is_analyze(const char *buf, size_t len)
+{
+    unsigned int flags = 0;
+    planlint_error err;
+    char *json = as_json(buf, len, &flags, &err);
+
+    planlint_free(json);
+    return json && (flags & PLANLINT_PLAN_HAS_ANALYZE);
+}
+
+static void cut_one(const char *path, const char *text, size_t k, unsigned long *cuts,
+                    unsigned long *missed)
+{
+    (*cuts)++;
+    if (!cut_noticed(text, k)) {
+        printf("MISSED %s cut at byte %zu: ...%.40s\n", path, k, text + (k > 40 ? k - 40 : 0));
+        (*missed)++;
+    }
+}
+
+static int cut_files(char **files, int n)
+{
+    unsigned long cuts = 0, missed = 0;
+    int i, bad = 0;
+
+    for (i = 0; i < n; i++) {
+        size_t len = 0, start = 0, last;
+        char *text = slurp(files[i], &len), *nl;
+        if (!text || cut_noticed(text, len) || !whole_is_analyze(text, len)) {
+            printf("DIFF %s: the whole plan is flagged incomplete or does not read\n", files[i]);
+            free(text);
+            bad = 1;
+            continue;
+        }
+        for (last = len; last > 0 && text[last - 1] == '\n'; last--)
+            ;
+        /* half-way through every line, and after every line but the last */
+        while ((nl = memchr(text + start, '\n', len - start)) != NULL && (size_t)(nl - text) < last) {
+            size_t end = (size_t)(nl - text);
+            if (end > start + 1)
+                cut_one(files[i], text, start + (end - start) / 2, &cuts, &missed);
+            cut_one(files[i], text, end + 1, &cuts, &missed);
+            start = end + 1;
+        }
+        if (last > start + 1)
+            cut_one(files[i], text, start + (last - start) / 2, &cuts, &missed);
+        free(text);
+    }
+    printf("cut: %d files, %lu cuts: %lu read as complete\n", n, cuts, missed);
+    return bad || missed;
+}
+
 int main(int argc, char **argv)
 {
     int i, bad = 0;
@@ -343,6 +411,8 @@ int main(int argc, char **argv)
     if (argc >= 6 && strcmp(argv[1], "--fold") == 0)
         return fold_files(atol(argv[2]), atol(argv[3]), atol(argv[4]) > 0 ? atol(argv[4]) : 1,
                           argv + 5, argc - 5);
+    if (argc >= 3 && strcmp(argv[1], "--cut") == 0)
+        return cut_files(argv + 2, argc - 2);
     if (argc >= 4 && strcmp(argv[1], "--same") == 0)
         return same_files(argv[2], argv + 3, argc - 3);
 
