@@ -215,6 +215,85 @@ static void pl_undouble_quotes(pl_unwrapped *u)
     t[w] = '\0';
 }
 
+/* ---------------------------------------------------- psql's expanded and wrapped output */
+
+static int pl_starts(pl_line l, const char *lit)
+{
+    size_t n = strlen(lit);
+    return l.n >= n && memcmp(l.s, lit, n) == 0;
+}
+
+/* Byte length of psql's wrap mark at the start of l ('.', or U+2026 in unicode), else 0. */
+static size_t pl_wrap_mark(pl_line l)
+{
+    if (pl_starts(l, "\xe2\x80\xa6"))
+        return 3;
+    return l.n && l.s[0] == '.' ? 1 : 0;
+}
+
+/* "-[ RECORD 3 ]----", "+-[ RECORD 3 ]--+", "* Record 3" of \x output. */
+static int pl_is_record(pl_line t)
+{
+    size_t i;
+
+    if (pl_starts(t, "* Record "))
+        return 1;
+    for (i = 0; i + 9 <= t.n && i < 16; i++)
+        if (memcmp(t.s + i, "[ RECORD ", 9) == 0)
+            return 1;
+    return 0;
+}
+
+/* In \x output each row is "QUERY PLAN | value" (border 1; "QUERY PLAN value" with
+ * border 0, "QUERY PLAN|value" unaligned) and a value wrapped by \pset format wrapped
+ * goes on under a blank label: "           |.rest". Leaves the value in *l, a wrap mark
+ * in front kept for the caller: 1 when l was such a row, 0 when not. */
+static int pl_expanded_value(pl_line *l)
+{
+    pl_line p = *l, rest;
+    size_t i = 0;
+
+    if (p.n > 1 && p.s[0] == ' ' && p.s[1] == 'Q')
+        p.s++, p.n--;                          /* border 2: "| QUERY PLAN | ..." */
+    if (pl_starts(p, "QUERY PLAN|")) {
+        l->s = p.s + 11;                       /* unaligned: no margin */
+        l->n = p.n - 11;
+        return 1;
+    }
+    if (pl_starts(p, "QUERY PLAN |")) {
+        i = 12;
+    } else if (pl_starts(p, "QUERY PLAN ")) {
+        rest.s = p.s + 11;
+        rest.n = p.n - 11;
+        pl_trim(&rest);
+        if (rest.n == 0)
+            return 0;                          /* the header of aligned output */
+        l->s = p.s + 11;                       /* border 0 */
+        l->n = p.n - 11;
+        return 1;
+    } else {
+        while (i < p.n && p.s[i] == ' ')
+            i++;
+        if (i < 10 || i >= p.n || p.s[i] != '|')
+            return 0;
+        i++;
+    }
+    p.s += i;
+    p.n -= i;
+    if (!pl_wrap_mark(p) && p.n && p.s[0] == ' ')
+        p.s++, p.n--;                          /* the margin */
+    *l = p;
+    return 1;
+}
+
+/* Does l end in psql's wrap mark ('.' or U+2026) where the next row may go on? */
+static int pl_wrapped_at_end(pl_line l)
+{
+    if (l.n >= 3 && memcmp(l.s + l.n - 3, "\xe2\x80\xa6", 3) == 0)
+        return 1;
+    return l.n && l.s[l.n - 1] == '.';
+}
+
 static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines)
 {
     if (nlines > SIZE_MAX / sizeof(int) || len >= SIZE_MAX - 1)
@@ -263,7 +342,8 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
 {
     size_t pos = 0;
-    int lineno = 0, framed, right_framed = 0, plus;
+    int lineno = 0, framed, right_framed = 0, plus, wrapped = 0, wrapped_dot = 0, rules = 0, marks = 0;
+    size_t mark;
 
     memset(u, 0, sizeof(*u));
     if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
@@ -294,10 +374,41 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
             pl_strip_right_frame(&l);
         t = l;
         pl_trim(&t);
-        if (pl_is_rule(t) || pl_is_header(t) || pl_is_footer(t)) {
+        rules = pl_is_rule(t) ? rules + 1 : 0;
+        if (rules > 1)
+            marks = -1;                        /* a table a terminal wrapped: no marks */
+        else if (marks == 0 && (rules || pl_is_record(t)))
+            marks = 1;                         /* psql's own table: wrap marks are marks */
+        if (keep_indent && (pl_is_record(t) || pl_expanded_value(&l))) {
+            u->changed = 1;
+            if (pl_is_record(t))
+                continue;
+            t = l;
+            pl_trim(&t);
+            if (t.n == 0)
+                continue;
+        } else if (pl_is_rule(t) || pl_is_header(t) || pl_is_footer(t)) {
             u->changed = 1;
             continue;
         }
+        if (keep_indent && marks > 0 && wrapped && u->nlines && (mark = pl_wrap_mark(l)) != 0) {
+            /* \pset format wrapped: "...(actual tim." + ".e=58.834..." */
+            l.s += mark;
+            l.n -= mark;
+            pl_rtrim(&l);
+            u->len -= wrapped_dot ? 2 : 1;
+            wrapped = pl_wrapped_at_end(l);
+            wrapped_dot = wrapped && l.s[l.n - 1] == '.';
+            pl_drop_continuation(&l, keep_indent, plus);
+            memcpy(u->text + u->len, l.s, l.n);
+            u->len += l.n;
+            u->text[u->len++] = '\n';
+            continue;
+        }
+        t = l;
+        pl_rtrim(&t);
+        wrapped = keep_indent && pl_wrapped_at_end(t);
+        wrapped_dot = wrapped && t.s[t.n - 1] == '.';
         trail = 0;
         if (shift || pl_ends_marked(l, plus))
             u->changed = 1;

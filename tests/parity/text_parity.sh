@@ -32,4 +32,14 @@ fi
 # through one is flagged incomplete (or refused), never read as a whole plan.
 # shellcheck disable=SC2046
 "$bld/tests/parity/text_parity" --cut $(grep -l 'actual time' "$dir"/*.txt) || rc=1
+
+# psql's other output formats (fixtures/capture-psql-formats.sh): aligned wrapped at a
+# narrow \pset columns, expanded (\x) with borders 0-2, wrapped and unaligned, and
+# unaligned rows read into the tree of the plain rows they show.
+for plain in "$dir"/psql/*.plain.txt; do
+    [ -f "$plain" ] || continue
+    base=${plain%.plain.txt}
+    # shellcheck disable=SC2046
+    "$bld/tests/parity/text_parity" --same "$plain" $(ls "$base".*.txt | grep -v '\.plain\.txt$') || rc=1
+done
 exit $rc
