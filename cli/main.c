@@ -103,6 +103,22 @@ static void cli_report(const char *name, const planlint_error *e, int rc)
     }
 }
 
+/* What the reader was not sure of, one line per plan and doubt. */
+static void cli_warn_doubts(const char *name, const planlint_plan *plan)
+{
+    const planlint_plan *p;
+
+    for (p = plan; p; p = planlint_plan_next(p)) {
+        unsigned int f = planlint_plan_flags(p);
+        if (f & PLANLINT_PLAN_WRAP_UNSURE)
+            cli_warning("%s: plan %zu: lines broken by a narrow screen were joined by a guess; "
+                        "check the tree against the original", name, planlint_plan_index(p) + 1);
+        if (f & PLANLINT_PLAN_INCOMPLETE)
+            cli_warning("%s: plan %zu: the plan looks cut short (nodes without actuals, no "
+                        "Execution Time, or a node missing its children)", name, planlint_plan_index(p) + 1);
+    }
+}
+
 /* Findings at or above --fail-on in any plan of the list. */
 static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
 {
@@ -131,6 +147,8 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
+    if (rc == 0)
+        cli_warn_doubts(name, plan);
 #ifdef PL_CLI_LIVE
     if (rc == 0 && live)
         stopped = cli_live_before_check(s, plan, live);

@@ -178,6 +178,12 @@ PLANLINT_EXTERN double planlint_plan_metric_get(const planlint_plan *plan, planl
 #define PLANLINT_PLAN_HAS_SETTINGS 0x20u
 #define PLANLINT_PLAN_HAS_IO_TIMING 0x40u
 #define PLANLINT_PLAN_HAS_WAL      0x80u
+/* Warnings from reading a text plan: where the reader could not be sure. */
+#define PLANLINT_PLAN_WRAP_UNSURE  0x100u /* lines broken by a narrow screen or fold(1) were
+                                             joined or kept apart by a guess: check the tree */
+#define PLANLINT_PLAN_INCOMPLETE   0x200u /* cut short: ANALYZE nodes without actuals, no
+                                             Execution Time after timed nodes, or a node
+                                             missing the children its type needs */
 
 PLANLINT_EXTERN unsigned int planlint_plan_flags(const planlint_plan *plan);
 

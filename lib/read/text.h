@@ -68,6 +68,9 @@ typedef struct pl_tline {
     int arrow;                /* 1 when the line began with "->" */
     int arrow_col;            /* display column of the "->" */
     int lineno, colno;        /* where the content starts in the input (1-based) */
+    int guessed;              /* joined from pieces that left no trace of where a line
+                               * was broken, or of whether a blank was lost there */
+    int broken_input;         /* the input shows lines broken by fold(1) or a terminal */
 } pl_tline;
 
 typedef int (*pl_tline_fn)(void *ctx, const pl_tline *line);

@@ -40,7 +40,12 @@ typedef struct pl_tread {
     planlint_value worker;
     pl_tnode *worker_node;
     int worker_col;
+    /* doubts about the plan being read, and then one byte of PL_DOUBT_* per plan */
+    int unsure, hdr_pending, from_log;
+    pl_buf doubts;
 } pl_tread;
+
+enum { PL_DOUBT_WRAP = 1, PL_DOUBT_INCOMPLETE = 2 };
 
 static int pl_nomem(pl_tread *r)
 {
@@ -196,6 +201,59 @@ static int pl_freeze(pl_tread *r, pl_tnode *n)
     return 0;
 }
 
+/* ------------------------------------------------------------ doubts */
+
+/* Regular children (subplans aside) a node of this type always has. */
+static size_t pl_children_needed(const char *type)
+{
+    static const char *const one[] = {
+        "Hash", "Sort", "Incremental Sort", "Limit", "Materialize", "Memoize", "Gather",
+        "Gather Merge", "Unique", "Aggregate", "WindowAgg", "Group", "SetOp", "LockRows",
+        "Subquery Scan", "ProjectSet", "Bitmap Heap Scan",
+    };
+    size_t i;
+
+    if (!strcmp(type, "Nested Loop") || !strcmp(type, "Hash Join") || !strcmp(type, "Merge Join"))
+        return 2;
+    for (i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+        if (!strcmp(type, one[i]))
+            return 1;
+    return 0;
+}
+
+typedef struct pl_shape {
+    size_t with_actuals, without, timed, short_of_children;
+} pl_shape;
+
+static void pl_measure(const pl_tnode *n, pl_shape *sh)
+{
+    const pl_tnode *c;
+    size_t regular = 0;
+
+    if (pl_value_get(&n->obj, "Actual Loops"))
+        sh->with_actuals++;
+    else
+        sh->without++;
+    sh->timed += pl_value_get(&n->obj, "Actual Total Time") != NULL;
+    for (c = n->first; c; c = c->next) {
+        regular += c->rel == NULL;
+        pl_measure(c, sh);
+    }
+    sh->short_of_children += regular < pl_children_needed(pl_value_str(&n->obj, "Node Type"));
+}
+
+/* A plan cut short: ANALYZE nodes without actuals, timed nodes and no Execution Time
+ * (auto_explain's log entries have none), a node missing a child its type always
+ * has, or a subplan header with no node under it. */
+static int pl_incomplete(pl_tread *r)
+{
+    pl_shape sh = { 0, 0, 0, 0 };
+
+    pl_measure(r->root, &sh);
+    return (sh.with_actuals && sh.without) || sh.short_of_children || r->hdr_pending ||
+           (sh.timed && !r->from_log && !pl_value_get(&r->plan, "Execution Time"));
+}
+
 static int pl_finish_plan(pl_tread *r)
 {
     planlint_value obj;
@@ -206,6 +264,10 @@ static int pl_finish_plan(pl_tread *r)
         return 0;
     if (pl_flush_worker(r) < 0)
         return PLANLINT_ENOMEM;
+    pl_buf_putc(&r->doubts, (char)((r->unsure ? PL_DOUBT_WRAP : 0) |
+                                   (pl_incomplete(r) ? PL_DOUBT_INCOMPLETE : 0)));
+    if (r->doubts.failed)
+        return pl_nomem(r);
     memset(&obj, 0, sizeof(obj));
     if (pl_freeze(r, r->root) < 0 || pl_tv_set(r->arena, &obj, "Plan", &r->root->obj) < 0)
         return pl_nomem(r);
@@ -220,6 +282,8 @@ static int pl_finish_plan(pl_tread *r)
         return pl_nomem(r);
     r->root = r->cur = NULL;
     r->hdr_owner = NULL;
+    r->hdr = NULL;
+    r->unsure = r->hdr_pending = r->from_log = 0;
     r->after_tree = 0;
     r->section = -1;
     memset(&r->plan, 0, sizeof(r->plan));
@@ -236,6 +300,8 @@ static int pl_maybe_root(pl_tread *r, const pl_tline *l)
     pl_ttail t;
     int known;
 
+    if (l->n >= 11 && memcmp(l->s, "Query Text:", 11) == 0)
+        r->from_log = 1;             /* auto_explain: no Execution Time follows */
     if (pl_tgrammar_node(r->g, l->s, l->n, &t) < 0 || t.name_len == 0)
         return 0;
     if (!t.has_cost && !t.has_actual && !t.never) {
@@ -270,6 +336,7 @@ static int pl_child(pl_tread *r, const pl_tline *l)
     if (!(n = pl_new_node(r, l, &t, p)))
         return r->err->code;
     if (r->hdr && r->hdr_owner == p && l->arrow_col > r->hdr_col) {
+        r->hdr_pending = 0;
         n->rel = r->hdr[0] == 'S' ? "SubPlan" : "InitPlan";   /* CTEs are InitPlans */
         if (pl_tv_set_str(r->arena, &n->obj, "Subplan Name", r->hdr, strlen(r->hdr)) < 0)
             return pl_nomem(r);
@@ -305,8 +372,11 @@ static int pl_detail_line(pl_tread *r, const pl_tline *l)
             return pl_nomem(r);
         r->hdr_col = l->col;
         r->hdr_owner = p;
+        r->hdr_pending = 1;
         return 0;
     }
+    if (l->broken_input && !pl_text_label(l->s, l->n))
+        r->unsure = 1;               /* a piece of a broken line, read as a detail */
     return pl_text_detail(r->arena, r->g, &p->obj, pl_value_str(&p->obj, "Node Type"), l->s, l->n) < 0
                ? pl_nomem(r) : 0;
 }
@@ -372,6 +442,8 @@ static int pl_on_line(void *ctx, const pl_tline *l)
 {
     pl_tread *r = ctx;
 
+    if (l->guessed)
+        r->unsure = 1;
     if (!r->root)
         return pl_maybe_root(r, l);
     if (r->after_tree)
@@ -387,10 +459,27 @@ static int pl_on_line(void *ctx, const pl_tline *l)
     return pl_detail_line(r, l);
 }
 
+/* The doubts of each plan read, as flags on the plans the document became. */
+static void pl_mark_doubts(const pl_tread *r, planlint_plan *p, const planlint_value *doc)
+{
+    for (; p; p = p->next) {
+        size_t k = (size_t)(p->obj - doc->items);
+        unsigned char d;
+        if (p->obj < doc->items || k >= r->doubts.len)
+            continue;
+        d = (unsigned char)r->doubts.data[k];
+        if (d & PL_DOUBT_WRAP)
+            p->flags |= PLANLINT_PLAN_WRAP_UNSURE;
+        if (d & PL_DOUBT_INCOMPLETE)
+            p->flags |= PLANLINT_PLAN_INCOMPLETE;
+    }
+}
+
 int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t len,
                  const planlint_parse_options *opts, planlint_error *err)
 {
     planlint_value *doc;
+    planlint_plan *before = list->tail;
     pl_tread r;
     int rc;
 
@@ -400,18 +489,23 @@ int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t le
     r.max_depth = opts->max_depth < PL_TEXT_DEPTH_CAP ? opts->max_depth : PL_TEXT_DEPTH_CAP;
     r.max_nodes = opts->max_nodes;
     r.section = -1;
+    pl_buf_init(&r.doubts);
     if (!(r.g = pl_tgrammar_new()))
         return pl_error_nomem(err);
     rc = pl_text_each_line(buf, len, pl_on_line, &r);
     if (rc == 0)
         rc = pl_finish_plan(&r);
     pl_tgrammar_free(r.g);
-    if (rc == PLANLINT_ENOMEM)
+    if (rc == 0 && r.doc.size && !(doc = pl_arena_alloc(arena, sizeof(*doc))))
+        rc = PLANLINT_ENOMEM;
+    if (rc == 0 && r.doc.size) {
+        *doc = r.doc;
+        rc = pl_plans_from_document(list, arena, doc, opts, err);
+        if (rc == 0)
+            pl_mark_doubts(&r, before ? before->next : list->head, doc);
+    }
+    pl_buf_release(&r.doubts);
+    if (rc == PLANLINT_ENOMEM && err->code == 0)
         return pl_error_nomem(err);
-    if (rc < 0 || r.doc.size == 0)
-        return rc;
-    if (!(doc = pl_arena_alloc(arena, sizeof(*doc))))
-        return pl_error_nomem(err);
-    *doc = r.doc;
-    return pl_plans_from_document(list, arena, doc, opts, err);
+    return rc;
 }

@@ -97,9 +97,9 @@ static int pl_is_header(pl_line l)
     return l.n >= 10 && memcmp(l.s, "QUERY PLAN", 10) == 0;
 }
 
-/* Drops a trailing continuation mark: '+' (ascii), U+21B5 (unicode), U+2026 (wrap).
- * Leading blanks stay when keep_indent: text plans nest by indentation. */
-static void pl_drop_continuation(pl_line *l, int keep_indent)
+/* Drops a trailing continuation mark: '+' (ascii, when plus), U+21B5 (unicode), U+2026
+ * (wrap). Leading blanks stay when keep_indent: text plans nest by indentation. */
+static void pl_drop_continuation(pl_line *l, int keep_indent, int plus)
 {
     const unsigned char *u;
 
@@ -108,18 +108,18 @@ static void pl_drop_continuation(pl_line *l, int keep_indent)
     else
         pl_trim(l);
     u = (const unsigned char *)l->s;
-    if (l->n >= 1 && l->s[l->n - 1] == '+')
+    if (plus && l->n >= 1 && l->s[l->n - 1] == '+')
         l->n--;
     else if (l->n >= 3 && u[l->n - 3] == 0xE2 &&
              ((u[l->n - 2] == 0x86 && u[l->n - 1] == 0xB5) || (u[l->n - 2] == 0x80 && u[l->n - 1] == 0xA6)))
         l->n -= 3;
 }
 
-static int pl_ends_marked(pl_line l)
+static int pl_ends_marked(pl_line l, int plus)
 {
     pl_line c = l;
 
-    pl_drop_continuation(&c, 0);
+    pl_drop_continuation(&c, 0, plus);
     pl_trim(&l);
     return c.n != l.n;
 }
@@ -153,6 +153,28 @@ static void pl_strip_right_frame(pl_line *l)
     pl_rtrim(l);
     if (l->n && l->s[l->n - 1] == '|')
         l->n--;
+}
+
+/* psql marks every line of a multi-line value but its last with '+'. A text plan that
+ * fold(1) broke has a '+' at the end of a piece only where an expression had one: there
+ * a '+' is a mark only when at least half the lines carry one. */
+static int pl_plus_marks(const char *buf, size_t len)
+{
+    size_t pos = 0, lines = 0, marked = 0;
+
+    while (pos < len) {
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        pl_line l = { buf + pos, nl ? (size_t)(nl - (buf + pos)) : len - pos };
+        pos += l.n + 1;
+        pl_rtrim(&l);
+        l.n -= pl_border_len_end(l.s, l.n);
+        pl_rtrim(&l);
+        if (l.n == 0)
+            continue;
+        lines++;
+        marked += l.s[l.n - 1] == '+';
+    }
+    return marked * 2 >= lines;
 }
 
 static size_t pl_count_lines(const char *buf, size_t len)
@@ -193,6 +215,85 @@ static void pl_undouble_quotes(pl_unwrapped *u)
     t[w] = '\0';
 }
 
+/* ---------------------------------------------------- psql's expanded and wrapped output */
+
+static int pl_starts(pl_line l, const char *lit)
+{
+    size_t n = strlen(lit);
+    return l.n >= n && memcmp(l.s, lit, n) == 0;
+}
+
+/* Byte length of psql's wrap mark at the start of l ('.', or U+2026 in unicode), else 0. */
+static size_t pl_wrap_mark(pl_line l)
+{
+    if (pl_starts(l, "\xe2\x80\xa6"))
+        return 3;
+    return l.n && l.s[0] == '.' ? 1 : 0;
+}
+
+/* "-[ RECORD 3 ]----", "+-[ RECORD 3 ]--+", "* Record 3" of \x output. */
+static int pl_is_record(pl_line t)
+{
+    size_t i;
+
+    if (pl_starts(t, "* Record "))
+        return 1;
+    for (i = 0; i + 9 <= t.n && i < 16; i++)
+        if (memcmp(t.s + i, "[ RECORD ", 9) == 0)
+            return 1;
+    return 0;
+}
+
+/* In \x output each row is "QUERY PLAN | value" (border 1; "QUERY PLAN value" with
+ * border 0, "QUERY PLAN|value" unaligned) and a value wrapped by \pset format wrapped
+ * goes on under a blank label: "           |.rest". Leaves the value in *l, a wrap mark
+ * in front kept for the caller: 1 when l was such a row, 0 when not. */
+static int pl_expanded_value(pl_line *l)
+{
+    pl_line p = *l, rest;
+    size_t i = 0;
+
+    if (p.n > 1 && p.s[0] == ' ' && p.s[1] == 'Q')
+        p.s++, p.n--;                          /* border 2: "| QUERY PLAN | ..." */
+    if (pl_starts(p, "QUERY PLAN|")) {
+        l->s = p.s + 11;                       /* unaligned: no margin */
+        l->n = p.n - 11;
+        return 1;
+    }
+    if (pl_starts(p, "QUERY PLAN |")) {
+        i = 12;
+    } else if (pl_starts(p, "QUERY PLAN ")) {
+        rest.s = p.s + 11;
+        rest.n = p.n - 11;
+        pl_trim(&rest);
+        if (rest.n == 0)
+            return 0;                          /* the header of aligned output */
+        l->s = p.s + 11;                       /* border 0 */
+        l->n = p.n - 11;
+        return 1;
+    } else {
+        while (i < p.n && p.s[i] == ' ')
+            i++;
+        if (i < 10 || i >= p.n || p.s[i] != '|')
+            return 0;
+        i++;
+    }
+    p.s += i;
+    p.n -= i;
+    if (!pl_wrap_mark(p) && p.n && p.s[0] == ' ')
+        p.s++, p.n--;                          /* the margin */
+    *l = p;
+    return 1;
+}
+
+/* Does l end in psql's wrap mark ('.' or U+2026) where the next row may go on? */
+static int pl_wrapped_at_end(pl_line l)
+{
+    if (l.n >= 3 && memcmp(l.s + l.n - 3, "\xe2\x80\xa6", 3) == 0)
+        return 1;
+    return l.n && l.s[l.n - 1] == '.';
+}
+
 static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines)
 {
     if (nlines > SIZE_MAX / sizeof(int) || len >= SIZE_MAX - 1)
@@ -200,15 +301,31 @@ static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines)
     u->text = pl_malloc(len + 2);  /* a last line without newline gets one */
     u->orig_line = pl_malloc(nlines * sizeof(int));
     u->orig_col_shift = pl_malloc(nlines * sizeof(int));
-    if (!u->text || !u->orig_line || !u->orig_col_shift) {
+    u->trail = pl_malloc(nlines * sizeof(int));
+    if (!u->text || !u->orig_line || !u->orig_col_shift || !u->trail) {
         pl_unwrapped_free(u);
         return -1;
     }
     return 0;
 }
 
-static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift)
+/* Blanks at the end of l, before any carriage return. */
+static int pl_trailing_blanks(pl_line l)
 {
+    int k = 0;
+
+    while (l.n && l.s[l.n - 1] == '\r')
+        l.n--;
+    while (l.n && (l.s[l.n - 1] == ' ' || l.s[l.n - 1] == '\t') && k < 100000) {
+        l.n--;
+        k++;
+    }
+    return k;
+}
+
+static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift, int trail)
+{
+    u->trail[u->nlines] = trail;
     memcpy(u->text + u->len, l.s, l.n);
     u->len += l.n;
     u->text[u->len++] = '\n';
@@ -225,7 +342,8 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
 {
     size_t pos = 0;
-    int lineno = 0, framed, right_framed = 0;
+    int lineno = 0, framed, right_framed = 0, plus, wrapped = 0, wrapped_dot = 0, rules = 0, marks = 0;
+    size_t mark;
 
     memset(u, 0, sizeof(*u));
     if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
@@ -235,11 +353,13 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
         u->changed = 1;
     }
     framed = 0;
+    plus = !keep_indent || pl_plus_marks(buf + pos, len - pos);
     while (pos < len) {
         const char *nl = memchr(buf + pos, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
         pl_line l = { buf + pos, n }, t;
         size_t shift;
+        int trail;
 
         pos += n + (nl ? 1 : 0);
         lineno++;
@@ -254,15 +374,49 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
             pl_strip_right_frame(&l);
         t = l;
         pl_trim(&t);
-        if (pl_is_rule(t) || pl_is_header(t) || pl_is_footer(t)) {
+        rules = pl_is_rule(t) ? rules + 1 : 0;
+        if (rules > 1)
+            marks = -1;                        /* a table a terminal wrapped: no marks */
+        else if (marks == 0 && (rules || pl_is_record(t)))
+            marks = 1;                         /* psql's own table: wrap marks are marks */
+        if (keep_indent && (pl_is_record(t) || pl_expanded_value(&l))) {
+            u->changed = 1;
+            if (pl_is_record(t))
+                continue;
+            t = l;
+            pl_trim(&t);
+            if (t.n == 0)
+                continue;
+        } else if (pl_is_rule(t) || pl_is_header(t) || pl_is_footer(t)) {
             u->changed = 1;
             continue;
         }
-        if (shift || pl_ends_marked(l))
-            u->changed = 1;
+        if (keep_indent && marks > 0 && wrapped && u->nlines && (mark = pl_wrap_mark(l)) != 0) {
+            /* \pset format wrapped: "...(actual tim." + ".e=58.834..." */
+            l.s += mark;
+            l.n -= mark;
+            pl_rtrim(&l);
+            u->len -= wrapped_dot ? 2 : 1;
+            wrapped = pl_wrapped_at_end(l);
+            wrapped_dot = wrapped && l.s[l.n - 1] == '.';
+            pl_drop_continuation(&l, keep_indent, plus);
+            memcpy(u->text + u->len, l.s, l.n);
+            u->len += l.n;
+            u->text[u->len++] = '\n';
+            continue;
+        }
         t = l;
-        pl_drop_continuation(&l, keep_indent);
-        pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s));
+        pl_rtrim(&t);
+        wrapped = keep_indent && pl_wrapped_at_end(t);
+        wrapped_dot = wrapped && t.s[t.n - 1] == '.';
+        trail = 0;
+        if (shift || pl_ends_marked(l, plus))
+            u->changed = 1;
+        else if (!framed && !right_framed)
+            trail = pl_trailing_blanks(l);
+        t = l;
+        pl_drop_continuation(&l, keep_indent, plus);
+        pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s), trail);
     }
     u->text[u->len] = '\0';
     if (!keep_indent)
@@ -277,5 +431,6 @@ void pl_unwrapped_free(pl_unwrapped *u)
     pl_free(u->text);
     pl_free(u->orig_line);
     pl_free(u->orig_col_shift);
+    pl_free(u->trail);
     memset(u, 0, sizeof(*u));
 }

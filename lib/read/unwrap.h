@@ -11,6 +11,8 @@ typedef struct pl_unwrapped {
     size_t nlines;
     int *orig_line;         /* owned: 1-based input line of each cleaned line */
     int *orig_col_shift;    /* owned: bytes removed before the content on that line */
+    int *trail;             /* owned: blanks cut from the end of a line that had no frame and
+                             * no continuation mark (what fold -s leaves), else 0 */
     int changed;            /* 1 when anything was removed or rewritten */
 } pl_unwrapped;
 

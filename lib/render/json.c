@@ -360,6 +360,17 @@ static void pl_json_plan(pl_buf *b, const planlint_plan *p)
             pl_json_string(b, pl_flag_names[f]);
         }
     pl_buf_putc(b, ']');
+    if (p->flags & (PLANLINT_PLAN_WRAP_UNSURE | PLANLINT_PLAN_INCOMPLETE)) {
+        pl_json_key(b, "warnings", &first);
+        pl_buf_putc(b, '[');
+        if (p->flags & PLANLINT_PLAN_WRAP_UNSURE)
+            pl_json_string(b, "wrap_unsure");
+        if ((p->flags & PLANLINT_PLAN_WRAP_UNSURE) && (p->flags & PLANLINT_PLAN_INCOMPLETE))
+            pl_buf_putc(b, ',');
+        if (p->flags & PLANLINT_PLAN_INCOMPLETE)
+            pl_json_string(b, "incomplete");
+        pl_buf_putc(b, ']');
+    }
     pl_json_key(b, "metrics", &first);
     pl_buf_putc(b, '{');
     for (m = 0, flag_first = 1; m < PLANLINT_PLAN_METRIC_COUNT_; m++)

@@ -160,7 +160,6 @@ echo "Pg::Explain: $n of $total text plans match its expected node numbers"
 #     The plans listed here differ, each for the reason given: listed, not hidden.
 known_pev2() {
     case "$1" in
-        from-text/38-plan) echo "hand-made: an Output line broken at column 0 ends the node" ;;
         from-text/43-index-name-parsing-plan) echo "pev2 puts the schema inside Relation Name" ;;
         *) echo "" ;;
     esac

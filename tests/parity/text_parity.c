@@ -5,7 +5,15 @@
  * among json, txt, yaml, xml); a NAME written ~NAME skips the estimates: its statement
  * changed the data, or ANALYZE sampled anew, between captures. --tree also compares
  * every key of every node and of the plan: the same keys in the same order, the same
- * types, the same strings (numbers are the executions' own). */
+ * types, the same strings (numbers are the executions' own).
+ *   text_parity --fold FROM TO STEP FILE...: every FILE broken as fold -w N and
+ *     fold -s -w N break it, for N from FROM to TO by STEP, must read into exactly the
+ *     tree of the unbroken FILE (compared as planlint's JSON output), or be flagged
+ *     PLANLINT_PLAN_WRAP_UNSURE.
+ *   text_parity --same PLAIN FILE...: every FILE reads into the tree of PLAIN.
+ *   text_parity --cut FILE...: every FILE (an EXPLAIN ANALYZE plan) cut after any of
+ *     its lines but the last, or in the middle of one, is flagged
+ *     PLANLINT_PLAN_INCOMPLETE or refused; the whole FILE is not flagged. */
 #include "planlint.h"
 
 #include <math.h>
@@ -207,10 +215,276 @@ static int compare(const char *dir, const char *name, int tree)
     return bad;
 }
 
+/* ------------------------------------------------------------ fold(1) */
+
+/* GNU fold's column rule: tab to the next multiple of 8, backspace back one, CR to 0. */
+static size_t fold_column(size_t col, char c)
+{
+    if (c == '\b')
+        return col ? col - 1 : 0;
+    if (c == '\r')
+        return 0;
+    if (c == '\t')
+        return col + 8 - col % 8;
+    return col + 1;
+}
+
+/* What `fold -w width` (blanks: `fold -s -w width`) prints for text; owned: free(). */
+static char *fold_text(const char *text, size_t len, size_t width, int blanks, size_t *out_len)
+{
+    char *out = malloc(len * 2 + 2), *line = malloc(len + 1);
+    size_t o = 0, n = 0, col = 0, i, k;
+
+    if (!out || !line) {
+        free(out);
+        free(line);
+        return NULL;
+    }
+    for (i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '\n') {
+            memcpy(out + o, line, n);
+            o += n;
+            out[o++] = '\n';
+            n = col = 0;
+            continue;
+        }
+        for (;;) {
+            size_t next = fold_column(col, c);
+            if (next <= width || n == 0)
+                break;
+            k = n;
+            if (blanks)
+                while (k > 0 && line[k - 1] != ' ' && line[k - 1] != '\t')
+                    k--;
+            if (k == 0)
+                k = n;
+            memcpy(out + o, line, k);
+            o += k;
+            out[o++] = '\n';
+            memmove(line, line + k, n - k);
+            n -= k;
+            for (col = 0, k = 0; k < n; k++)
+                col = fold_column(col, line[k]);
+        }
+        col = fold_column(col, c);
+        line[n++] = c;
+    }
+    memcpy(out + o, line, n);
+    o += n;
+    free(line);
+    *out_len = o;
+    return out;
+}
+
+/* The plan in buf as planlint's JSON output (no rules); *flags gets every plan's flags
+ * ORed. Owned: planlint_free(); NULL when it does not parse. */
+static char *as_json(const char *buf, size_t len, unsigned int *flags, planlint_error *err)
+{
+    planlint_parse_options po = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_render_options ro = PLANLINT_RENDER_OPTIONS_INIT;
+    planlint_plan *p = NULL;
+    const planlint_plan *q;
+    char *out = NULL;
+
+    memset(err, 0, sizeof(*err));
+    po.format = PLANLINT_INPUT_TEXT;
+    ro.format = PLANLINT_OUTPUT_JSON;
+    *flags = 0;
+    if (planlint_plan_parse(&p, buf, len, &po, err) != 0)
+        return NULL;
+    for (q = p; q; q = planlint_plan_next(q))
+        *flags |= planlint_plan_flags(q);
+    if (planlint_render(&out, NULL, p, &ro, err) != 0)
+        out = NULL;
+    planlint_plan_free(p);
+    return out;
+}
+
+/* Prints where two renderings part. */
+static void show_diff(const char *what, const char *a, const char *b)
+{
+    size_t i = 0, from;
+
+    while (a[i] && a[i] == b[i])
+        i++;
+    from = i > 60 ? i - 60 : 0;
+    printf("DIFF %s at byte %zu:\n  plain  ...%.120s\n  broken ...%.120s\n", what, i, a + from, b + from);
+}
+
+typedef struct fold_tally {
+    unsigned long same, unsure, bad, failed;
+} fold_tally;
+
+/* One file broken at one width: same tree, flagged, or silently different. */
+static void fold_one(const char *path, const char *text, size_t len, const char *want, size_t width,
+                     int blanks, fold_tally *t)
+{
+    size_t flen;
+    char *folded = fold_text(text, len, width, blanks, &flen), *got, what[4200];
+    unsigned int flags = 0;
+    planlint_error err;
+
+    snprintf(what, sizeof(what), "%s fold %s-w %zu", path, blanks ? "-s " : "", width);
+    got = folded ? as_json(folded, flen, &flags, &err) : NULL;
+    if (!got) {
+        printf("ERROR %s: %d:%d: %s\n", what, err.line, err.column, err.text);
+        t->failed++;
+    } else if (strcmp(got, want) == 0) {
+        t->same++;
+    } else if (flags & PLANLINT_PLAN_WRAP_UNSURE) {
+        t->unsure++;
+    } else {
+        show_diff(what, want, got);
+        t->bad++;
+    }
+    planlint_free(got);
+    free(folded);
+}
+
+static int fold_files(long from, long to, long step, char **files, int n)
+{
+    fold_tally t = { 0, 0, 0, 0 };
+    unsigned int flags;
+    planlint_error err;
+    long w;
+    int i, bad = 0;
+
+    for (i = 0; i < n; i++) {
+        size_t len = 0;
+        char *text = slurp(files[i], &len), *want;
+        if (!text || !(want = as_json(text, len, &flags, &err))) {
+            printf("ERROR %s: does not read unbroken\n", files[i]);
+            free(text);
+            bad = 1;
+            continue;
+        }
+        if (flags & (PLANLINT_PLAN_WRAP_UNSURE | PLANLINT_PLAN_INCOMPLETE)) {
+            printf("DIFF %s: the unbroken plan is flagged (0x%x)\n", files[i], flags);
+            bad = 1;
+        }
+        for (w = from; w <= to; w += step) {
+            fold_one(files[i], text, len, want, (size_t)w, 0, &t);
+            fold_one(files[i], text, len, want, (size_t)w, 1, &t);
+        }
+        planlint_free(want);
+        free(text);
+    }
+    printf("fold: %d files x widths %ld..%ld by %ld x 2 modes: %lu same tree, %lu flagged unsure, "
+           "%lu silently different, %lu not read\n", n, from, to, step, t.same, t.unsure, t.bad, t.failed);
+    return bad || t.bad || t.failed;
+}
+
+/* Each of files reads into the tree plain reads into. */
+static int same_files(const char *plain, char **files, int n)
+{
+    size_t len = 0;
+    char *text = slurp(plain, &len), *want = NULL, *got;
+    unsigned int flags;
+    planlint_error err;
+    int i, bad = 0;
+
+    if (!text || !(want = as_json(text, len, &flags, &err))) {
+        printf("ERROR %s: does not read\n", plain);
+        free(text);
+        return 1;
+    }
+    for (i = 0; i < n; i++) {
+        char *buf = slurp(files[i], &len);
+        got = buf ? as_json(buf, len, &flags, &err) : NULL;
+        if (!got) {
+            printf("ERROR %s: %d:%d: %s\n", files[i], err.line, err.column, err.text);
+            bad = 1;
+        } else if (strcmp(got, want) != 0) {
+            show_diff(files[i], want, got);
+            bad = 1;
+        } else {
+            printf("OK %s reads as %s\n", files[i], plain);
+        }
+        planlint_free(got);
+        free(buf);
+    }
+    planlint_free(want);
+    free(text);
+    return bad;
+}
+
+/* 1 when buf[0..len) reads as a plan flagged incomplete, or does not read; also when
+ * what is left has no actuals at all: then it is a whole plain EXPLAIN ("Result
+ * (cost=1.49..7.21 rows=98 width=8)" cut before its "(actual"). */
+static int cut_noticed(const char *buf, size_t len)
+{
+    unsigned int flags = 0;
+    planlint_error err;
+    char *json = as_json(buf, len, &flags, &err);
+
+    planlint_free(json);
+    return !json || (flags & PLANLINT_PLAN_INCOMPLETE) || !(flags & PLANLINT_PLAN_HAS_ANALYZE);
+}
+
+static int whole_is_analyze(const char *buf, size_t len)
+{
+    unsigned int flags = 0;
+    planlint_error err;
+    char *json = as_json(buf, len, &flags, &err);
+
+    planlint_free(json);
+    return json && (flags & PLANLINT_PLAN_HAS_ANALYZE);
+}
+
+static void cut_one(const char *path, const char *text, size_t k, unsigned long *cuts,
+                    unsigned long *missed)
+{
+    (*cuts)++;
+    if (!cut_noticed(text, k)) {
+        printf("MISSED %s cut at byte %zu: ...%.40s\n", path, k, text + (k > 40 ? k - 40 : 0));
+        (*missed)++;
+    }
+}
+
+static int cut_files(char **files, int n)
+{
+    unsigned long cuts = 0, missed = 0;
+    int i, bad = 0;
+
+    for (i = 0; i < n; i++) {
+        size_t len = 0, start = 0, last;
+        char *text = slurp(files[i], &len), *nl;
+        if (!text || cut_noticed(text, len) || !whole_is_analyze(text, len)) {
+            printf("DIFF %s: the whole plan is flagged incomplete or does not read\n", files[i]);
+            free(text);
+            bad = 1;
+            continue;
+        }
+        for (last = len; last > 0 && text[last - 1] == '\n'; last--)
+            ;
+        /* half-way through every line, and after every line but the last */
+        while ((nl = memchr(text + start, '\n', len - start)) != NULL && (size_t)(nl - text) < last) {
+            size_t end = (size_t)(nl - text);
+            if (end > start + 1)
+                cut_one(files[i], text, start + (end - start) / 2, &cuts, &missed);
+            cut_one(files[i], text, end + 1, &cuts, &missed);
+            start = end + 1;
+        }
+        if (last > start + 1)
+            cut_one(files[i], text, start + (last - start) / 2, &cuts, &missed);
+        free(text);
+    }
+    printf("cut: %d files, %lu cuts: %lu read as complete\n", n, cuts, missed);
+    return bad || missed;
+}
+
 int main(int argc, char **argv)
 {
     int i, bad = 0, tree = argc > 1 && strcmp(argv[1], "--tree") == 0;
 
+    if (argc >= 6 && strcmp(argv[1], "--fold") == 0)
+        return fold_files(atol(argv[2]), atol(argv[3]), atol(argv[4]) > 0 ? atol(argv[4]) : 1,
+                          argv + 5, argc - 5);
+    if (argc >= 3 && strcmp(argv[1], "--cut") == 0)
+        return cut_files(argv + 2, argc - 2);
+    if (argc >= 4 && strcmp(argv[1], "--same") == 0)
+        return same_files(argv[2], argv + 3, argc - 3);
     argv += tree;
     argc -= tree;
     if (argc < 5) {
