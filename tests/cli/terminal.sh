@@ -4,7 +4,7 @@
 set -u
 src=$(cd "${top_srcdir:-.}" && pwd)
 planlint=${PLANLINT:-$src/cli/planlint}
-plan=$src/tests/cli/text-plan.txt
+plan=$src/fixtures/pg15/hash_join.txt   # a whole plan: a cut one gets a warning
 hint='planlint: reading a plan from standard input (end it with Ctrl-D)'
 tmp=${TMPDIR:-/tmp}/planlint-terminal.$$
 mkdir -p "$tmp" || exit 99
