@@ -55,7 +55,7 @@ static int pl_pinned(const pl_term *const *pinned, size_t npinned, const char *k
  * skipped. So (customer_id) WHERE status = 'open' serves status = 'open' AND
  * customer_id = 7, and so does (status, customer_id) WHERE status = 'open'. Only
  * equalities pin: a range term in the predicate still leaves its key wanted. */
-static int pl_index_matches(const pl_cat_index *ix, const pl_term *const *keys, size_t n,
+static int pl_index_matches(const pl_cat_index *ix, const char *const *keys, size_t n,
                             const pl_term *const *pinned, size_t npinned)
 {
     size_t i, want = 0, lead = 0, slots = 0;
@@ -63,20 +63,20 @@ static int pl_index_matches(const pl_cat_index *ix, const pl_term *const *keys, 
     if (!ix->btree)
         return 0;
     for (i = 0; i < n; i++)
-        want += !pl_pinned(pinned, npinned, keys[i]->key);
+        want += !pl_pinned(pinned, npinned, keys[i]);
     while (lead < ix->nkeys && slots < want)
         slots += !pl_pinned(pinned, npinned, ix->keys[lead++]);
     if (slots < want)
         return 0;
     for (i = 0; i < n; i++)
-        if (!pl_pinned(pinned, npinned, keys[i]->key) && !pl_key_in(ix, lead, keys[i]->key))
+        if (!pl_pinned(pinned, npinned, keys[i]) && !pl_key_in(ix, lead, keys[i]))
             return 0;
     return 1;
 }
 
 /* A full index, or a partial one whose predicate the scan's conditions imply. */
 static int pl_index_fits(const pl_cat_index *ix, const planlint_node *scan, const pl_predicate *const *preds,
-                         size_t npreds, const pl_term *const *keys, size_t n)
+                         size_t npreds, const char *const *keys, size_t n)
 {
     const pl_term *pinned[PL_PRED_MAX_TERMS];
     size_t npinned = 0;
@@ -86,19 +86,34 @@ static int pl_index_fits(const pl_cat_index *ix, const planlint_node *scan, cons
     return pl_index_matches(ix, keys, n, pinned, npinned);
 }
 
+static const pl_cat_index *pl_find(const planlint_node *scan, const pl_predicate *const *preds, size_t npreds,
+                                   const pl_term *const *keys, size_t n, int rewritten)
+{
+    const pl_cat_table *t = pl_catalog_table(scan);
+    const char *names[PL_SUGGEST_MAX_KEYS];
+    size_t i;
+
+    if (!t || n == 0 || n > PL_SUGGEST_MAX_KEYS)
+        return NULL;
+    for (i = 0; i < n; i++)   /* a rewritten term's key is its bare column */
+        names[i] = rewritten && keys[i]->rewrite ? keys[i]->column : keys[i]->key;
+    for (i = 0; i < t->nindexes; i++)
+        if (pl_index_fits(&t->indexes[i], scan, preds, npreds, names, n))
+            return &t->indexes[i];
+    return NULL;
+}
+
 const pl_cat_index *pl_existing_index(const planlint_node *scan,
                                       const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n)
 {
-    const pl_cat_table *t = pl_catalog_table(scan);
-    size_t i;
+    return pl_find(scan, preds, npreds, keys, n, 0);
+}
 
-    if (!t || n == 0)
-        return NULL;
-    for (i = 0; i < t->nindexes; i++)
-        if (pl_index_fits(&t->indexes[i], scan, preds, npreds, keys, n))
-            return &t->indexes[i];
-    return NULL;
+const pl_cat_index *pl_existing_index_rewritten(const planlint_node *scan, const pl_predicate *const *preds,
+                                                size_t npreds, const pl_term *const *keys, size_t n)
+{
+    return pl_find(scan, preds, npreds, keys, n, 1);
 }
 
 const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix)
@@ -128,7 +143,7 @@ int pl_existing_index_advice(pl_check *c, pl_finding *f, const planlint_node *sc
 {
     const pl_term *keys[PL_SUGGEST_MAX_KEYS];
     const char *used = scan->fields[PLANLINT_FIELD_INDEX], *filter = scan->fields[PLANLINT_FIELD_FILTER];
-    size_t nk = pl_index_keys(preds, npreds, keys, PL_SUGGEST_MAX_KEYS);
+    size_t nk = pl_index_keys(scan, preds, npreds, keys, PL_SUGGEST_MAX_KEYS, 0);
     const pl_cat_index *ix;
 
     *first_key = nk ? keys[0] : NULL;

@@ -37,7 +37,7 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_
         pl_index_advice_none(f, filter, why ? why : pl_no_safe_sql);
 }
 
-static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double removed, double ratio)
+static void report(pl_check *c, const planlint_node *n, double removed, double ratio)
 {
     const char *cond = pl_index_cond(n);
     pl_predicate pc, pf;
@@ -47,17 +47,18 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
     pl_finding *f;
 
     if (cond) {
-        pl_predicate_parse(c, pp, cond, 1, &pc);
+        pl_predicate_parse(c, n, cond, 1, &pc);
         preds[np++] = &pc;
     }
-    pl_predicate_parse(c, pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pf);
+    pl_predicate_parse(c, n, n->fields[PLANLINT_FIELD_FILTER], 0, &pf);
     preds[np++] = &pf;
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s%s%s fetched %s rows through the index and its Filter threw away %s of them",
                        pl_node_label(c, n), n->fields[PLANLINT_FIELD_INDEX] ? " using " : "",
                        n->fields[PLANLINT_FIELD_INDEX] ? n->fields[PLANLINT_FIELD_INDEX] : "",
                        pl_fmt_count(c, removed / ratio), pl_fmt_pct(c, ratio));
-    if (!pl_existing_index_advice(c, f, n, preds, np, &first))
+    if (!pl_rewrite_advice(c, f, n, preds, np, n->fields[PLANLINT_FIELD_FILTER]) &&
+        !pl_existing_index_advice(c, f, n, preds, np, &first))
         advise(c, f, n, preds, np);
     pl_finding_evidence(f, "rows_removed_by_filter", removed);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
@@ -68,7 +69,6 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
-    pl_pred_patterns *pp = NULL;
     size_t i;
 
     for (i = 0; i < p->nnodes; i++) {
@@ -79,11 +79,8 @@ static void check(pl_check *c)
         if (!pl_is_index_scan(n) || !n->fields[PLANLINT_FIELD_FILTER] || isnan(ratio) ||
             ratio < pl_param(c, "min_removed_ratio") || !(removed >= pl_param(c, "min_removed")))
             continue;
-        if (!pl_pred_patterns_get(c, &pp))
-            return;
-        report(c, pp, n, removed, ratio);
+        report(c, n, removed, ratio);
     }
-    pl_pred_patterns_free(pp);
 }
 
 const planlint_rule pl_rule_index_filter = {

@@ -17,14 +17,22 @@ typedef enum pl_term_kind {
 
 typedef struct pl_term {
     pl_term_kind kind;
-    const char *key;       /* index key as printed: "status_id", "lower(email)", "(ordered_at::date)" */
+    const char *key;       /* index key as printed: "status_id", "lower(email)", "\"Weird Col\"" */
     const char *column;    /* the key's column as stored (unquoted): Order Items for "Order Items" */
     const char *func;      /* NULL, or the function the key applies to the column: lower */
-    const char *cast;      /* NULL, or the type the key casts the column to: date */
+    const char *cast;      /* NULL, or the type the key casts the column to (not set by the reader:
+                            * no cast is known to be immutable without the column's type) */
     int expression;        /* key is an expression, not a plain column */
     int pattern_ops;       /* LIKE 'prefix%': needs text_pattern_ops outside the C collation */
     int any;               /* col = ANY (array): equal to one of several values, not one */
+    int cut;               /* holds a name longer than PostgreSQL keeps (63 bytes) */
+    int outer;             /* compared with an outer reference (a column of another table, a
+                            * parameter at run time): as good as a constant for an index */
     const char *why;       /* for unusable terms: the reason */
+    const char *rewrite;   /* NULL, or the same condition on the bare column, which an index on
+                            * column serves: "recorded_at >= '2024-02-01'::date AND ..." */
+    const char *rewrite_note;  /* what the rewrite keeps: "the value in the column's type" */
+    pl_term_kind rewrite_kind; /* what the rewrite is for an index on column */
     const char *text;      /* the term as printed, outer parentheses off (borrowed from the condition) */
     size_t text_len;
 } pl_term;
@@ -36,19 +44,14 @@ typedef struct pl_predicate {
     int truncated;         /* more terms than fit */
 } pl_predicate;
 
-/* The pcre2 patterns, compiled once per rule run. NULL members on failure. */
-typedef struct pl_pred_patterns pl_pred_patterns;
-pl_pred_patterns *pl_pred_patterns_new(void);
-void pl_pred_patterns_free(pl_pred_patterns *pp);
-/* The patterns of a rule run, compiled on first use into *pp (free it when the run
- * ends); NULL after reporting out of memory to the check. */
-const pl_pred_patterns *pl_pred_patterns_get(pl_check *c, pl_pred_patterns **pp);
-
-/* Splits cond at top-level AND (and OR) and classifies each term; qualifiers are
- * dropped from column names. With outer_values, "col = other.col" counts as a
- * comparison with a value: in an Index Cond the other column comes from the outer
- * side of a nested loop, a parameter at run time. Names are kept in c's arena. */
-int pl_predicate_parse(pl_check *c, const pl_pred_patterns *pp, const char *cond, int outer_values,
+/* Splits cond at top-level AND (and OR) and reads each term with PostgreSQL's grammar
+ * (lib/sql/expr.h). A column qualified by the scan's alias, or not qualified, is the
+ * scan's; one qualified by another alias is an outer reference - the outer side of a
+ * nested loop or the query around a SubPlan - and so a value for the index, as good as a
+ * constant. A scan with no alias (NULL) judges qualifiers by outer_values: with it, a
+ * qualifier other than the table's name is an outer reference; without it, every
+ * qualifier is the scan's. Names are kept in c's arena. */
+int pl_predicate_parse(pl_check *c, const planlint_node *scan, const char *cond, int outer_values,
                        pl_predicate *out);
 
 /* "CREATE INDEX ON schema.rel (eq1, eq2, range);" from index-usable terms of the
@@ -61,8 +64,21 @@ const char *pl_index_suggestion(pl_check *c, const planlint_node *scan, const pl
 /* The advice of a finding that gets no CREATE INDEX, with why from pl_index_suggestion(). */
 void pl_index_advice_none(pl_finding *f, const char *filter, const char *why);
 
-/* The terms pl_index_suggestion() makes the index's keys of, in order (at most max). */
-size_t pl_index_keys(const pl_predicate *const *preds, size_t npreds, const pl_term **keys, size_t max);
+/* The terms pl_index_suggestion() makes the index's keys of, in order (at most max):
+ * equality terms first - the most selective first when the scan's catalog (planlint_enrich())
+ * has pg_stats' n_distinct for them, else in the order printed - then one range term.
+ * With rewritten, a term that has a rewrite counts as its rewrite (its bare column). */
+size_t pl_index_keys(const planlint_node *scan, const pl_predicate *const *preds, size_t npreds,
+                     const pl_term **keys, size_t max, int rewritten);
+
+/* 1 when a term of preds has a rewrite: a cast or arithmetic hides its column from an index. */
+int pl_predicate_has_rewrite(const pl_predicate *const *preds, size_t npreds);
+/* The advice for such a scan: what hides the column, the condition written on the bare
+ * column, and the index that then serves it - named when the catalog has one, otherwise
+ * a CREATE INDEX shown through pl_finding_sql() (not offered to hypopg, which would test
+ * it against the query as it is). Returns 1 when it gave the advice. */
+int pl_rewrite_advice(pl_check *c, pl_finding *f, const planlint_node *scan, const pl_predicate *const *preds,
+                      size_t npreds, const char *cond);
 
 /* 1 when the rows the scan keeps surely satisfy a partial index's predicate (as
  * pg_get_expr() prints it), judged by text alone: every term of the predicate, split at
@@ -84,6 +100,10 @@ int pl_predicate_implies(const planlint_node *scan, const pl_predicate *const *p
 const pl_cat_index *pl_existing_index(const planlint_node *scan,
                                       const pl_predicate *const *preds, size_t npreds,
                                       const pl_term *const *keys, size_t n);
+/* The same for keys from pl_index_keys(..., rewritten = 1): a rewritten term counts as its
+ * bare column. */
+const pl_cat_index *pl_existing_index_rewritten(const planlint_node *scan, const pl_predicate *const *preds,
+                                                size_t npreds, const pl_term *const *keys, size_t n);
 /* "(status, created_at)": the index's key list, for advice text. */
 const char *pl_index_key_list(pl_check *c, const pl_cat_index *ix);
 /* With a catalog (planlint_enrich()): when an index that fits the predicates exists,

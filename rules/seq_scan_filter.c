@@ -20,21 +20,22 @@ static void advise(pl_check *c, pl_finding *f, const planlint_node *n, const pl_
                          "column). Then EXPLAIN again to see that the planner uses it.", sql, filter);
 }
 
-static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node *n, double read, double ratio)
+static void report(pl_check *c, const planlint_node *n, double read, double ratio)
 {
     const pl_predicate *preds[1];
     const pl_term *first = NULL;
     pl_predicate pred;
     pl_finding *f;
 
-    pl_predicate_parse(c, pp, n->fields[PLANLINT_FIELD_FILTER], 0, &pred);
+    pl_predicate_parse(c, n, n->fields[PLANLINT_FIELD_FILTER], 0, &pred);
     preds[0] = &pred;
     f = pl_finding_new(c, n, n->m[PLANLINT_M_EXCLUSIVE_TIME]);
     pl_finding_message(f, "%s read %s rows and its Filter removed %s of them to return %s: an index could "
                           "read only the rows it needs",
                        pl_node_label(c, n), pl_fmt_count(c, read), pl_fmt_pct(c, ratio),
                        pl_fmt_count(c, n->m[PLANLINT_M_TOTAL_ROWS]));
-    if (!pl_existing_index_advice(c, f, n, preds, 1, &first))
+    if (!pl_rewrite_advice(c, f, n, preds, 1, n->fields[PLANLINT_FIELD_FILTER]) &&
+        !pl_existing_index_advice(c, f, n, preds, 1, &first))
         advise(c, f, n, preds);
     pl_finding_evidence(f, "rows_read", read);
     pl_finding_evidence(f, "rows_removed_ratio", ratio);
@@ -45,7 +46,6 @@ static void report(pl_check *c, const pl_pred_patterns *pp, const planlint_node 
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
-    pl_pred_patterns *pp = NULL;
     size_t i;
 
     for (i = 0; i < p->nnodes; i++) {
@@ -56,11 +56,8 @@ static void check(pl_check *c)
         if (!pl_node_is(n, "Seq Scan") || !n->fields[PLANLINT_FIELD_FILTER] || isnan(ratio) ||
             ratio < pl_param(c, "min_removed_ratio") || !(read >= pl_param(c, "min_rows")))
             continue;
-        if (!pl_pred_patterns_get(c, &pp))
-            return;
-        report(c, pp, n, read, ratio);
+        report(c, n, read, ratio);
     }
-    pl_pred_patterns_free(pp);
 }
 
 const planlint_rule pl_rule_seq_scan_filter = {

@@ -10,14 +10,16 @@ planlint=${PLANLINT:-$build/cli/planlint}
 reparse=$build/tests/unit/sql_reparse
 fail=0
 
-plans=$(ls "$src"/fixtures/pg15/*.json "$src"/fixtures/pg15/*.txt "$src"/tests/advice/*.json "$src"/tests/advice/*.txt)
+plans=$(ls "$src"/fixtures/pg15/*.json "$src"/fixtures/pg15/*.txt "$src"/fixtures/pg15/*/*.json "$src"/fixtures/pg15/*/*.txt \
+    "$src"/tests/advice/*.json "$src"/tests/advice/*.txt | grep -v /wrapped/)
 "$reparse" $plans || fail=1
 for plan in $plans; do
     "$planlint" --format=json --color=never "$plan" | "$reparse" --json > /dev/null || { echo "FAIL: index_sql of $plan"; fail=1; }
 done
 
 # expect FILE WHAT: WHAT is index_sql (the exact statement) or "none" (no index_sql, and
-# the advice says why).
+# the advice says why). shown FILE SQL: the advice shows SQL, a statement for a rewritten
+# condition (built and re-parsed, not an index_sql).
 expect() {
     out=$("$planlint" --format=json --color=never "$src/tests/advice/$1")
     case $2 in
@@ -32,12 +34,15 @@ expect() {
         fi ;;
     esac
 }
-quotes='CREATE INDEX ON \"Sales \"\"EU\"\"; --\".\"order\" (\") ; DROP TABLE important; --\", (lower(\"Email/*\")), ((created::date)), \"user\");'
+shown() {
+    "$planlint" --format=json --color=never "$src/tests/advice/$1" | grep -qF "$2" || { echo "FAIL: $1: want $2 in the advice"; fail=1; }
+}
+quotes='CREATE INDEX ON \"Sales \"\"EU\"\"; --\".\"order\" (\") ; DROP TABLE important; --\", (lower(\"Email/*\")), created);'
 expect cut-column.json none
 expect cut-column.txt none
 expect long-table.json none
-expect quotes.json "$quotes"
-expect quotes.txt "$quotes"
+shown quotes.json "$quotes"
+shown quotes.txt "$quotes"
 expect long63.txt 'CREATE INDEX ON public.\"Order Items\" (\"k\"\"; DROP TABLE important; --zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\");'
 expect long63.json 'CREATE INDEX ON public.\"Order Items\" (\"k\"\"; DROP TABLE important; --\nzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz\");'
 [ $fail -eq 0 ] && echo "advice: all statements re-parse"
