@@ -85,21 +85,44 @@ static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int
                              "could do once for all rows.");
 }
 
-static void report(pl_check *c, const trigger *tr, double exec_ms)
+/* EXPLAIN without VERBOSE prints a constraint's trigger in text as "Trigger for constraint
+ * fk: ...": no trigger name, and no table when the statement modified only one. Both follow
+ * from the statement: that table is the ModifyTable's, and of the RI triggers only the
+ * referenced side's (a) fire on DELETE, only the referencing side's (c) on INSERT; an UPDATE
+ * may fire either. */
+static char fk_kind_of_statement(const trigger *tr, const planlint_node *root)
+{
+    const char *op = root ? root->fields[PLANLINT_FIELD_OPERATION] : NULL;
+
+    if (tr->name || !tr->constraint || !op)
+        return 0;
+    if (strcmp(op, "Delete") == 0)
+        return 'a';
+    if (strcmp(op, "Insert") == 0)
+        return 'c';
+    return 0;
+}
+
+static void report(pl_check *c, const trigger *tr0, double exec_ms)
 {
     const planlint_node *root = pl_check_plan(c)->root;
-    char kind = fk_kind(tr);
+    trigger copy = *tr0, *tr = &copy;
+    char kind;
     double per_call = tr->calls > 0 ? tr->ms / tr->calls : tr->ms;
     int slow = per_call >= pl_param(c, "min_fk_ms_per_call");
     pl_finding *f;
 
     if (root && !pl_node_is(root, "ModifyTable"))
         root = NULL;
+    kind = tr->name ? fk_kind(tr) : fk_kind_of_statement(tr, root);
+    if (!tr->relation && root)
+        tr->relation = root->fields[PLANLINT_FIELD_RELATION];
     f = pl_finding_new(c, root, tr->ms);
     if (kind && !slow)
         pl_finding_severity(f, PLANLINT_SEVERITY_INFO);
-    pl_finding_message(f, "%s %s%s%s on %s took %s in %s calls (%s per call), %s of the execution time",
-                       kind ? "Foreign-key trigger" : "Trigger", tr->name ? tr->name : "?",
+    pl_finding_message(f, "%s%s%s%s%s on %s took %s in %s calls (%s per call), %s of the execution time",
+                       kind ? "Foreign-key trigger" : "Trigger", tr->name ? " " : "",
+                       tr->name ? tr->name : "",
                        tr->constraint ? " for constraint " : "", tr->constraint ? tr->constraint : "",
                        tr->relation ? tr->relation : "?", pl_fmt_ms(c, tr->ms), pl_fmt_count(c, tr->calls),
                        pl_fmt_ms(c, per_call), pl_fmt_pct(c, tr->ms / exec_ms));
