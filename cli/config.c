@@ -64,6 +64,13 @@ static int cli_merge(cli_settings *s, const planlint_config *cfg, const char *pa
             return PL_EXIT_USAGE;
         }
     }
+    if (!s->min_time_given && (sev = planlint_config_string(cfg, "min_time_ms"))) {
+        if (cli_parse_ms(sev, &s->min_time_ms) < 0) {
+            cli_error("%s: min_time_ms: expected a number of milliseconds, 0 or more", path);
+            return PL_EXIT_USAGE;
+        }
+        s->min_time_given = 1;
+    }
     if (!s->min_severity_given && (sev = planlint_config_string(cfg, "min_severity"))) {
         if (!(s->min_severity = planlint_severity_from_name(sev))) {
             cli_error("%s: min_severity: expected info, warning or error", path);
@@ -110,6 +117,8 @@ void cli_check_options(const cli_settings *s, planlint_check_options *o)
 
     *o = init;
     o->min_severity = s->min_severity;
+    if (s->min_time_given)
+        o->min_time_ms = s->min_time_ms;
     o->enable = s->enable;
     o->nenable = s->nenable;
     o->disable = s->disable;
