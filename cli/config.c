@@ -53,7 +53,7 @@ static int cli_merge(cli_settings *s, const planlint_config *cfg, const char *pa
     n = planlint_config_list(cfg, "disable", &items);
     cli_merge_list(s->disable, &s->ndisable, items, n);
     n = planlint_config_list(cfg, "set", &items);
-    if (n + s->nset <= CLI_MAX_LIST) {
+    if (n > 0 && n + s->nset <= CLI_MAX_LIST) {   /* no "set": items is NULL */
         memmove(s->set + n, s->set, s->nset * sizeof(s->set[0]));
         memcpy(s->set, items, n * sizeof(s->set[0]));
         s->nset += n;
