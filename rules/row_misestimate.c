@@ -146,9 +146,11 @@ static int same_name(const char *alias, const char *s, PCRE2_SIZE from, PCRE2_SI
 static const char *unquote_literal(pl_check *c, const char *s, size_t n)
 {
     const char *out = pl_fmt_text(c, "%.*s", (int)n, s);
-    char *w = (char *)out;
+    char *w = (char *)out;   /* the arena's copy; "" (a constant) only when empty or out of memory */
     const char *r;
 
+    if (!*out)
+        return out;
     for (r = out; *r; r++) {
         *w++ = *r;
         if (r[0] == '\'' && r[1] == '\'')

@@ -78,6 +78,13 @@ static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int
                              "checking many rows, not a missing index. For bulk loads, load in fewer, larger "
                              "statements, or drop and re-add the constraint around the load (ADD CONSTRAINT ... "
                              "NOT VALID, then VALIDATE CONSTRAINT).");
+    else if (tr->constraint)
+        pl_finding_advice(f, "The trigger of constraint %s: the plan does not say which side of it fired (an "
+                             "UPDATE may fire either), so look it up with %s For a foreign key, a slow call on the "
+                             "referenced side is almost always a missing index on the referencing column(s) "
+                             "(CREATE INDEX ON referencing_table (fk_column)); EXPLAIN with VERBOSE names the "
+                             "trigger (RI_ConstraintTrigger_a_* or _c_*).",
+                          tr->constraint, lookup_sql(c, f, tr));
     else
         pl_finding_advice(f, "Look at the trigger's function (\\dft+ in psql, or pg_get_triggerdef / "
                              "pg_get_functiondef): per-row queries without an index, or work that a "
