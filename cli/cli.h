@@ -39,6 +39,8 @@ typedef struct cli_settings {
     const char *config;       /* --config FILE */
     int no_config;
     int fail_on_given, min_severity_given;
+    double min_time_ms;       /* --min-time or min_time_ms; used when min_time_given */
+    int min_time_given;
     /* live mode */
     const char *host, *port, *user, *dbname;
     int no_password, password_prompt;  /* -w, -W */
@@ -54,6 +56,10 @@ typedef struct cli_settings {
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
  * a death by that signal. */
 #define PL_EXIT_SIGNAL 128
+
+/* options.c: milliseconds >= 0, possibly fractional ("2.5"), read without the locale.
+ * 0, or -1 when arg is not such a number. */
+int cli_parse_ms(const char *arg, double *out);
 
 /* rules.c: --list-rules and --explain. Return an exit code. */
 int cli_list_rules(FILE *out, const char *format);

@@ -53,7 +53,7 @@ static int cli_merge(cli_settings *s, const planlint_config *cfg, const char *pa
     n = planlint_config_list(cfg, "disable", &items);
     cli_merge_list(s->disable, &s->ndisable, items, n);
     n = planlint_config_list(cfg, "set", &items);
-    if (n + s->nset <= CLI_MAX_LIST) {
+    if (n > 0 && n + s->nset <= CLI_MAX_LIST) {   /* no "set": items is NULL */
         memmove(s->set + n, s->set, s->nset * sizeof(s->set[0]));
         memcpy(s->set, items, n * sizeof(s->set[0]));
         s->nset += n;
@@ -63,6 +63,13 @@ static int cli_merge(cli_settings *s, const planlint_config *cfg, const char *pa
             cli_error("%s: fail_on: expected info, warning, error or none", path);
             return PL_EXIT_USAGE;
         }
+    }
+    if (!s->min_time_given && (sev = planlint_config_string(cfg, "min_time_ms"))) {
+        if (cli_parse_ms(sev, &s->min_time_ms) < 0) {
+            cli_error("%s: min_time_ms: expected a number of milliseconds, 0 or more", path);
+            return PL_EXIT_USAGE;
+        }
+        s->min_time_given = 1;
     }
     if (!s->min_severity_given && (sev = planlint_config_string(cfg, "min_severity"))) {
         if (!(s->min_severity = planlint_severity_from_name(sev))) {
@@ -110,6 +117,8 @@ void cli_check_options(const cli_settings *s, planlint_check_options *o)
 
     *o = init;
     o->min_severity = s->min_severity;
+    if (s->min_time_given)
+        o->min_time_ms = s->min_time_ms;
     o->enable = s->enable;
     o->nenable = s->nenable;
     o->disable = s->disable;

@@ -159,6 +159,30 @@ static int on_min_severity(cli_settings *s, const char *arg)
     return on_severity(&s->min_severity, arg, "min-severity");
 }
 
+int cli_parse_ms(const char *arg, double *out)
+{
+    double v = 0, scale = 1;
+    const char *p = arg;
+
+    for (; *p >= '0' && *p <= '9' && v < 1e12; p++)
+        v = v * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            v += (*p - '0') * (scale /= 10);
+    if (p == arg || *p || v >= 1e12)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int on_min_time(cli_settings *s, const char *arg)
+{
+    if (cli_parse_ms(arg, &s->min_time_ms) < 0)
+        return cli_bad_value("min-time", arg, "milliseconds, 0 or more");
+    s->min_time_given = 1;
+    return 0;
+}
+
 static int on_list_rules(cli_settings *s, const char *arg)
 {
     s->list_rules = arg ? arg : "text";
@@ -205,6 +229,9 @@ static const cli_option cli_options[] = {
       "exit 1 on a finding at LEVEL or above (or none)", CLI_CALL(on_fail_on) },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",
       CLI_CALL(on_min_severity) },
+    { NULL, "min-time", required_argument, 0, "MS",
+      "no warning for a query faster than MS ms, execution plus planning (default 10; 0: none)",
+      CLI_CALL(on_min_time) },
     { NULL, "enable", required_argument, 0, "RULES", "run only these rules (ids, names, categories)",
       CLI_CALL(on_enable) },
     { NULL, "disable", required_argument, 0, "RULES", "do not run these rules", CLI_CALL(on_disable) },
@@ -257,7 +284,7 @@ void cli_print_help(FILE *out)
           "  planlint [CONNECTION OPTION]... [-c SQL | -f FILE | SQL]\n\n"
           "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
           "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"
-          "plan come the findings, most execution time at stake first.\n",
+          "plan come the findings, most severe first, then most execution time at stake.\n",
           out);
     for (i = 0; i < CLI_NOPTS; i++) {
         const cli_option *o = &cli_options[i];

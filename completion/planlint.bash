@@ -4,14 +4,14 @@
 # (tests/cli/completion.sh checks that they do).
 
 _planlint_long_options='--input-format --format --output --color --width --ascii
-    --fail-on --min-severity --enable --disable --set --no-rules --config --no-config
+    --fail-on --min-severity --min-time --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
     --allow-writes --allow-side-effects --timeout --param --save --host --port --username --dbname --dsn
     --no-password --password --version --help'
 _planlint_short_options='-o -c -f -h -p -U -d -w -W -V -?'
 # Options whose argument may be the next word (getopt's required_argument).
 _planlint_takes_argument='--input-format --format --output -o --width --fail-on
-    --min-severity --enable --disable --set --config --explain --command -c --file -f
+    --min-severity --min-time --enable --disable --set --config --explain --command -c --file -f
     --timeout --param --save --host -h --port -p --username -U --dbname -d --dsn'
 
 # Rule ids, names and categories, from the program being completed.
@@ -32,7 +32,7 @@ _planlint_values()
     local cur=$3 head=
     case $2 in
     --format) _planlint_reply -W 'tree json' -- "$cur" ;;
-    --input-format) _planlint_reply -W 'auto json text' -- "$cur" ;;
+    --input-format) _planlint_reply -W 'auto json text yaml xml' -- "$cur" ;;
     --color) _planlint_reply -W 'auto always never' -- "$cur" ;;
     --fail-on) _planlint_reply -W 'info warning error none' -- "$cur" ;;
     --min-severity) _planlint_reply -W 'info warning error' -- "$cur" ;;

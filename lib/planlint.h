@@ -353,7 +353,9 @@ PLANLINT_EXTERN const char *planlint_rule_param_name(const planlint_rule *r, siz
 PLANLINT_EXTERN double planlint_rule_param_default(const planlint_rule *r, size_t i);
 PLANLINT_EXTERN const char *planlint_rule_param_help(const planlint_rule *r, size_t i);
 
-#define PLANLINT_CHECK_OPTIONS_VERSION 1
+#define PLANLINT_CHECK_OPTIONS_VERSION 2
+/* The query time (execution plus planning, ms) below which no finding is more than info. */
+#define PLANLINT_DEFAULT_MIN_TIME_MS 10.0
 
 /* Options for planlint_check(). Initialise with PLANLINT_CHECK_OPTIONS_INIT. The
  * string lists are borrowed for the duration of the call. */
@@ -366,9 +368,13 @@ typedef struct planlint_check_options {
     size_t ndisable;
     const char *const *settings;         /* "RULE.PARAM=VALUE", RULE an id or name */
     size_t nsettings;
+    /* Version 2: a plan whose query time (execution plus planning, ms) is below this gets
+     * no warning or error, only info; 0 = no minimum. Version 1 callers get no minimum. */
+    double min_time_ms;
 } planlint_check_options;
 
-#define PLANLINT_CHECK_OPTIONS_INIT { PLANLINT_CHECK_OPTIONS_VERSION, (planlint_severity)0, NULL, 0, NULL, 0, NULL, 0 }
+#define PLANLINT_CHECK_OPTIONS_INIT { PLANLINT_CHECK_OPTIONS_VERSION, (planlint_severity)0, NULL, 0, NULL, 0, NULL, 0, \
+                                      PLANLINT_DEFAULT_MIN_TIME_MS }
 
 /*
  * Runs the rules on every plan of the list that starts at plan and keeps the
@@ -442,7 +448,8 @@ PLANLINT_EXTERN void planlint_config_free(planlint_config *cfg);
  * borrowed: valid until planlint_config_free(). Returns the count (0 when absent). */
 PLANLINT_EXTERN size_t planlint_config_list(const planlint_config *cfg, const char *key,
                                             const char *const **items);
-/* "fail_on" or "min_severity", or NULL when absent. Borrowed. */
+/* "fail_on", "min_severity", or "min_time_ms" (its number as text, "." for decimals),
+ * or NULL when absent. Borrowed. */
 PLANLINT_EXTERN const char *planlint_config_string(const planlint_config *cfg, const char *key);
 
 /* ---------------------------------------------------------------- rendering */

@@ -42,6 +42,16 @@ static void report(pl_check *c, const planlint_node *n, double hit, double read,
     pl_finding_evidence(f, "excl_io_read_time_ms", io_ms);
 }
 
+/* A scan with no condition at all must read every page of its table: reading them from
+ * outside shared_buffers is what a full scan costs (a large one goes through a small ring
+ * buffer and always reads), not a sign of a missing index or a cold cache. */
+static int reads_whole_table(const planlint_node *n)
+{
+    const char *t = pl_node_type(n);
+
+    return n->fields[PLANLINT_FIELD_RELATION] && strstr(t, "Seq Scan") && !n->fields[PLANLINT_FIELD_FILTER];
+}
+
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
@@ -57,7 +67,8 @@ static void check(pl_check *c)
         /* I/O time is summed over all processes; the wall clock saw a share of it. */
         double io = pl_nz(n->m[PLANLINT_M_EXCL_IO_READ_TIME]) / fmax(1, pl_nz(n->m[PLANLINT_M_PARALLEL_DIVISOR]));
 
-        if (read < pl_param(c, "min_reads") || read < pl_param(c, "min_read_ratio") * (hit + read))
+        if (read < pl_param(c, "min_reads") || read < pl_param(c, "min_read_ratio") * (hit + read) ||
+            reads_whole_table(n))
             continue;
         if (timed && !isnan(total) && io < pl_param(c, "min_io_share") * total)
             continue;
@@ -73,7 +84,10 @@ const planlint_rule pl_rule_cache_misses = {
     "microseconds) or read them from the storage device (far slower). A node whose own reads are "
     "most of its accesses, and whose I/O read time (with track_io_timing) is a noticeable share "
     "of the query, spends that time waiting for pages. Without track_io_timing the finding is only "
-    "info: the plan cannot say whether the reads cost anything.\n\n"
+    "info: the plan cannot say whether the reads cost anything. A sequential scan with no "
+    "Filter must read the whole table anyway and is not reported. On a scan that seq-scan-filter "
+    "or index-filter reports, the finding is folded into theirs: the same rows read to be thrown "
+    "away.\n\n"
     "Fix: read fewer pages (an index matching the predicate, covering indexes, less bloat); size "
     "shared_buffers for the working set (large sequential scans use a small ring buffer and "
     "always read, whatever its size); warm the cache after a restart with pg_prewarm; turn on "

@@ -101,6 +101,8 @@ const planlint_rule pl_rule_read_efficiency = {
     "whose condition matches far more rows than the Filter keeps - or pages full of dead rows.\n\n"
     "Fix: an index that matches the whole predicate (equality columns first, then a range), a "
     "partial index for a fixed condition, a covering index (INCLUDE) for an Index Only Scan; "
-    "VACUUM (or REINDEX) when bloat is the cause.",
+    "VACUUM (or REINDEX) when bloat is the cause. On a scan that seq-scan-filter or index-filter "
+    "reports, the finding is folded into theirs (its numbers become their evidence): one problem, "
+    "one finding.",
     params, PL_NPARAMS(params), check
 };

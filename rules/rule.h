@@ -105,4 +105,21 @@ double pl_hash_mem_multiplier(const planlint_plan *plan);
 /* The value of a setting the plan lists under "Settings" (SETTINGS option), or NULL. */
 const char *pl_plan_setting(const planlint_plan *plan, const char *name);
 
+/* rules/common.c: what every process that ran a node did with one metric: the leader's
+ * own value (the node's) and each "Workers" entry's. Processes without it do not count. */
+typedef struct pl_procs {
+    double sum, max;   /* 0 when none had it */
+    size_t n;          /* processes that had it */
+} pl_procs;
+pl_procs pl_node_processes(const planlint_node *n, planlint_metric m);
+/* The processes that shared a Parallel Hash's table: the Gather's launched workers, plus
+ * the leader unless parallel_leader_participation is off; 1 outside a Gather. */
+double pl_hash_participants(const planlint_plan *plan, const planlint_node *n);
+/* When a spill is not where the time goes - the node's own time (own: its exclusive time,
+ * plus the join's for a hash) under a quarter of its inclusive time (whole), so its input
+ * took the rest - a sentence that says so; NULL when the spill may well be the bottleneck. */
+const char *pl_spill_not_bottleneck(pl_check *c, double own, double whole, double temp_io_ms);
+/* The warning every memory advice ends with: more memory can change the plan. */
+extern const char pl_plan_may_change[];
+
 #endif

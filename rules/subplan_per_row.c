@@ -1,4 +1,5 @@
-/* subplan_per_row.c - PL012: a correlated SubPlan re-run for every row of the outer query. */
+/* subplan_per_row.c - PL012: a SubPlan re-run for every row of the outer query: correlated,
+ * or uncorrelated but not hashed (NOT IN over too many rows for work_mem). */
 #include "predicate.h"
 
 static const pl_rule_param params[] = {
@@ -63,6 +64,109 @@ static const char *correlated_index(pl_check *c, pl_finding *f, const planlint_n
     return "";
 }
 
+/* Aliases and tables the subtree under n scans: what its conditions may name without
+ * reaching outside. */
+static int names_own(const planlint_node *n, const char *q, size_t len)
+{
+    const char *alias = n->fields[PLANLINT_FIELD_ALIAS], *rel = n->fields[PLANLINT_FIELD_RELATION];
+    const char *cte = n->fields[PLANLINT_FIELD_CTE];
+    size_t i;
+
+    if ((alias && strlen(alias) == len && strncmp(alias, q, len) == 0) ||
+        (rel && strlen(rel) == len && strncmp(rel, q, len) == 0) || (cte && strlen(cte) == len && strncmp(cte, q, len) == 0))
+        return 1;
+    for (i = 0; i < n->nchildren; i++)
+        if (names_own(n->children[i], q, len))
+            return 1;
+    return 0;
+}
+
+/* A condition naming a parameter ($1) or a qualified column (x.col) of a table outside
+ * root's subtree: the outer query's value, so root is correlated. */
+static int cond_reaches_out(const planlint_node *root, const char *s)
+{
+    const char *p;
+
+    for (p = s; p && *p; p++) {
+        size_t len = 0;
+        if (*p == '\'') {              /* skip a literal */
+            for (p++; *p && !(p[0] == '\'' && p[1] != '\''); p += p[0] == '\'' ? 2 : 1)
+                ;
+            if (!*p)
+                break;
+            continue;
+        }
+        if (*p == '$' && p[1] >= '0' && p[1] <= '9')
+            return 1;
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_') ||
+            (p > s && (p[-1] == '_' || p[-1] == '.' || p[-1] == ':' || (p[-1] >= '0' && p[-1] <= '9') ||
+                       (p[-1] >= 'a' && p[-1] <= 'z') || (p[-1] >= 'A' && p[-1] <= 'Z'))))
+            continue;
+        while ((p[len] >= 'a' && p[len] <= 'z') || (p[len] >= 'A' && p[len] <= 'Z') || p[len] == '_' ||
+               (p[len] >= '0' && p[len] <= '9'))
+            len++;
+        if (p[len] == '.' && !names_own(root, p, len))
+            return 1;
+        p += len - 1;
+    }
+    return 0;
+}
+
+/* A SubPlan whose conditions name nothing of the outer query runs the same way for every
+ * row: it is not correlated (NOT IN (SELECT ...) too large to hash, x > ALL (SELECT ...)). */
+static int correlated(const planlint_node *root, const planlint_node *n)
+{
+    static const planlint_node_field conds[] = {
+        PLANLINT_FIELD_FILTER, PLANLINT_FIELD_INDEX_COND, PLANLINT_FIELD_RECHECK_COND,
+        PLANLINT_FIELD_JOIN_FILTER, PLANLINT_FIELD_HASH_COND, PLANLINT_FIELD_MERGE_COND,
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(conds) / sizeof(conds[0]); i++)
+        if (n->fields[conds[i]] && cond_reaches_out(root, n->fields[conds[i]]))
+            return 1;
+    for (i = 0; i < n->nchildren; i++)
+        if (correlated(root, n->children[i]))
+            return 1;
+    return 0;
+}
+
+/* "NOT (SubPlan 1)" in the parent's Filter: NOT IN (or <> ALL) over the subquery. */
+static int not_in(pl_check *c, const planlint_node *n)
+{
+    const char *filter = n->parent ? n->parent->fields[PLANLINT_FIELD_FILTER] : NULL;
+
+    return filter && strstr(filter, pl_fmt_text(c, "NOT (%s)", n->fields[PLANLINT_FIELD_SUBPLAN])) != NULL;
+}
+
+/* The advice for an uncorrelated SubPlan that was not hashed: its rows are rescanned for
+ * each outer row because a hash table of them did not fit in work_mem x hash_mem_multiplier. */
+static void advise_uncorrelated(pl_check *c, pl_finding *f, const planlint_node *n)
+{
+    const planlint_node *src = n->nchildren && pl_node_is(n, "Materialize") ? n->children[0] : n;
+    double rows = pl_nz(src->m[PLANLINT_M_PLAN_ROWS]), width = pl_nz(src->m[PLANLINT_M_PLAN_WIDTH]);
+    /* The planner's size test: rows x (MAXALIGN(width) + tuple header), with room for the buckets. */
+    double kb = rows * (ceil(width / 8) * 8 + 24 + 16) / 1024;
+    const char *set = pl_set_work_mem(f, 1, pl_fmt_work_mem(c, kb * 2 / pl_hash_mem_multiplier(pl_check_plan(c))));
+
+    if (not_in(c, n))
+        pl_finding_advice(f, "This is NOT IN (SELECT ...) over a subquery that does not depend on the outer row: "
+                             "the planner hashes its rows when they fit in work_mem x hash_mem_multiplier (a "
+                             "\"hashed SubPlan\", one probe per row); these did not, so they are scanned again for "
+                             "every outer row. Rewrite it as NOT EXISTS (SELECT 1 FROM ... WHERE inner_col = "
+                             "outer_col), which becomes a hash or merge anti join. Mind NULLs: when the subquery "
+                             "yields a NULL, NOT IN returns no rows at all while NOT EXISTS ignores the NULL, so the "
+                             "two agree only when inner_col cannot be NULL. Or give the query the memory to hash its ~%s rows: %s",
+                          pl_fmt_count(c, rows), set);
+    else
+        pl_finding_advice(f, "The subquery does not depend on the outer row, yet its rows are scanned again for "
+                             "every outer row: they were not hashed (too many for work_mem x hash_mem_multiplier, "
+                             "or an operator such as > ALL that cannot use a hash). Compute it once: join to it, "
+                             "or compare with an aggregate of it (x > ALL (SELECT y ...) is x > (SELECT max(y) ...) "
+                             "when y has no NULLs); for IN / NOT IN, enough memory to hash its ~%s rows: %s",
+                          pl_fmt_count(c, rows), set);
+}
+
 static void report(pl_check *c, const planlint_node *n)
 {
     double loops = n->m[PLANLINT_M_ACTUAL_LOOPS], incl = n->m[PLANLINT_M_INCLUSIVE_TIME];
@@ -73,6 +177,14 @@ static void report(pl_check *c, const planlint_node *n)
                        n->parent ? pl_node_label(c, n->parent) : "its parent",
                        pl_fmt_ms(c, n->m[PLANLINT_M_ACTUAL_TOTAL_TIME]), pl_fmt_ms(c, incl),
                        pl_fmt_pct(c, n->m[PLANLINT_M_INCLUSIVE_SHARE]));
+    if (!correlated(n, n)) {
+        advise_uncorrelated(c, f, n);
+        pl_finding_evidence(f, "loops", loops);
+        pl_finding_evidence(f, "time_per_loop_ms", n->m[PLANLINT_M_ACTUAL_TOTAL_TIME]);
+        pl_finding_evidence(f, "inclusive_time_ms", incl);
+        pl_finding_evidence(f, "inclusive_share", n->m[PLANLINT_M_INCLUSIVE_SHARE]);
+        return;
+    }
     pl_finding_advice(f, "Rewrite the correlated subquery as a join, so the planner can compute it for "
                          "all outer rows at once (hash or merge join) instead of once per row. A scalar "
                          "aggregate such as\n"
@@ -114,14 +226,18 @@ static void check(pl_check *c)
 
 const planlint_rule pl_rule_subplan_per_row = {
     "PL012", "subplan-per-row", "subqueries", PLANLINT_SEVERITY_WARNING,
-    "A correlated SubPlan ran once per outer row and took a large share of the time",
+    "A SubPlan ran once per outer row (correlated, or not hashed) and took a large share of the time",
     "A subquery in the SELECT list or WHERE clause that refers to the outer query (a "
     "correlated subquery) becomes a SubPlan that the executor re-runs for every outer row: "
     "Actual Loops equals the outer row count. Each run may be cheap, but thousands of them "
     "add up - or a few runs are each slow, a scan of a whole table per outer row - and the "
     "planner cannot choose a hash or merge join. It is reported by its share of the execution "
-    "time, all runs together. (A hashed SubPlan - NOT IN "
-    "over an uncorrelated subquery - runs once and is not reported.)\n\n"
+    "time, all runs together. (A hashed SubPlan - NOT IN over an uncorrelated subquery - runs "
+    "once and is not reported. An uncorrelated SubPlan that was not hashed, because its rows "
+    "did not fit in work_mem x hash_mem_multiplier, is reported: its rows are rescanned for "
+    "every outer row. For NOT IN the fix is NOT EXISTS - the same rows only when the "
+    "subquery's column cannot be NULL, since NOT IN returns nothing when it yields a NULL - or "
+    "enough work_mem for a hashed SubPlan.)\n\n"
     "Fix: rewrite it as a join the planner can optimize as a whole: a scalar aggregate "
     "becomes a LEFT JOIN to a grouped subquery, EXISTS / IN become semi-joins (keep them out "
     "of OR), a per-row LIMIT becomes LEFT JOIN LATERAL. If it must stay per row, index the "

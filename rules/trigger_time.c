@@ -78,6 +78,13 @@ static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int
                              "checking many rows, not a missing index. For bulk loads, load in fewer, larger "
                              "statements, or drop and re-add the constraint around the load (ADD CONSTRAINT ... "
                              "NOT VALID, then VALIDATE CONSTRAINT).");
+    else if (tr->constraint)
+        pl_finding_advice(f, "The trigger of constraint %s: the plan does not say which side of it fired (an "
+                             "UPDATE may fire either), so look it up with %s For a foreign key, a slow call on the "
+                             "referenced side is almost always a missing index on the referencing column(s) "
+                             "(CREATE INDEX ON referencing_table (fk_column)); EXPLAIN with VERBOSE names the "
+                             "trigger (RI_ConstraintTrigger_a_* or _c_*).",
+                          tr->constraint, lookup_sql(c, f, tr));
     else
         pl_finding_advice(f, "Look at the trigger's function (\\dft+ in psql, or pg_get_triggerdef / "
                              "pg_get_functiondef): per-row queries without an index, or work that a "
@@ -85,21 +92,44 @@ static void advise(pl_check *c, pl_finding *f, const trigger *tr, char kind, int
                              "could do once for all rows.");
 }
 
-static void report(pl_check *c, const trigger *tr, double exec_ms)
+/* EXPLAIN without VERBOSE prints a constraint's trigger in text as "Trigger for constraint
+ * fk: ...": no trigger name, and no table when the statement modified only one. Both follow
+ * from the statement: that table is the ModifyTable's, and of the RI triggers only the
+ * referenced side's (a) fire on DELETE, only the referencing side's (c) on INSERT; an UPDATE
+ * may fire either. */
+static char fk_kind_of_statement(const trigger *tr, const planlint_node *root)
+{
+    const char *op = root ? root->fields[PLANLINT_FIELD_OPERATION] : NULL;
+
+    if (tr->name || !tr->constraint || !op)
+        return 0;
+    if (strcmp(op, "Delete") == 0)
+        return 'a';
+    if (strcmp(op, "Insert") == 0)
+        return 'c';
+    return 0;
+}
+
+static void report(pl_check *c, const trigger *tr0, double exec_ms)
 {
     const planlint_node *root = pl_check_plan(c)->root;
-    char kind = fk_kind(tr);
+    trigger copy = *tr0, *tr = &copy;
+    char kind;
     double per_call = tr->calls > 0 ? tr->ms / tr->calls : tr->ms;
     int slow = per_call >= pl_param(c, "min_fk_ms_per_call");
     pl_finding *f;
 
     if (root && !pl_node_is(root, "ModifyTable"))
         root = NULL;
+    kind = tr->name ? fk_kind(tr) : fk_kind_of_statement(tr, root);
+    if (!tr->relation && root)
+        tr->relation = root->fields[PLANLINT_FIELD_RELATION];
     f = pl_finding_new(c, root, tr->ms);
     if (kind && !slow)
         pl_finding_severity(f, PLANLINT_SEVERITY_INFO);
-    pl_finding_message(f, "%s %s%s%s on %s took %s in %s calls (%s per call), %s of the execution time",
-                       kind ? "Foreign-key trigger" : "Trigger", tr->name ? tr->name : "?",
+    pl_finding_message(f, "%s%s%s%s%s on %s took %s in %s calls (%s per call), %s of the execution time",
+                       kind ? "Foreign-key trigger" : "Trigger", tr->name ? " " : "",
+                       tr->name ? tr->name : "",
                        tr->constraint ? " for constraint " : "", tr->constraint ? tr->constraint : "",
                        tr->relation ? tr->relation : "?", pl_fmt_ms(c, tr->ms), pl_fmt_count(c, tr->calls),
                        pl_fmt_ms(c, per_call), pl_fmt_pct(c, tr->ms / exec_ms));

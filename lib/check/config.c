@@ -1,4 +1,5 @@
-/* config.c - .planlint.json: which rules, their thresholds, the failing severity. */
+/* config.c - .planlint.json: which rules, their thresholds, the failing severity, the
+ * minimum query time. */
 #include "model.h"
 #include "alloc.h"
 #include "error.h"
@@ -12,6 +13,7 @@ struct planlint_config {
     const char **lists[3];          /* enable, disable, set */
     size_t counts[3];
     const char *fail_on, *min_severity;
+    const char *min_time_ms;        /* the number as text, "." for decimals */
 };
 
 static const char *const pl_list_keys[3] = { "enable", "disable", "set" };
@@ -72,6 +74,25 @@ static int pl_cfg_settings(planlint_config *cfg, const planlint_value *v, planli
     return 0;
 }
 
+/* A number >= 0, kept as text (planlint_config_string()), "." whatever LC_NUMERIC says. */
+static int pl_cfg_number(planlint_config *cfg, const char *key, const planlint_value *v, const char **out,
+                         planlint_error *err)
+{
+    char num[64], *s;
+    size_t n;
+
+    if (v->type != PLANLINT_VALUE_NUMBER || !(v->number >= 0))
+        return pl_cfg_error(err, key, "expected a number, 0 or more");
+    snprintf(num, sizeof(num), "%.17g", v->number);
+    for (n = 0; num[n]; n++)
+        if (num[n] == ',')
+            num[n] = '.';
+    if (!(s = pl_arena_strndup(cfg->arena, num, strlen(num))))
+        return pl_error_nomem(err);
+    *out = s;
+    return 0;
+}
+
 static int pl_cfg_member(planlint_config *cfg, const char *key, const planlint_value *v, planlint_error *err)
 {
     if (strcmp(key, "enable") == 0)
@@ -86,7 +107,9 @@ static int pl_cfg_member(planlint_config *cfg, const char *key, const planlint_v
         *(key[0] == 'f' ? &cfg->fail_on : &cfg->min_severity) = v->string;
         return 0;
     }
-    return pl_cfg_error(err, key, "unknown key (expected enable, disable, set, fail_on, min_severity)");
+    if (strcmp(key, "min_time_ms") == 0)
+        return pl_cfg_number(cfg, key, v, &cfg->min_time_ms, err);
+    return pl_cfg_error(err, key, "unknown key (expected enable, disable, set, fail_on, min_severity, min_time_ms)");
 }
 
 static int pl_cfg_read(planlint_config *cfg, const char *buf, size_t len, planlint_error *err)
@@ -163,5 +186,7 @@ const char *planlint_config_string(const planlint_config *cfg, const char *key)
         return cfg->fail_on;
     if (strcmp(key, "min_severity") == 0)
         return cfg->min_severity;
+    if (strcmp(key, "min_time_ms") == 0)
+        return cfg->min_time_ms;
     return NULL;
 }

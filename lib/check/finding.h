@@ -18,8 +18,11 @@ struct planlint_finding {
     const planlint_rule *rule;
     planlint_severity severity;
     const planlint_node *node;
-    double time_at_stake;          /* ms, NaN without timing */
+    double time_at_stake;          /* ms, NaN without timing: at most the time in the node,
+                                    * counted once across the plan's findings (check.c) */
     double share_at_stake;         /* of the plan's total time */
+    double time_shared;            /* ms of this finding's own estimate already counted... */
+    const struct planlint_finding *shared_with;  /* ...under this finding, ranked above */
     const char *message;
     const char *advice;
     const char *ev_names[PL_MAX_EVIDENCE];

@@ -47,11 +47,15 @@ static int pl_setting(pl_arena *a, planlint_value *obj, const char *item)
     return pl_tv_set_str(a, obj, key, eq, vl) < 0 ? -1 : 0;
 }
 
+/* "RI_x for constraint fk on t"; without VERBOSE a constraint's trigger is printed
+ * without its name: "for constraint fk on t" (no "Trigger Name" then). */
 static int pl_trigger_name(pl_arena *a, planlint_value *t, const char *s, size_t n)
 {
     const char *con = NULL, *on = NULL;
     size_t i, name_end = n;
 
+    if (n > 15 && memcmp(s, "for constraint ", 15) == 0)
+        con = s - 1;
     for (i = 0; i + 4 <= n; i++) {
         if (!con && i + 16 <= n && memcmp(s + i, " for constraint ", 16) == 0)
             con = s + i;
@@ -62,7 +66,7 @@ static int pl_trigger_name(pl_arena *a, planlint_value *t, const char *s, size_t
         name_end = (size_t)(con - s);
     else if (on)
         name_end = (size_t)(on - s);
-    if (pl_tv_set_str(a, t, "Trigger Name", s, name_end) < 0)
+    if (con != s - 1 && pl_tv_set_str(a, t, "Trigger Name", s, name_end) < 0)
         return -1;
     if (con && pl_tv_set_str(a, t, "Constraint Name", con + 16,
                              (on && on > con ? (size_t)(on - con) : n - (size_t)(con - s)) - 16) < 0)

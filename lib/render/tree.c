@@ -797,6 +797,34 @@ static void pl_render_verification(pl_tree *t, const planlint_finding *f)
     pl_buf_release(&b);
 }
 
+/* Time at stake: an upper bound, the time in the node, which a fix may not save
+ * entirely. The share is what is left after the findings ranked above counted theirs:
+ * "up to 40.000 ms at stake (3.0%), 30.000 ms of it counted under 1". */
+static void pl_render_stake(pl_tree *t, const planlint_finding *f)
+{
+    size_t k;
+
+    for (k = 0; f->shared_with && k < t->plan->nfindings && t->plan->findings[k] != f->shared_with; k++)
+        ;
+    pl_buf_puts(t->b, ", up to ");
+    pl_buf_fixed(t->b, f->time_at_stake + f->time_shared, 3);
+    pl_buf_puts(t->b, " ms at stake");
+    if (f->shared_with && f->time_shared > 0 && k < t->plan->nfindings && !(f->time_at_stake > 0)) {
+        pl_buf_printf(t->b, ", counted under %zu", k + 1);
+        return;
+    }
+    if (!isnan(f->share_at_stake)) {
+        pl_buf_puts(t->b, " (");
+        pl_buf_fixed(t->b, f->share_at_stake * 100, 1);
+        pl_buf_puts(t->b, "%)");
+    }
+    if (f->shared_with && f->time_shared > 0 && k < t->plan->nfindings) {
+        pl_buf_puts(t->b, ", ");
+        pl_buf_fixed(t->b, f->time_shared, 3);
+        pl_buf_printf(t->b, " ms of it counted under %zu", k + 1);
+    }
+}
+
 static void pl_render_finding(pl_tree *t, const planlint_finding *f, size_t k)
 {
     pl_buf_printf(t->b, "%zu. ", k);
@@ -806,16 +834,8 @@ static void pl_render_finding(pl_tree *t, const planlint_finding *f, size_t k)
     pl_buf_printf(t->b, " %s %s", f->rule->id, f->rule->name);
     if (f->node)
         pl_buf_printf(t->b, " on #%zu", f->node->id);
-    if (!isnan(f->time_at_stake)) {
-        pl_buf_puts(t->b, ", ");
-        pl_buf_fixed(t->b, f->time_at_stake, 3);
-        pl_buf_puts(t->b, " ms at stake");
-        if (!isnan(f->share_at_stake)) {
-            pl_buf_puts(t->b, " (");
-            pl_buf_fixed(t->b, f->share_at_stake * 100, 1);
-            pl_buf_puts(t->b, "%)");
-        }
-    }
+    if (!isnan(f->time_at_stake))
+        pl_render_stake(t, f);
     pl_line_end(t);
     pl_indented(t, f->message, "   ", "   ");
     pl_color(t, PL_C_DIM);
@@ -835,7 +855,7 @@ static void pl_render_findings(pl_tree *t)
     if (t->plan->nfindings == 0)
         pl_buf_puts(t->b, "No findings.");
     else
-        pl_buf_printf(t->b, "Findings (%zu), most time at stake first:", t->plan->nfindings);
+        pl_buf_printf(t->b, "Findings (%zu), most severe first, then most time at stake:", t->plan->nfindings);
     pl_color(t, PL_C_RESET);
     pl_line_end(t);
     for (i = 0; i < t->plan->nfindings; i++)

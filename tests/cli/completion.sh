@@ -34,7 +34,7 @@ complete -p planlint > /dev/null || { echo "FAIL: no complete -F for planlint"; 
 expect "--format" --form
 expect "--no-analyze --no-config --no-enrich --no-password --no-rules --no-verify" --no-
 expect "json" --format j
-expect "auto json text" --input-format ""
+expect "auto json text xml yaml" --input-format ""
 expect "always auto" --color = a
 expect "--color=always --color=auto" --color=a
 expect "--fail-on=warning" --fail-on=w

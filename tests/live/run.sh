@@ -70,6 +70,9 @@ expect 0 "an existing index the planner ignored" -- -c "SELECT * FROM ix WHERE s
 has "seq-scan-filter names the existing index" "ix_status_idx on (status) already exists and was not used"
 hasnt "seq-scan-filter does not suggest it again" "CREATE INDEX ON public.ix"
 has "stale-stats confirmed from pg_stat_user_tables" "Confirmed: pg_stat_user_tables shows 19,000 rows modified"
+has "row-misestimate says from the catalog how stale the statistics are" \
+    "its statistics are stale: it was last analyzed"
+has "row-misestimate counts the rows changed since" "and 19,000 rows (95% of 20,000) changed since"
 expect 0 "--no-enrich: the plan alone" -- --no-enrich -c "SELECT * FROM ix WHERE status = 'a'"
 has "--no-enrich suggests from the plan alone" "CREATE INDEX ON public.ix (status);"
 hasnt "--no-enrich reads no catalog" "pg_stat_user_tables shows"
@@ -78,6 +81,8 @@ has "the missing index is suggested" "CREATE INDEX ON public.noix (k);"
 hasnt "a freshly analyzed table is not reported stale" "stale-stats"
 expect 0 "a misestimate on freshly analyzed statistics" -- -c "SELECT count(*) FROM fr"
 has "stale-stats says the catalog does not confirm it" "Not confirmed: the statistics look fresh"
+has "row-misestimate says the statistics are fresh instead of \"may be stale\"" \
+    "Its statistics are fresh (it was last analyzed"
 expect 0 "JSON output carries the catalog's evidence" -- --format=json -c "SELECT count(*) FROM ix"
 has "rows_modified_since_analyze in the evidence" '"rows_modified_since_analyze"'
 unchanged "enrichment"
