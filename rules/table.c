@@ -24,6 +24,7 @@ extern const planlint_rule pl_rule_read_efficiency;
 extern const planlint_rule pl_rule_cache_misses;
 extern const planlint_rule pl_rule_missing_instrumentation;
 extern const planlint_rule pl_rule_stale_stats;
+extern const planlint_rule pl_rule_hash_probe_seq_scan;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -48,6 +49,7 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_cache_misses,
     &pl_rule_missing_instrumentation,
     &pl_rule_stale_stats,
+    &pl_rule_hash_probe_seq_scan,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);

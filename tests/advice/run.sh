@@ -10,7 +10,7 @@ planlint=${PLANLINT:-$build/cli/planlint}
 reparse=$build/tests/unit/sql_reparse
 fail=0
 
-plans=$(ls "$src"/fixtures/pg15/*.json "$src"/fixtures/pg15/*.txt "$src"/tests/advice/*.json "$src"/tests/advice/*.txt)
+plans=$(ls "$src"/fixtures/pg15/*.json "$src"/fixtures/pg15/*.txt "$src"/fixtures/pg15/advice/*.json "$src"/fixtures/pg15/advice/*.txt "$src"/tests/advice/*.json "$src"/tests/advice/*.txt)
 "$reparse" $plans || fail=1
 for plan in $plans; do
     "$planlint" --format=json --color=never "$plan" | "$reparse" --json > /dev/null || { echo "FAIL: index_sql of $plan"; fail=1; }
