@@ -25,6 +25,8 @@ extern const planlint_rule pl_rule_cache_misses;
 extern const planlint_rule pl_rule_missing_instrumentation;
 extern const planlint_rule pl_rule_stale_stats;
 extern const planlint_rule pl_rule_hash_probe_seq_scan;
+extern const planlint_rule pl_rule_leading_wildcard_like;
+extern const planlint_rule pl_rule_or_across_join;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -50,6 +52,8 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_missing_instrumentation,
     &pl_rule_stale_stats,
     &pl_rule_hash_probe_seq_scan,
+    &pl_rule_leading_wildcard_like,
+    &pl_rule_or_across_join,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);
