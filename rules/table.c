@@ -27,6 +27,7 @@ extern const planlint_rule pl_rule_stale_stats;
 extern const planlint_rule pl_rule_hash_probe_seq_scan;
 extern const planlint_rule pl_rule_leading_wildcard_like;
 extern const planlint_rule pl_rule_or_across_join;
+extern const planlint_rule pl_rule_top_n_filter;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -54,6 +55,7 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_hash_probe_seq_scan,
     &pl_rule_leading_wildcard_like,
     &pl_rule_or_across_join,
+    &pl_rule_top_n_filter,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);
