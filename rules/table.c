@@ -28,6 +28,8 @@ extern const planlint_rule pl_rule_hash_probe_seq_scan;
 extern const planlint_rule pl_rule_leading_wildcard_like;
 extern const planlint_rule pl_rule_or_across_join;
 extern const planlint_rule pl_rule_top_n_filter;
+extern const planlint_rule pl_rule_append_not_pruned;
+extern const planlint_rule pl_rule_memoize_hit_rate;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -56,6 +58,8 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_leading_wildcard_like,
     &pl_rule_or_across_join,
     &pl_rule_top_n_filter,
+    &pl_rule_append_not_pruned,
+    &pl_rule_memoize_hit_rate,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);
