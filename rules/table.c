@@ -30,6 +30,7 @@ extern const planlint_rule pl_rule_or_across_join;
 extern const planlint_rule pl_rule_top_n_filter;
 extern const planlint_rule pl_rule_append_not_pruned;
 extern const planlint_rule pl_rule_memoize_hit_rate;
+extern const planlint_rule pl_rule_fk_trigger_index;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -60,6 +61,7 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_top_n_filter,
     &pl_rule_append_not_pruned,
     &pl_rule_memoize_hit_rate,
+    &pl_rule_fk_trigger_index,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);
