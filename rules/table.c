@@ -24,6 +24,13 @@ extern const planlint_rule pl_rule_read_efficiency;
 extern const planlint_rule pl_rule_cache_misses;
 extern const planlint_rule pl_rule_missing_instrumentation;
 extern const planlint_rule pl_rule_stale_stats;
+extern const planlint_rule pl_rule_hash_probe_seq_scan;
+extern const planlint_rule pl_rule_leading_wildcard_like;
+extern const planlint_rule pl_rule_or_across_join;
+extern const planlint_rule pl_rule_top_n_filter;
+extern const planlint_rule pl_rule_append_not_pruned;
+extern const planlint_rule pl_rule_memoize_hit_rate;
+extern const planlint_rule pl_rule_fk_trigger_index;
 
 const planlint_rule *const pl_rules[] = {
     &pl_rule_seq_scan_filter,
@@ -48,6 +55,13 @@ const planlint_rule *const pl_rules[] = {
     &pl_rule_cache_misses,
     &pl_rule_missing_instrumentation,
     &pl_rule_stale_stats,
+    &pl_rule_hash_probe_seq_scan,
+    &pl_rule_leading_wildcard_like,
+    &pl_rule_or_across_join,
+    &pl_rule_top_n_filter,
+    &pl_rule_append_not_pruned,
+    &pl_rule_memoize_hit_rate,
+    &pl_rule_fk_trigger_index,
 };
 
 const size_t pl_nrules = sizeof(pl_rules) / sizeof(pl_rules[0]);

@@ -40,6 +40,25 @@ static const char pl_sql_columns[] =
     " FROM pg_stats WHERE schemaname = $1::text AND tablename = $2::text AND NOT inherited"
     " ORDER BY attname LIMIT 1600";
 
+/* The referencing columns of a foreign key the plan's Triggers name (by constraint name
+ * and referenced table), and a valid non-partial index of the referencing table whose
+ * leading keys are exactly those columns. */
+static const char pl_sql_fk[] =
+    "SELECT con.oid::text, n.nspname, r.relname, a.attname::text,"
+    " (SELECT ci.relname FROM pg_index i JOIN pg_class ci ON ci.oid = i.indexrelid"
+    "   WHERE i.indrelid = con.conrelid AND i.indisvalid AND i.indpred IS NULL"
+    "   AND (SELECT array_agg(x ORDER BY x) FROM unnest((string_to_array(i.indkey::text, ' ')::int2[])"
+    "        [1:cardinality(con.conkey)]) x) = (SELECT array_agg(x ORDER BY x) FROM unnest(con.conkey) x)"
+    "   ORDER BY ci.relname LIMIT 1)"
+    " FROM pg_constraint con JOIN pg_class f ON f.oid = con.confrelid"
+    " JOIN pg_class r ON r.oid = con.conrelid JOIN pg_namespace n ON n.oid = r.relnamespace,"
+    " unnest(con.conkey) WITH ORDINALITY k(attnum, i)"
+    " JOIN pg_attribute a ON a.attnum = k.attnum"
+    " WHERE con.contype = 'f' AND con.conname = $1::text AND f.relname = $2::text AND a.attrelid = con.conrelid"
+    " ORDER BY con.oid, k.i LIMIT 64";
+
+#define PL_ENRICH_MAX_FKS 64
+
 typedef struct pl_enricher {
     planlint_conn *conn;
     pl_arena *arena;
@@ -230,6 +249,60 @@ static int pl_read_tables(pl_enricher *e, const planlint_plan *list)
     return 0;
 }
 
+/* One foreign key: kept only when the name and referenced table find exactly one. */
+static int pl_read_fk(pl_enricher *e, const char *constraint, const char *relation)
+{
+    const char *values[2];
+    pl_cat_fk *fk = &e->cat->fks[e->cat->nfks];
+    PGresult *r;
+    int i, n, nomem = 0;
+
+    values[0] = constraint, values[1] = relation;
+    if (!(r = pl_query(e, pl_sql_fk, 2, values)))
+        return PLANLINT_EDATABASE;
+    n = PQntuples(r);
+    if (n == 0 || strcmp(PQgetvalue(r, 0, 0), PQgetvalue(r, n - 1, 0)) != 0) {
+        PQclear(r);
+        return 0;
+    }
+    memset(fk, 0, sizeof(*fk));
+    fk->constraint = pl_arena_strndup(e->arena, constraint, strlen(constraint));
+    fk->referenced = pl_arena_strndup(e->arena, relation, strlen(relation));
+    fk->schema = pl_text(e, r, 0, 1, &nomem);
+    fk->table = pl_text(e, r, 0, 2, &nomem);
+    fk->index = pl_text(e, r, 0, 4, &nomem);
+    for (i = 0; i < n && i < PL_CAT_MAX_KEYS; i++)
+        fk->columns[fk->ncolumns++] = pl_text(e, r, i, 3, &nomem);
+    PQclear(r);
+    if (nomem || !fk->constraint || !fk->referenced)
+        return pl_error_nomem(e->err);
+    e->cat->nfks++;
+    return 0;
+}
+
+/* Every foreign key named by a trigger in the plans' "Triggers" lists. */
+static int pl_read_fks(pl_enricher *e, const planlint_plan *list)
+{
+    const planlint_plan *p;
+    size_t i;
+    int rc;
+
+    for (p = list; p; p = p->next) {
+        const planlint_value *trig = pl_value_get(p->obj, "Triggers");
+
+        for (i = 0; i < planlint_value_size(trig) && e->cat->nfks < PL_ENRICH_MAX_FKS; i++) {
+            const char *con = pl_value_str(planlint_value_at(trig, i), "Constraint Name");
+            const char *rel = pl_value_str(planlint_value_at(trig, i), "Relation");
+
+            if (!con || !rel || pl_catalog_fk_in(e->cat, con, rel))
+                continue;
+            if ((rc = pl_read_fk(e, con, rel)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
 /* The catalog entry of the table a scan names, as the server resolved it. */
 static const pl_cat_table *pl_find(const struct pl_catalog *cat, const planlint_node *scan)
 {
@@ -270,13 +343,16 @@ int planlint_enrich(planlint_plan *plan, planlint_conn *conn, planlint_error *er
         return rc;
     e.conn = conn, e.arena = plan->arena, e.err = err;
     if (!(e.cat = pl_arena_alloc(plan->arena, sizeof(*e.cat))) ||
-        !(e.cat->tables = pl_arena_array(plan->arena, PL_ENRICH_MAX_TABLES, sizeof(*e.cat->tables))))
+        !(e.cat->tables = pl_arena_array(plan->arena, PL_ENRICH_MAX_TABLES, sizeof(*e.cat->tables))) ||
+        !(e.cat->fks = pl_arena_array(plan->arena, PL_ENRICH_MAX_FKS, sizeof(*e.cat->fks))))
         return pl_error_nomem(err);
     if ((rc = pl_command(&e, "BEGIN READ ONLY")) != 0)
         return rc;
     rc = pl_command(&e, PL_ENRICH_TIMEOUT);
     if (rc == 0)
         rc = pl_read_tables(&e, plan);
+    if (rc == 0)
+        rc = pl_read_fks(&e, plan);
     /* A failed read leaves the transaction aborted; ROLLBACK ends it either way. */
     rb = PQstatus(conn->pg) == CONNECTION_OK ? pl_command(&e, "ROLLBACK") : PLANLINT_EDATABASE;
     if (rc == 0 && rb != 0)

@@ -37,13 +37,31 @@ typedef struct pl_cat_table {
     size_t ncolumns;
 } pl_cat_table;
 
+/* A foreign key whose trigger the plan's "Triggers" list names, resolved in the catalog. */
+typedef struct pl_cat_fk {
+    const char *constraint, *referenced;   /* as the plan names them: Constraint Name, Relation */
+    const char *schema, *table;            /* the referencing table */
+    const char *columns[PL_CAT_MAX_KEYS];  /* its referencing columns, in the key's order */
+    size_t ncolumns;
+    const char *index;                     /* a valid index leading with exactly them, or NULL */
+} pl_cat_fk;
+
 struct pl_catalog {
     pl_cat_table *tables;
     size_t ntables;
+    pl_cat_fk *fks;
+    size_t nfks;
 };
 
 /* The catalog entry of the scan's table, or NULL (no enrichment, or not found). */
 const pl_cat_table *pl_catalog_table(const planlint_node *scan);
+
+/* The foreign key of a trigger (its Constraint Name and Relation, the referenced table),
+ * or NULL (no enrichment, not found, or the name is ambiguous). */
+const pl_cat_fk *pl_catalog_fk(const planlint_plan *plan, const char *constraint, const char *relation);
+/* The same in a catalog being filled (enrich.c, before it is attached to the plan). */
+const pl_cat_fk *pl_catalog_fk_in(const struct pl_catalog *cat, const char *constraint,
+                                  const char *relation);
 
 /* The later of last_analyze and last_autoanalyze, or NULL when never analyzed. */
 const char *pl_cat_last_analyze(const pl_cat_table *t);

@@ -337,3 +337,19 @@ const char *pl_cat_last_analyze(const pl_cat_table *t)
     /* Same format and time zone from the same query: text order is time order. */
     return strcmp(t->last_analyze, t->last_autoanalyze) >= 0 ? t->last_analyze : t->last_autoanalyze;
 }
+
+const pl_cat_fk *pl_catalog_fk_in(const struct pl_catalog *cat, const char *constraint,
+                                  const char *relation)
+{
+    size_t i;
+
+    for (i = 0; cat && constraint && relation && i < cat->nfks; i++)
+        if (strcmp(cat->fks[i].constraint, constraint) == 0 && strcmp(cat->fks[i].referenced, relation) == 0)
+            return &cat->fks[i];
+    return NULL;
+}
+
+const pl_cat_fk *pl_catalog_fk(const planlint_plan *plan, const char *constraint, const char *relation)
+{
+    return pl_catalog_fk_in(plan->catalog, constraint, relation);
+}
