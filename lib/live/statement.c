@@ -25,6 +25,8 @@ typedef struct pl_stmt_facts {
     const char *effect_name;       /* the first function called that is not allowed */
     const pl_side_effect *effect;
     json_t *functions;             /* the names called: an object used as a set */
+    json_t *operators;             /* the operators used, the same way */
+    json_t *relations;             /* the relations named, the same way */
     int nomem;
 } pl_stmt_facts;
 
@@ -46,6 +48,15 @@ static void pl_note_function(pl_stmt_facts *f, const json_t *call)
         f->nomem = 1;
 }
 
+/* Adds the last part of a name list (["public", "==="]) to set. */
+static void pl_note_name(pl_stmt_facts *f, json_t *set, const json_t *parts)
+{
+    const char *name = pl_sql_string(json_array_get(parts, json_array_size(parts) - 1));
+
+    if (name && json_array_size(parts) > 0 && json_object_set_new(set, name, json_true()) != 0)
+        f->nomem = 1;
+}
+
 static int pl_visit(const char *kind, json_t *body, void *ud)
 {
     pl_stmt_facts *f = ud;
@@ -61,6 +72,12 @@ static int pl_visit(const char *kind, json_t *body, void *ud)
             f->into = 1;
     } else if (strcmp(kind, "FuncCall") == 0)
         pl_note_function(f, body);
+    else if (strcmp(kind, "A_Expr") == 0)
+        pl_note_name(f, f->operators, json_object_get(body, "name"));
+    else if (strcmp(kind, "RangeVar") == 0 && json_string_value(json_object_get(body, "relname")) &&
+             json_object_set_new(f->relations, json_string_value(json_object_get(body, "relname")),
+                                 json_true()) != 0)
+        f->nomem = 1;
     else if (strcmp(kind, "ParamRef") == 0) {
         n = json_integer_value(json_object_get(body, "number"));
         if (n <= 0 || n > PL_MAX_PARAM)
@@ -189,8 +206,11 @@ int pl_statement_read(pl_statement *st, const char *sql, const planlint_capture_
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "no statement");
     memset(&f, 0, sizeof(f));
     f.opts = o;
-    if (!(f.functions = json_object()))
+    f.functions = json_object(), f.operators = json_object(), f.relations = json_object();
+    if (!f.functions || !f.operators || !f.relations) {
+        json_decref(f.functions), json_decref(f.operators), json_decref(f.relations);
         return pl_error_nomem(err);
+    }
     rc = pl_sql_parse(&tree, sql, &e);
     if (rc == PLANLINT_EPARSE)
         rc = pl_refuse_parse(&e, err);
@@ -199,19 +219,17 @@ int pl_statement_read(pl_statement *st, const char *sql, const planlint_capture_
     else
         rc = pl_read_tree(&f, tree, sql, err);
     json_decref(tree);
-    if (rc != 0) {
-        json_decref(f.functions);
-        return rc;
-    }
     st->max_param = f.max_param;
-    st->functions = f.functions;
-    return 0;
+    st->functions = f.functions, st->operators = f.operators, st->relations = f.relations;
+    if (rc != 0)
+        pl_statement_release(st);
+    return rc;
 }
 
 void pl_statement_release(pl_statement *st)
 {
-    json_decref(st->functions);
-    st->functions = NULL;
+    json_decref(st->functions), json_decref(st->operators), json_decref(st->relations);
+    st->functions = st->operators = st->relations = NULL;
 }
 
 int planlint_capture_check(const char *sql, const planlint_capture_options *opts, planlint_error *err)

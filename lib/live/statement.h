@@ -32,6 +32,8 @@ int pl_side_effect_refuse(planlint_error *err, const char *f, const pl_side_effe
 typedef struct pl_statement {
     long max_param;      /* the highest $n, 0 for none */
     json_t *functions;   /* owned: the names of the functions it calls, as the keys of an object */
+    json_t *operators;   /* owned: the operators it uses, the same way */
+    json_t *relations;   /* owned: the tables (and views) it names, the same way */
 } pl_statement;
 
 /* planlint_capture_check(), keeping what capture needs next. On 0, release st with
