@@ -63,8 +63,14 @@ static int pl_visit(const char *kind, json_t *body, void *ud)
     json_int_t n;
 
     if (strcmp(kind, "InsertStmt") == 0 || strcmp(kind, "UpdateStmt") == 0 ||
-        strcmp(kind, "DeleteStmt") == 0 || strcmp(kind, "MergeStmt") == 0)
+        strcmp(kind, "DeleteStmt") == 0 || strcmp(kind, "MergeStmt") == 0) {
+        /* The target is a RangeVar's fields without the node around them. */
+        const char *target = json_string_value(json_object_get(json_object_get(body, "relation"), "relname"));
+
         f->writes = 1;
+        if (target && json_object_set_new(f->relations, target, json_true()) != 0)
+            f->nomem = 1;
+    }
     else if (strcmp(kind, "SelectStmt") == 0) {
         if (json_array_size(json_object_get(body, "lockingClause")) > 0)
             f->locks = 1;
