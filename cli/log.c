@@ -14,7 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define CLI_QUEUE_SIZE 64
+#define CLI_BATCH 32        /* items handed over at once: fewer wake-ups */
+#define CLI_QUEUE_SIZE 4    /* batches in flight: memory stays bounded */
 #define CLI_THREAD_MIN_BYTES (8LL << 20)   /* smaller logs are read in one thread */
 #define CLI_SNIFF_BYTES (1 << 20)
 
@@ -31,8 +32,14 @@ typedef struct cli_item {
     planlint_log_format format;
 } cli_item;
 
+typedef struct cli_batch {
+    cli_item items[CLI_BATCH];
+    size_t n;
+} cli_batch;
+
 typedef struct cli_queue {
-    cli_item items[CLI_QUEUE_SIZE];
+    cli_batch batches[CLI_QUEUE_SIZE];
+    cli_batch filling;            /* the reader's batch being filled */
     size_t head, count;
     int done;
     pthread_mutex_t mu;
@@ -293,17 +300,26 @@ static void cli_deliver_direct(void *ud, cli_item *it)
     cli_take(ud, it);
 }
 
+static void cli_flush(cli_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (q->count == CLI_QUEUE_SIZE)
+        pthread_cond_wait(&q->not_full, &q->mu);
+    q->batches[(q->head + q->count) % CLI_QUEUE_SIZE] = q->filling;
+    q->count++;
+    pthread_cond_signal(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
+    q->filling.n = 0;
+}
+
+/* Entries go in batches; anything else is handed over at once, with what precedes it. */
 static void cli_deliver_queued(void *ud, cli_item *it)
 {
     cli_queue *q = ud;
 
-    pthread_mutex_lock(&q->mu);
-    while (q->count == CLI_QUEUE_SIZE)
-        pthread_cond_wait(&q->not_full, &q->mu);
-    q->items[(q->head + q->count) % CLI_QUEUE_SIZE] = *it;
-    q->count++;
-    pthread_cond_signal(&q->not_empty);
-    pthread_mutex_unlock(&q->mu);
+    q->filling.items[q->filling.n++] = *it;
+    if (q->filling.n == CLI_BATCH || it->kind != CLI_ENTRY)
+        cli_flush(q);
 }
 
 static void *cli_reader_thread(void *arg)
@@ -312,6 +328,8 @@ static void *cli_reader_thread(void *arg)
     cli_queue *q = job->ud;
 
     cli_read_all(job);
+    if (q->filling.n)
+        cli_flush(q);
     pthread_mutex_lock(&q->mu);
     q->done = 1;
     pthread_cond_signal(&q->not_empty);
@@ -324,10 +342,14 @@ static int cli_run_threaded(cli_log_run *run, cli_reader_job *job)
 {
     cli_queue *q = calloc(1, sizeof(*q));
     pthread_t th;
-    cli_item it;
+    cli_batch *b = malloc(sizeof(*b));
+    size_t i;
 
-    if (!q)
+    if (!q || !b) {
+        free(q);
+        free(b);
         return -1;
+    }
     pthread_mutex_init(&q->mu, NULL);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
@@ -335,6 +357,7 @@ static int cli_run_threaded(cli_log_run *run, cli_reader_job *job)
     job->ud = q;
     if (pthread_create(&th, NULL, cli_reader_thread, job) != 0) {
         free(q);
+        free(b);
         return -1;
     }
     for (;;) {
@@ -345,18 +368,20 @@ static int cli_run_threaded(cli_log_run *run, cli_reader_job *job)
             pthread_mutex_unlock(&q->mu);
             break;
         }
-        it = q->items[q->head];
+        *b = q->batches[q->head];
         q->head = (q->head + 1) % CLI_QUEUE_SIZE;
         q->count--;
         pthread_cond_signal(&q->not_full);
         pthread_mutex_unlock(&q->mu);
-        cli_take(run, &it);
+        for (i = 0; i < b->n; i++)
+            cli_take(run, &b->items[i]);
     }
     pthread_join(th, NULL);
     pthread_mutex_destroy(&q->mu);
     pthread_cond_destroy(&q->not_empty);
     pthread_cond_destroy(&q->not_full);
     free(q);
+    free(b);
     return 0;
 }
 

@@ -603,10 +603,12 @@ PLANLINT_EXTERN int planlint_log_groups_new(planlint_log_groups **out, const pla
 PLANLINT_EXTERN void planlint_log_groups_free(planlint_log_groups *g);
 
 /*
- * Adds one entry: parses its plan (planlint_log_entry_plan()), fingerprints its query,
- * hashes its shape and counts it into its group; when it is the group's slowest so far,
- * runs the rules on it (unless planlint_check() already ran) and keeps a copy of its
- * findings. The entry may be freed right after. *group (if not NULL) gets the group,
+ * Adds one entry: fingerprints its query, finds its plan shape and counts it into its
+ * group; when it is the group's slowest so far, runs the rules on its plan (unless
+ * planlint_check() already ran) and keeps a copy of the findings. The plan is parsed
+ * (planlint_log_entry_plan()) for the shape unless a plan whose text differs only in
+ * its digits was parsed before (the shape is then known), and for the rules. The
+ * entry may be freed right after. *group (if not NULL) gets the group,
  * borrowed: valid until planlint_log_groups_free(), or NULL when max_groups was reached.
  * A plan that does not parse is not counted: its error is returned (PLANLINT_EFORMAT
  * for a YAML or XML plan).

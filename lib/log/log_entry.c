@@ -19,6 +19,28 @@ static int pl_is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* "123.456" as the server prints durations: digits, at most one '.'; NaN otherwise.
+ * By hand: strtod() would follow LC_NUMERIC. */
+static double pl_decimal(const char *s, size_t n)
+{
+    double v = 0, scale = 1;
+    size_t i;
+    int dot = 0;
+
+    for (i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (dot++)
+                return NAN;
+        } else if (dot) {
+            scale /= 10;
+            v += (s[i] - '0') * scale;
+        } else {
+            v = v * 10 + (s[i] - '0');
+        }
+    }
+    return v;
+}
+
 int pl_log_is_entry(const char *msg, size_t n, double *duration, size_t *body)
 {
     size_t i = 10, start;
@@ -30,7 +52,8 @@ int pl_log_is_entry(const char *msg, size_t n, double *duration, size_t *body)
         i++;
     if (i == start || n - i < 10 || memcmp(msg + i, " ms  plan:", 10) != 0)
         return 0;
-    if (pl_parse_double(msg + start, i - start, duration) != 0)
+    *duration = pl_decimal(msg + start, i - start);
+    if (*duration != *duration)
         return 0;
     i += 10;
     while (i < n && (msg[i] == ' ' || msg[i] == '\r'))
@@ -51,8 +74,9 @@ static enum pl_plan_kind pl_plan_kind(const char *s, size_t n)
         return PL_PLAN_JSON;
     if (n - i >= 8 && (memcmp(s + i, "<explain", 8) == 0 || memcmp(s + i, "<?xml", 5) == 0))
         return PL_PLAN_XML;
-    /* YAML quotes its strings: a text plan never says Node Type: "..." */
-    if ((n - i >= 7 && memcmp(s + i, "- Plan:", 7) == 0) || memmem(s + i, n - i < 4096 ? n - i : 4096, "Node Type: \"", 12))
+    /* YAML quotes its strings, a text plan does not: Query Text: "..." */
+    if ((n - i >= 7 && memcmp(s + i, "- Plan:", 7) == 0) || (n - i >= 13 && memcmp(s + i, "Query Text: \"", 13) == 0) ||
+        (n - i >= 6 && memcmp(s + i, "Plan:", 5) == 0 && (s[i + 5] == ' ' || s[i + 5] == '\n')))
         return PL_PLAN_YAML;
     return PL_PLAN_TEXT;
 }

@@ -50,6 +50,15 @@ typedef struct pl_fp_slot {
     int used;
 } pl_fp_slot;
 
+/* A plan text's key (its bytes with every digit alike) and the shape it had. */
+typedef struct pl_shape_slot {
+    uint64_t key, hash;
+    char hex[17];
+    char *outline;
+} pl_shape_slot;
+
+#define PL_SHAPE_CACHE 1024u
+
 struct planlint_log_groups {
     planlint_group_options opts;
     planlint_log_group **table;     /* open addressing on the fingerprint */
@@ -59,6 +68,9 @@ struct planlint_log_groups {
     size_t overflow;
     int sorted;
     pl_fp_slot *cache;
+    pl_shape_slot *shapes;
+    unsigned char *scratch;         /* pl_plan_key()'s */
+    size_t scratch_size;
 };
 
 /* ------------------------------------------------------------ the accumulator */
@@ -86,7 +98,10 @@ int planlint_log_groups_new(planlint_log_groups **out, const planlint_group_opti
     g->tcap = 64;
     g->table = pl_malloc(g->tcap * sizeof(*g->table));
     g->cache = pl_malloc(PL_FP_CACHE * sizeof(*g->cache));
-    if (!g->table || !g->cache) {
+    g->shapes = pl_malloc(PL_SHAPE_CACHE * sizeof(*g->shapes));
+    if (g->shapes)
+        memset(g->shapes, 0, PL_SHAPE_CACHE * sizeof(*g->shapes));
+    if (!g->table || !g->cache || !g->shapes) {
         planlint_log_groups_free(g);
         return pl_error_nomem(err);
     }
@@ -137,6 +152,10 @@ void planlint_log_groups_free(planlint_log_groups *g)
     pl_free(g->ranked);
     pl_free(g->table);
     pl_free(g->cache);
+    for (i = 0; g->shapes && i < PL_SHAPE_CACHE; i++)
+        pl_free(g->shapes[i].outline);
+    pl_free(g->shapes);
+    pl_free(g->scratch);
     pl_free(g);
 }
 
@@ -346,7 +365,7 @@ static int pl_seen(planlint_log_group *grp, const planlint_log_entry *e)
     return 0;
 }
 
-static int pl_shape_add(planlint_log_group *grp, const planlint_log_entry *e)
+static int pl_shape_add(planlint_log_group *grp, const planlint_log_entry *e, const char *outline)
 {
     size_t i;
 
@@ -355,7 +374,7 @@ static int pl_shape_add(planlint_log_group *grp, const planlint_log_entry *e)
             break;
     if (i == grp->nshapes && grp->nshapes < PL_MAX_SHAPES) {
         pl_shape_seen *s = &grp->shapes[grp->nshapes];
-        if (!(s->outline = pl_strndup(e->outline, strlen(e->outline))))
+        if (!(s->outline = pl_strndup(outline, strlen(outline))))
             return -1;
         s->hash = e->shape_value;
         memcpy(s->hex, e->shape, sizeof(s->hex));
@@ -373,14 +392,17 @@ static int pl_shape_add(planlint_log_group *grp, const planlint_log_entry *e)
 
 /* The slowest entry so far: its metadata, its query (cut), its findings. */
 static int pl_keep_slowest(planlint_log_groups *g, planlint_log_group *grp, planlint_log_entry *e,
-                           planlint_plan *plan, planlint_error *err)
+                           planlint_error *err)
 {
+    planlint_plan *plan;
     static const planlint_log_field keep[] = { PLANLINT_LOG_TIMESTAMP, PLANLINT_LOG_USER, PLANLINT_LOG_DATABASE,
                                                PLANLINT_LOG_APPLICATION, PLANLINT_LOG_FILE, PLANLINT_LOG_PLAN_FORMAT };
     const char *q = e->fields[PLANLINT_LOG_QUERY];
     size_t i, n;
     int rc;
 
+    if ((rc = planlint_log_entry_plan(e, &plan, g->opts.parse, err)) < 0)
+        return rc;
     if (!plan->checked && (rc = planlint_check(plan, g->opts.check, err)) < 0)
         return rc;
     pl_clear_slowest(grp);
@@ -418,7 +440,7 @@ static int pl_keep_slowest(planlint_log_groups *g, planlint_log_group *grp, plan
     return 0;
 }
 
-static int pl_count(planlint_log_groups *g, planlint_log_group *grp, planlint_log_entry *e, planlint_plan *plan,
+static int pl_count(planlint_log_groups *g, planlint_log_group *grp, planlint_log_entry *e, const char *outline,
                     planlint_error *err)
 {
     double d = e->duration;
@@ -430,35 +452,124 @@ static int pl_count(planlint_log_groups *g, planlint_log_group *grp, planlint_lo
         grp->min = d;
     if (slowest)
         grp->max = d;
-    if (pl_sample(g, grp, d) < 0 || pl_seen(grp, e) < 0 || pl_shape_add(grp, e) < 0)
+    if (pl_sample(g, grp, d) < 0 || pl_seen(grp, e) < 0 || pl_shape_add(grp, e, outline) < 0)
         return pl_error_nomem(err);
     g->sorted = 0;
-    return slowest ? pl_keep_slowest(g, grp, e, plan, err) : 0;
+    return slowest ? pl_keep_slowest(g, grp, e, err) : 0;
+}
+
+/* A key equal for plan texts that differ only in their numbers (times, row counts,
+ * costs, constants): such plans have the same shape. Each run of digits is written as
+ * one '0' into scratch space (without branches), which is then mixed in eight bytes
+ * at a time. */
+static uint64_t pl_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+static int pl_plan_key(planlint_log_groups *g, const char *s, uint64_t *key)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t n = strlen(s), i, j = 0;
+    uint64_t h = 0x243F6A8885A308D3ULL, w;
+    unsigned char *out;
+    int prev = 0;
+
+    if (n + 8 > g->scratch_size) {
+        unsigned char *b = pl_realloc(g->scratch, n + 8);
+        if (!b)
+            return -1;
+        g->scratch = b;
+        g->scratch_size = n + 8;
+    }
+    out = g->scratch;
+    for (i = 0; i < n;) {
+        if (i + 8 <= n) {   /* a word without digits is copied whole */
+            uint64_t x;
+            memcpy(&w, u + i, 8);
+            x = w ^ 0x3030303030303030ULL;
+            if (!((x - 0x0A0A0A0A0A0A0A0AULL) & ~x & 0x8080808080808080ULL)) {
+                memcpy(out + j, &w, 8);
+                j += 8;
+                i += 8;
+                prev = 0;
+                continue;
+            }
+        }
+        do {
+            int digit = (unsigned)(u[i] - '0') < 10u;
+            out[j] = digit ? '0' : u[i];
+            j += !(digit & prev);
+            prev = digit;
+        } while (++i & 7 && i < n);
+    }
+    memset(out + j, 0, 8);
+    for (i = 0; i < j; i += 8) {
+        memcpy(&w, out + i, 8);
+        h = pl_mix(h, w);
+    }
+    *key = pl_mix(h, j) | 1;
+    return 0;
+}
+
+/* The entry's shape: from the cache when a plan with the same text but for its digits
+ * was read before (no parsing then), else from its parsed plan. *outline is borrowed
+ * from the cache or the entry. */
+static int pl_entry_shape(planlint_log_groups *g, planlint_log_entry *e, const char **outline, planlint_error *err)
+{
+    const char *text = e->fields[PLANLINT_LOG_PLAN_TEXT];
+    pl_shape_slot *slot;
+    planlint_plan *plan;
+    uint64_t key;
+    char *copy;
+    int rc;
+
+    if (pl_plan_key(g, text ? text + e->plan_offset : "", &key) < 0)
+        return pl_error_nomem(err);
+    slot = &g->shapes[key % PL_SHAPE_CACHE];
+    if (slot->key == key && slot->outline) {
+        e->shape_value = slot->hash;
+        memcpy(e->shape, slot->hex, sizeof(e->shape));
+        *outline = slot->outline;
+        return 0;
+    }
+    if ((rc = planlint_log_entry_plan(e, &plan, g->opts.parse, err)) < 0)
+        return rc;
+    if (!planlint_log_entry_shape(e))
+        return pl_error_nomem(err);
+    *outline = e->outline;
+    if (!(copy = pl_strndup(e->outline, strlen(e->outline))))
+        return pl_error_nomem(err);
+    pl_free(slot->outline);
+    slot->outline = copy;
+    slot->key = key;
+    slot->hash = e->shape_value;
+    memcpy(slot->hex, e->shape, sizeof(slot->hex));
+    return 0;
 }
 
 int planlint_log_groups_add(planlint_log_groups *g, planlint_log_entry *e, const planlint_log_group **group,
                             planlint_error *err)
 {
     planlint_log_group *grp;
-    planlint_plan *plan;
+    const char *outline = NULL;
     int rc, full;
 
     if (group)
         *group = NULL;
     if (!g || !e)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "groups and entry must not be NULL");
-    if ((rc = planlint_log_entry_plan(e, &plan, g->opts.parse, err)) < 0)
+    if ((rc = pl_entry_shape(g, e, &outline, err)) < 0)
         return rc;
     pl_entry_fingerprint(g, e);
-    if (!planlint_log_entry_shape(e))
-        return pl_error_nomem(err);
     if (!(grp = pl_find(g, e->fp_value, &full))) {
         if (!full)
             return pl_error_nomem(err);
         g->overflow++;
         return 0;
     }
-    if ((rc = pl_count(g, grp, e, plan, err)) < 0)
+    if ((rc = pl_count(g, grp, e, outline, err)) < 0)
         return rc;
     if (group)
         *group = grp;

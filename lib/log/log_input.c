@@ -16,7 +16,7 @@ struct pl_log_input {
     size_t cap, start, end;   /* unread data is buf[start..end) */
     size_t max_line;
     size_t lineno;
-    unsigned long long bytes;
+    unsigned long long bytes, raw, raw_at;
     int eof, failed;
 };
 
@@ -76,6 +76,11 @@ static int pl_fill(pl_log_input *in)
         in->eof = 1;
     in->end += (size_t)got;
     in->bytes += (unsigned long long)got;
+    if (in->eof || in->bytes - in->raw_at >= (16u << 20)) {   /* gzoffset() costs a system call */
+        z_off_t off = gzoffset(in->gz);
+        in->raw = off < 0 ? in->bytes : (unsigned long long)off;
+        in->raw_at = in->bytes;
+    }
     return 0;
 }
 
@@ -154,7 +159,5 @@ unsigned long long pl_log_input_bytes(const pl_log_input *in)
 
 unsigned long long pl_log_input_raw_bytes(const pl_log_input *in)
 {
-    z_off_t off = gzoffset(in->gz);
-
-    return off < 0 ? in->bytes : (unsigned long long)off;
+    return in->raw;
 }

@@ -307,8 +307,12 @@ static int pl_line(pl_stderr_state *st, pl_log_src *src, const char *s, size_t n
     marker = pl_stderr_marker(s, n, &level_at, &msg_at);
     if (st->open) {
         pl_log_meta m;
-        pl_stderr_prefix(s, n < 200 ? n : 200, &m);
-        if (marker || m.pid == st->pid || pl_looks_complete(&st->msg))
+        int ends = marker || pl_looks_complete(&st->msg);
+        if (!ends) {
+            pl_stderr_prefix(s, n < 200 ? n : 200, &m);
+            ends = m.pid == st->pid;
+        }
+        if (ends)
             return pl_keep_pending(st, s, n, lineno) < 0 ? PLANLINT_ENOMEM : 1;
         src->stats->skipped_lines++;   /* another backend's line inside the entry */
         return 0;
