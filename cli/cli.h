@@ -51,6 +51,14 @@ typedef struct cli_settings {
     const char *save;         /* --save FILE */
     const char *params[CLI_MAX_LIST];
     size_t nparams;
+    /* server logs (log.c) */
+    int log;                  /* --log: the files are server logs */
+    int jsonl;                /* --format jsonl: one JSON object per entry and per group */
+    planlint_log_format log_format;
+    double since, until;      /* seconds since 1970; NaN when not given */
+    const char *database;     /* --database */
+    double min_duration;      /* ms; 0 keeps all */
+    long top;                 /* groups shown, default 10 */
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
@@ -92,6 +100,12 @@ typedef struct cli_live {
 /* live is NULL for a file. */
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width);
+
+/* log.c: reads the files as server logs, groups their entries by query and prints the
+ * summary (or JSON Lines); returns an exit code. */
+int cli_run_log(const cli_settings *s, char **files, size_t nfiles, FILE *out, int color);
+/* log.c: 1 when every file is clearly a server log (auto-detection without --log). */
+int cli_files_are_logs(char **files, size_t nfiles);
 
 /* options.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);

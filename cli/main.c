@@ -246,7 +246,9 @@ static int cli_run(const cli_settings *s)
         worst = cli_run_live(s, out, color, width);
     else
 #endif
-    {
+    if (s->log || s->jsonl || cli_files_are_logs(s->files, s->nfiles)) {
+        worst = cli_run_log(s, s->files, s->nfiles, out, color);
+    } else {
         cli_hint_terminal_input(s);
         for (i = 0; i < n; i++) {
             rc = cli_process(s, files[i], out, color, width);

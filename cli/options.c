@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,10 @@ static int on_format(cli_settings *s, const char *arg)
         s->format = PLANLINT_OUTPUT_TREE;
     else if (strcmp(arg, "json") == 0)
         s->format = PLANLINT_OUTPUT_JSON;
+    else if (strcmp(arg, "jsonl") == 0)
+        s->jsonl = 1;   /* server logs only: one line per entry and per group */
     else
-        return cli_bad_value("format", arg, "tree or json");
+        return cli_bad_value("format", arg, "tree, json or jsonl (with --log)");
     return 0;
 }
 
@@ -213,11 +216,88 @@ static int on_param(cli_settings *s, const char *arg)
     return cli_push(s->params, &s->nparams, arg, "param");
 }
 
+static int on_log_format(cli_settings *s, const char *arg)
+{
+    s->log = 1;
+    if (strcmp(arg, "auto") == 0)
+        s->log_format = PLANLINT_LOG_AUTO;
+    else if (strcmp(arg, "stderr") == 0)
+        s->log_format = PLANLINT_LOG_STDERR;
+    else if (strcmp(arg, "csvlog") == 0 || strcmp(arg, "csv") == 0)
+        s->log_format = PLANLINT_LOG_CSV;
+    else if (strcmp(arg, "jsonlog") == 0)
+        s->log_format = PLANLINT_LOG_JSON;
+    else
+        return cli_bad_value("log-format", arg, "auto, stderr, csvlog or jsonlog");
+    return 0;
+}
+
+static int on_time(double *out, const char *arg, const char *opt)
+{
+    double t = planlint_log_time_parse(arg);
+
+    if (isnan(t))
+        return cli_bad_value(opt, arg, "a timestamp such as 2024-05-01 or \"2024-05-01 10:30:00 UTC\"");
+    *out = t;
+    return 0;
+}
+
+static int on_since(cli_settings *s, const char *arg)
+{
+    return on_time(&s->since, arg, "since");
+}
+
+static int on_until(cli_settings *s, const char *arg)
+{
+    return on_time(&s->until, arg, "until");
+}
+
+/* Milliseconds, possibly fractional; parsed by hand so LC_NUMERIC cannot interfere. */
+static int on_min_duration(cli_settings *s, const char *arg)
+{
+    double v = 0, scale = 0.1;
+    const char *p = arg;
+
+    for (; *p >= '0' && *p <= '9' && v < 1e12; p++)
+        v = v * 10 + (*p - '0');
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+            v += (*p - '0') * scale;
+    if (p == arg || (*p && strcmp(p, "ms") != 0))
+        return cli_bad_value("min-duration", arg, "milliseconds, e.g. 250 or 0.5");
+    s->min_duration = v;
+    return 0;
+}
+
+static int on_top(cli_settings *s, const char *arg)
+{
+    char *end;
+    long n;
+
+    errno = 0;
+    n = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || n < 1 || n > 1000000)
+        return cli_bad_value("top", arg, "a number of groups from 1");
+    s->top = n;
+    return 0;
+}
+
 static const cli_option cli_options[] = {
     { "Input options:", "input-format", required_argument, 0, "FORMAT",
       "input format: auto (default), json, text, yaml or xml", CLI_CALL(on_input_format) },
+    { "Server logs (auto_explain entries, grouped by query):", "log", no_argument, 0, NULL,
+      "read the FILEs as server logs (detected when clearly one)", CLI_STORE(log) },
+    { NULL, "log-format", required_argument, 0, "FORMAT", "auto (default), stderr, csvlog or jsonlog; implies --log",
+      CLI_CALL(on_log_format) },
+    { NULL, "since", required_argument, 0, "TIME", "only entries logged at or after TIME", CLI_CALL(on_since) },
+    { NULL, "until", required_argument, 0, "TIME", "only entries logged before TIME", CLI_CALL(on_until) },
+    { NULL, "database", required_argument, 0, "NAME", "only entries of database NAME", CLI_STORE(database) },
+    { NULL, "min-duration", required_argument, 0, "MS", "only entries that took at least MS milliseconds",
+      CLI_CALL(on_min_duration) },
+    { NULL, "top", required_argument, 0, "N", "show the N groups with the most total time (default 10)",
+      CLI_CALL(on_top) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
-      "output: tree (annotated plan, default) or json", CLI_CALL(on_format) },
+      "output: tree (annotated plan, default), json, or jsonl (logs)", CLI_CALL(on_format) },
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
       CLI_STORE(output) },
     { NULL, "color", optional_argument, 0, "WHEN",
@@ -281,6 +361,7 @@ void cli_print_help(FILE *out)
 
     fputs("planlint reads PostgreSQL EXPLAIN plans: where the time goes, what to change.\n\n"
           "Usage:\n  planlint [OPTION]... [FILE]...\n"
+          "  planlint --log [OPTION]... LOGFILE...\n"
           "  planlint [CONNECTION OPTION]... [-c SQL | -f FILE | SQL]\n\n"
           "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
           "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"
@@ -375,6 +456,8 @@ int cli_parse_args(cli_settings *s, int argc, char **argv)
 
     memset(s, 0, sizeof(*s));
     s->width = -1;
+    s->since = s->until = NAN;
+    s->top = 10;
     cli_build_getopt(longopts, shortopts);
     opterr = 0;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {

@@ -3,14 +3,16 @@
 # package too (source this file). The option lists follow planlint --help
 # (tests/cli/completion.sh checks that they do).
 
-_planlint_long_options='--input-format --format --output --color --width --ascii
+_planlint_long_options='--log --log-format --since --until --database --min-duration --top
+    --input-format --format --output --color --width --ascii
     --fail-on --min-severity --min-time --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
     --allow-writes --allow-side-effects --timeout --param --save --host --port --username --dbname --dsn
     --no-password --password --version --help'
 _planlint_short_options='-o -c -f -h -p -U -d -w -W -V -?'
 # Options whose argument may be the next word (getopt's required_argument).
-_planlint_takes_argument='--input-format --format --output -o --width --fail-on
+_planlint_takes_argument='--log-format --since --until --database --min-duration --top
+    --input-format --format --output -o --width --fail-on
     --min-severity --min-time --enable --disable --set --config --explain --command -c --file -f
     --timeout --param --save --host -h --port -p --username -U --dbname -d --dsn'
 
@@ -31,7 +33,8 @@ _planlint_values()
 {
     local cur=$3 head=
     case $2 in
-    --format) _planlint_reply -W 'tree json' -- "$cur" ;;
+    --format) _planlint_reply -W 'tree json jsonl' -- "$cur" ;;
+    --log-format) _planlint_reply -W 'auto stderr csvlog jsonlog' -- "$cur" ;;
     --input-format) _planlint_reply -W 'auto json text yaml xml' -- "$cur" ;;
     --color) _planlint_reply -W 'auto always never' -- "$cur" ;;
     --fail-on) _planlint_reply -W 'info warning error none' -- "$cur" ;;

@@ -480,6 +480,221 @@ typedef struct planlint_render_options {
 PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                                     const planlint_render_options *opts, planlint_error *err);
 
+/* ---------------------------------------------------------------- server logs */
+
+/* auto_explain's entries in PostgreSQL server logs, read one at a time in bounded
+ * memory: a stderr log with any log_line_prefix, csvlog or jsonlog (PostgreSQL 15+),
+ * plain or gzip-compressed, JSON and text plans mixed. See docs/log-mode.md. */
+
+typedef enum planlint_log_format {
+    PLANLINT_LOG_AUTO = 0,   /* detect from the first records */
+    PLANLINT_LOG_STDERR = 1, /* log_destination = 'stderr' (any log_line_prefix) */
+    PLANLINT_LOG_CSV = 2,    /* csvlog */
+    PLANLINT_LOG_JSON = 3    /* jsonlog */
+} planlint_log_format;
+
+/* "stderr", "csvlog", "jsonlog"; NULL for other values. */
+PLANLINT_EXTERN const char *planlint_log_format_name(planlint_log_format f);
+
+/* The log format of the start of a file (decompressed), when it is clearly a server
+ * log holding auto_explain entries: a csvlog or jsonlog record, or two stderr entries.
+ * PLANLINT_LOG_AUTO (0) when it is not. */
+PLANLINT_EXTERN planlint_log_format planlint_log_detect(const char *buf, size_t len);
+
+#define PLANLINT_LOG_OPTIONS_VERSION 1
+
+/* Options for planlint_log_reader_open(). Initialise with PLANLINT_LOG_OPTIONS_INIT. */
+typedef struct planlint_log_options {
+    unsigned int version;         /* PLANLINT_LOG_OPTIONS_VERSION */
+    planlint_log_format format;   /* default: detected */
+    size_t max_entry_bytes;       /* one entry's message; longer ones are damaged. Default 64 MiB */
+} planlint_log_options;
+
+#define PLANLINT_LOG_OPTIONS_INIT { PLANLINT_LOG_OPTIONS_VERSION, PLANLINT_LOG_AUTO, 0 }
+
+typedef struct planlint_log_reader planlint_log_reader;
+typedef struct planlint_log_entry planlint_log_entry;
+
+/* Opens a log file (gzip-compressed or not; "-" is not special). name is used in
+ * messages and may be NULL (then path). On success *out is owned: free with
+ * planlint_log_reader_close(). PLANLINT_EIO when the file cannot be opened. */
+PLANLINT_EXTERN int planlint_log_reader_open(planlint_log_reader **out, const char *path,
+                                             const planlint_log_options *opts, planlint_error *err);
+/* The same on an open file descriptor (a pipe is fine); the reader closes it. */
+PLANLINT_EXTERN int planlint_log_reader_open_fd(planlint_log_reader **out, int fd, const char *name,
+                                                const planlint_log_options *opts, planlint_error *err);
+/* NULL is fine. Entries already returned stay valid. */
+PLANLINT_EXTERN void planlint_log_reader_close(planlint_log_reader *r);
+
+/*
+ * The next auto_explain entry. Returns 1 with *out set (owned: free with
+ * planlint_log_entry_free()), 0 at the end of the log, or a negative PLANLINT_E* code
+ * with err filled: PLANLINT_EIO or PLANLINT_ENOMEM end the reading; PLANLINT_EPARSE or
+ * PLANLINT_ELIMIT mean one damaged record (an unterminated CSV field, a jsonlog line that
+ * is not JSON, an entry over max_entry_bytes), at err->line of the file: call again to
+ * go on. Lines that are not auto_explain entries are skipped and counted.
+ */
+PLANLINT_EXTERN int planlint_log_reader_next(planlint_log_reader *r, planlint_log_entry **out,
+                                             planlint_error *err);
+
+/* What the reader has seen so far. */
+typedef struct planlint_log_stats {
+    size_t lines;            /* physical lines read */
+    size_t entries;          /* auto_explain entries returned */
+    size_t skipped_lines;    /* lines that belong to no entry (other messages) */
+    size_t damaged;          /* damaged records reported */
+    unsigned long long bytes;      /* bytes read, after decompression */
+    unsigned long long raw_bytes;  /* bytes read from the file (compressed size) */
+} planlint_log_stats;
+
+PLANLINT_EXTERN void planlint_log_reader_stats(const planlint_log_reader *r, planlint_log_stats *out);
+/* The format found (PLANLINT_LOG_AUTO until the first record decides). */
+PLANLINT_EXTERN planlint_log_format planlint_log_reader_format(const planlint_log_reader *r);
+
+/* NULL is fine; frees the entry's plan too. */
+PLANLINT_EXTERN void planlint_log_entry_free(planlint_log_entry *e);
+
+typedef enum planlint_log_field {
+    PLANLINT_LOG_TIMESTAMP = 0,  /* as logged, e.g. "2024-05-01 10:00:00.123 UTC" */
+    PLANLINT_LOG_USER,
+    PLANLINT_LOG_DATABASE,
+    PLANLINT_LOG_APPLICATION,
+    PLANLINT_LOG_QUERY,          /* auto_explain's "Query Text" */
+    PLANLINT_LOG_PREFIX,         /* stderr: the raw log_line_prefix text */
+    PLANLINT_LOG_PLAN_TEXT,      /* the plan as logged, after "plan:" */
+    PLANLINT_LOG_PLAN_FORMAT,    /* "json", "text", "yaml", "xml" */
+    PLANLINT_LOG_FILE,           /* the name given to the reader */
+    PLANLINT_LOG_FIELD_COUNT_
+} planlint_log_field;
+
+/* A field of the entry, or NULL when the log does not have it. Borrowed: valid until
+ * planlint_log_entry_free(). */
+PLANLINT_EXTERN const char *planlint_log_entry_get(const planlint_log_entry *e, planlint_log_field f);
+/* The backend's process id, 0 when unknown. */
+PLANLINT_EXTERN long planlint_log_entry_pid(const planlint_log_entry *e);
+/* auto_explain's "duration: ... ms". */
+PLANLINT_EXTERN double planlint_log_entry_duration(const planlint_log_entry *e);
+/* The timestamp as seconds since 1970 (UTC when the log names UTC/GMT or an offset, else
+ * as written), NaN when there is none. */
+PLANLINT_EXTERN double planlint_log_entry_time(const planlint_log_entry *e);
+/* 1-based line of the file where the entry starts. */
+PLANLINT_EXTERN size_t planlint_log_entry_line(const planlint_log_entry *e);
+
+/* The entry's plan, parsed on first call (opts as for planlint_plan_parse(), NULL for
+ * the defaults; a JSON plan as JSON, a text plan as text). *plan is borrowed: valid
+ * until planlint_log_entry_free(); error lines are lines of the log file. */
+PLANLINT_EXTERN int planlint_log_entry_plan(planlint_log_entry *e, planlint_plan **plan,
+                                            const planlint_parse_options *opts, planlint_error *err);
+
+/* Parses a timestamp as logs and --since take it ("2024-05-01", "2024-05-01 10:00",
+ * "2024-05-01T10:00:00.5+02", "... UTC"): seconds since 1970, or NaN. */
+PLANLINT_EXTERN double planlint_log_time_parse(const char *s);
+
+/* ---------------------------------------------------------------- grouping by query */
+
+/* Entries grouped by query: the fingerprint of the normalized query (libpg_query's
+ * fingerprint; a hash of the whitespace-normalized text when it does not parse), with
+ * the plan shapes seen (node types, relations and indexes in tree order). */
+typedef struct planlint_log_groups planlint_log_groups;
+typedef struct planlint_log_group planlint_log_group;
+
+#define PLANLINT_GROUP_OPTIONS_VERSION 1
+
+typedef struct planlint_group_options {
+    unsigned int version;                 /* PLANLINT_GROUP_OPTIONS_VERSION */
+    const planlint_check_options *check;  /* rules for the slowest plans; NULL: defaults.
+                                           * Borrowed until planlint_log_groups_free() */
+    size_t max_groups;                    /* default 10000; entries of further queries are
+                                           * counted apart */
+    size_t max_samples;                   /* durations kept per group for p95, default 512 */
+    const planlint_parse_options *parse;  /* for the plans, NULL: defaults; borrowed */
+} planlint_group_options;
+
+#define PLANLINT_GROUP_OPTIONS_INIT { PLANLINT_GROUP_OPTIONS_VERSION, NULL, 0, 0, NULL }
+
+/* On success *out is owned: free with planlint_log_groups_free(). */
+PLANLINT_EXTERN int planlint_log_groups_new(planlint_log_groups **out, const planlint_group_options *opts,
+                                            planlint_error *err);
+PLANLINT_EXTERN void planlint_log_groups_free(planlint_log_groups *g);
+
+/*
+ * Adds one entry: fingerprints its query, finds its plan shape and counts it into its
+ * group; when it is the group's slowest so far, runs the rules on its plan (unless
+ * planlint_check() already ran) and keeps a copy of the findings. The plan is parsed
+ * (planlint_log_entry_plan()) for the shape unless a plan whose text differs only in
+ * its digits was parsed before (the shape is then known), and for the rules. The
+ * entry may be freed right after. *group (if not NULL) gets the group,
+ * borrowed: valid until planlint_log_groups_free(), or NULL when max_groups was reached.
+ * A plan that does not parse is not counted: its error is returned (PLANLINT_EFORMAT
+ * for a YAML or XML plan).
+ */
+PLANLINT_EXTERN int planlint_log_groups_add(planlint_log_groups *g, planlint_log_entry *e,
+                                            const planlint_log_group **group, planlint_error *err);
+
+/* Groups, ranked by total duration (the time at stake across executions), largest first.
+ * Borrowed: valid until the next planlint_log_groups_add() or planlint_log_groups_free(). */
+PLANLINT_EXTERN size_t planlint_log_groups_count(planlint_log_groups *g);
+PLANLINT_EXTERN const planlint_log_group *planlint_log_groups_at(planlint_log_groups *g, size_t i);
+/* Entries that found no group because max_groups was reached. */
+PLANLINT_EXTERN size_t planlint_log_groups_overflow(const planlint_log_groups *g);
+
+/* The group's id: the query fingerprint as 16 hex digits. Borrowed. */
+PLANLINT_EXTERN const char *planlint_log_group_id(const planlint_log_group *grp);
+PLANLINT_EXTERN size_t planlint_log_group_count(const planlint_log_group *grp);
+
+typedef enum planlint_group_metric {
+    PLANLINT_GROUP_TOTAL = 0,    /* ms, sum of durations */
+    PLANLINT_GROUP_MEAN,
+    PLANLINT_GROUP_P95,          /* exact up to max_samples executions, else from a sample */
+    PLANLINT_GROUP_MAX,
+    PLANLINT_GROUP_MIN,
+    PLANLINT_GROUP_FIRST_SEEN,   /* seconds since 1970, NaN when the log has no times */
+    PLANLINT_GROUP_LAST_SEEN
+} planlint_group_metric;
+
+PLANLINT_EXTERN double planlint_log_group_metric(const planlint_log_group *grp, planlint_group_metric m);
+/* 1 when the p95 comes from a sample (more executions than max_samples). */
+PLANLINT_EXTERN int planlint_log_group_p95_sampled(const planlint_log_group *grp);
+
+/* Of the group's slowest entry: PLANLINT_LOG_QUERY (at most 4 kB, cut with "..."),
+ * _TIMESTAMP, _USER, _DATABASE, _APPLICATION, _FILE, _PLAN_FORMAT; NULL otherwise.
+ * Also the first/last timestamps as logged: use planlint_log_group_seen(). Borrowed. */
+PLANLINT_EXTERN const char *planlint_log_group_slowest(const planlint_log_group *grp, planlint_log_field f);
+/* The slowest entry's line in its file. */
+PLANLINT_EXTERN size_t planlint_log_group_slowest_line(const planlint_log_group *grp);
+/* The first (last = 0) or last (last = 1) timestamp as logged, or NULL. Borrowed. */
+PLANLINT_EXTERN const char *planlint_log_group_seen(const planlint_log_group *grp, int last);
+
+/* Plan shapes seen, most frequent first (at most 16 are told apart; later ones count
+ * into the last). Two or more: the plan flipped. */
+PLANLINT_EXTERN size_t planlint_log_group_shape_count(const planlint_log_group *grp);
+/* Shape i: its hash (16 hex digits, borrowed), a short outline such as
+ * "Sort(Seq Scan orders)" (borrowed, at most 400 bytes), its count. */
+PLANLINT_EXTERN const char *planlint_log_group_shape(const planlint_log_group *grp, size_t i,
+                                                     const char **outline, size_t *count);
+
+/* The findings of the group's slowest plan, ranked (at most 16), copied out of it. */
+typedef struct planlint_log_finding {
+    const char *rule_id;         /* "PL004" */
+    const char *rule_name;
+    planlint_severity severity;
+    double time_at_stake;        /* ms, NaN when unknown */
+    double share_at_stake;       /* 0..1, NaN when unknown */
+    const char *message;
+    const char *advice;
+} planlint_log_finding;
+
+PLANLINT_EXTERN size_t planlint_log_group_finding_count(const planlint_log_group *grp);
+/* Borrowed: valid until planlint_log_groups_free() or the group's next slowest entry. */
+PLANLINT_EXTERN const planlint_log_finding *planlint_log_group_finding(const planlint_log_group *grp,
+                                                                      size_t i);
+
+/* The fingerprint (16 hex digits) and plan shape hash of an entry, computed on first
+ * call (the shape parses the plan); NULL when its plan cannot be read. Borrowed: valid
+ * until planlint_log_entry_free(). */
+PLANLINT_EXTERN const char *planlint_log_entry_fingerprint(planlint_log_entry *e);
+PLANLINT_EXTERN const char *planlint_log_entry_shape(planlint_log_entry *e);
+
 /* ---------------------------------------------------------------- live capture */
 
 /* A connection to a PostgreSQL server (libpq underneath). */

@@ -33,7 +33,7 @@ expect() {
 complete -p planlint > /dev/null || { echo "FAIL: no complete -F for planlint"; fail=1; }
 expect "--format" --form
 expect "--no-analyze --no-config --no-enrich --no-password --no-rules --no-verify" --no-
-expect "json" --format j
+expect "json jsonl" --format j
 expect "auto json text xml yaml" --input-format ""
 expect "always auto" --color = a
 expect "--color=always --color=auto" --color=a
