@@ -32,17 +32,26 @@ static int cli_bad_value(const char *opt, const char *arg, const char *expected)
     return PL_EXIT_USAGE;
 }
 
+/* --format's names, in planlint_output_format order. */
+static const char *const cli_formats[] = {
+    "tree", "json", "markdown", "sarif", "html", "speedscope", "folded"
+};
+
 static int on_format(cli_settings *s, const char *arg)
 {
-    if (strcmp(arg, "tree") == 0)
-        s->format = PLANLINT_OUTPUT_TREE;
-    else if (strcmp(arg, "json") == 0)
-        s->format = PLANLINT_OUTPUT_JSON;
-    else if (strcmp(arg, "jsonl") == 0)
+    size_t i;
+
+    for (i = 0; i < sizeof(cli_formats) / sizeof(cli_formats[0]); i++)
+        if (strcmp(arg, cli_formats[i]) == 0) {
+            s->format = (planlint_output_format)i;
+            return 0;
+        }
+    if (strcmp(arg, "jsonl") == 0) {
         s->jsonl = 1;   /* server logs only: one line per entry and per group */
-    else
-        return cli_bad_value("format", arg, "tree, json or jsonl (with --log)");
-    return 0;
+        return 0;
+    }
+    return cli_bad_value("format", arg, "tree, json, markdown, sarif, html, speedscope, folded, "
+                                        "or jsonl (with --log)");
 }
 
 static int on_input_format(cli_settings *s, const char *arg)

@@ -455,8 +455,13 @@ PLANLINT_EXTERN const char *planlint_config_string(const planlint_config *cfg, c
 /* ---------------------------------------------------------------- rendering */
 
 typedef enum planlint_output_format {
-    PLANLINT_OUTPUT_TREE = 0,   /* annotated tree for a terminal */
-    PLANLINT_OUTPUT_JSON = 1    /* versioned JSON, see docs/json-output.md */
+    PLANLINT_OUTPUT_TREE = 0,       /* annotated tree for a terminal */
+    PLANLINT_OUTPUT_JSON = 1,       /* versioned JSON, see docs/json-output.md */
+    PLANLINT_OUTPUT_MARKDOWN = 2,   /* a pull-request comment: findings table, SQL, the tree */
+    PLANLINT_OUTPUT_SARIF = 3,      /* SARIF 2.1.0, for code scanning */
+    PLANLINT_OUTPUT_HTML = 4,       /* one self-contained page */
+    PLANLINT_OUTPUT_SPEEDSCOPE = 5, /* a flame graph in speedscope's file format */
+    PLANLINT_OUTPUT_FOLDED = 6      /* a flame graph as collapsed stacks ("a;b;c 123") */
 } planlint_output_format;
 
 #define PLANLINT_RENDER_OPTIONS_VERSION 1

@@ -22,11 +22,19 @@ int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
     for (p = plan; p; p = p->next)
         nplans++;
     pl_buf_init(&b);
-    if (opts->format == PLANLINT_OUTPUT_JSON) {
-        rc = pl_render_json(&b, plan, opts, err);
-    } else {
+    switch (opts->format) {
+    case PLANLINT_OUTPUT_TREE:
         for (p = plan; p; p = p->next)
             pl_render_tree(&b, p, nplans, opts);
+        break;
+    case PLANLINT_OUTPUT_JSON: rc = pl_render_json(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_MARKDOWN: rc = pl_render_markdown(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_SARIF: rc = pl_render_sarif(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_HTML: rc = pl_render_html(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_SPEEDSCOPE: rc = pl_render_speedscope(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_FOLDED: rc = pl_render_folded(&b, plan, opts, err); break;
+    default:
+        rc = pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unknown output format %d", (int)opts->format);
     }
     if (rc == 0 && (b.failed || !b.data)) {
         if (!b.failed)

@@ -9,5 +9,17 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
                     const planlint_render_options *opts);
 int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                    planlint_error *err);
+/* Each of these renders every plan of the list that starts at head into b; 0 or a
+ * negative PLANLINT_E* code with err filled. One file each in lib/render/. */
+int pl_render_markdown(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                       planlint_error *err);
+int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                    planlint_error *err);
+int pl_render_html(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                   planlint_error *err);
+int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                         planlint_error *err);
+int pl_render_folded(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                     planlint_error *err);
 
 #endif

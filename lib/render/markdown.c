@@ -1,0 +1,10 @@
+/* markdown.c - Markdown for a pull-request comment. */
+#include "render.h"
+#include "error.h"
+
+int pl_render_markdown(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                       planlint_error *err)
+{
+    (void)b, (void)head, (void)opts;
+    return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL, "the markdown output is not built yet");
+}

@@ -1,0 +1,10 @@
+/* speedscope.c - a flame graph in speedscope's file format. */
+#include "render.h"
+#include "error.h"
+
+int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                         planlint_error *err)
+{
+    (void)b, (void)head, (void)opts;
+    return pl_error(err, PLANLINT_EFORMAT, 0, 0, NULL, "the speedscope output is not built yet");
+}
