@@ -130,14 +130,18 @@ static int pl_method_name(pl_arena *a, planlint_value *obj, pl_span sp)
     return pl_special_name(a, obj, sp);
 }
 
-/* One identifier, "quoted" (with "" inside) or bare up to a blank or a dot. */
-static pl_span pl_ident(pl_span *sp, char *buf, size_t size)
+/* One identifier, "quoted" (with "" inside) or bare up to a blank or a dot. A quoted one
+ * is unquoted into the arena, whole, however long. 0, or -1 when out of memory. */
+static int pl_ident(pl_arena *a, pl_span *sp, pl_span *out)
 {
-    pl_span out = { sp->s, 0 };
     size_t i = 0, w = 0;
+    char *buf;
 
+    out->s = sp->s, out->n = 0;
     if (sp->n && sp->s[0] == '"') {
-        for (i = 1; i < sp->n && w + 1 < size; i++) {
+        if (!(buf = pl_arena_alloc(a, sp->n)))
+            return -1;
+        for (i = 1; i < sp->n; i++) {
             if (sp->s[i] == '"' && i + 1 < sp->n && sp->s[i + 1] == '"')
                 buf[w++] = sp->s[i++];
             else if (sp->s[i] == '"')
@@ -145,17 +149,17 @@ static pl_span pl_ident(pl_span *sp, char *buf, size_t size)
             else
                 buf[w++] = sp->s[i];
         }
-        out.s = buf;
-        out.n = w;
+        out->s = buf;
+        out->n = w;
         i = i < sp->n ? i + 1 : i;
     } else {
         while (i < sp->n && sp->s[i] != ' ' && sp->s[i] != '.')
             i++;
-        out.n = i;
+        out->n = i;
     }
     sp->s += i;
     sp->n -= i;
-    return out;
+    return 0;
 }
 
 /* Which key the object after " on " fills, by node type; NULL: it is the alias. */
@@ -184,18 +188,23 @@ static int pl_set_span(pl_arena *a, planlint_value *obj, const char *key, pl_spa
 /* "[schema.]name [alias]" after " on ". */
 static int pl_scan_target(pl_arena *a, planlint_value *obj, pl_span sp)
 {
-    char b1[256], b2[256], b3[256];
     const char *key = pl_target_key(pl_value_str(obj, "Node Type"));
-    pl_span first = pl_ident(&sp, b1, sizeof(b1)), name = first, schema = { NULL, 0 }, alias;
+    pl_span first, name, schema = { NULL, 0 }, alias;
 
+    if (pl_ident(a, &sp, &first) < 0)
+        return -1;
+    name = first;
     if (sp.n && sp.s[0] == '.') {
         sp.s++, sp.n--;
         schema = first;
-        name = pl_ident(&sp, b2, sizeof(b2));
+        if (pl_ident(a, &sp, &name) < 0)
+            return -1;
     }
     while (sp.n && sp.s[0] == ' ')
         sp.s++, sp.n--;
-    alias = sp.n ? pl_ident(&sp, b3, sizeof(b3)) : name;
+    alias = name;
+    if (sp.n && pl_ident(a, &sp, &alias) < 0)
+        return -1;
     if (!key || strcmp(key, "Index Name") == 0)
         return key ? pl_set_span(a, obj, key, name) : pl_set_span(a, obj, "Alias", name);
     if (pl_set_span(a, obj, key, name) < 0 || (schema.s && pl_set_span(a, obj, "Schema", schema) < 0))
@@ -218,9 +227,8 @@ static size_t pl_find(pl_span sp, const char *lit)
 static int pl_name_targets(pl_arena *a, planlint_value *obj, pl_span sp, size_t using, size_t on)
 {
     if (using < sp.n) {
-        char buf[256];
-        pl_span idx = { sp.s + using + 7, (on < sp.n ? on : sp.n) - using - 7 };
-        if (pl_set_span(a, obj, "Index Name", pl_ident(&idx, buf, sizeof(buf))) < 0)
+        pl_span idx = { sp.s + using + 7, (on < sp.n ? on : sp.n) - using - 7 }, name;
+        if (pl_ident(a, &idx, &name) < 0 || pl_set_span(a, obj, "Index Name", name) < 0)
             return -1;
     }
     if (on < sp.n) {
