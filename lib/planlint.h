@@ -423,6 +423,12 @@ PLANLINT_EXTERN planlint_verification planlint_finding_verification(const planli
                                                                     double *cost_before,
                                                                     double *cost_after,
                                                                     const char **note);
+/* When a plan has two or more suggested indexes, planlint_verify_indexes() also tries
+ * them all together: returns how many (0 when not tried), with *cost_after (if not NULL)
+ * the planner's cost with all of them and *uses (if not NULL) 1 when the planner then
+ * uses this finding's index. */
+PLANLINT_EXTERN size_t planlint_finding_verification_together(const planlint_finding *f,
+                                                              double *cost_after, int *uses);
 /* "none", "unavailable", "failed", "chosen", "not_chosen"; NULL when out of range. */
 PLANLINT_EXTERN const char *planlint_verification_name(planlint_verification v);
 
@@ -830,8 +836,10 @@ PLANLINT_EXTERN int planlint_conn_capture(char **out, size_t *out_len, planlint_
  * installed, CREATE EXTENSION hypopg runs there and is rolled back with the rest (it
  * needs the right to create it); then the transaction turns READ ONLY, the statement
  * is EXPLAINed once as it is and once per suggested index, after
- * hypopg_create_index(). Each finding then holds the costs and whether the index was
- * chosen (planlint_finding_verification()). When hypopg cannot be used, the findings
+ * hypopg_create_index(), then, when there are two or more, once with all of them (an
+ * index may only pay off with another, or make another useless). Each finding then holds
+ * the costs and whether the index was chosen (planlint_finding_verification(),
+ * planlint_finding_verification_together()). When hypopg cannot be used, the findings
  * say why (PLANLINT_VERIFY_UNAVAILABLE) and 0 is returned. Returns 0, PLANLINT_EINVAL,
  * PLANLINT_ENOMEM, PLANLINT_EREFUSED or PLANLINT_EDATABASE (a lost connection, a
  * timeout, a cancel).

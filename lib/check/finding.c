@@ -456,6 +456,15 @@ const char *planlint_finding_index_sql(const planlint_finding *f)
     return f ? f->index_sql : NULL;
 }
 
+size_t planlint_finding_verification_together(const planlint_finding *f, double *cost_after, int *uses)
+{
+    if (cost_after)
+        *cost_after = f && f->together > 1 ? f->together_cost : NAN;
+    if (uses)
+        *uses = f && f->together > 1 ? f->together_uses : 0;
+    return f && f->together > 1 ? f->together : 0;
+}
+
 planlint_verification planlint_finding_verification(const planlint_finding *f, double *cost_before,
                                                     double *cost_after, const char **note)
 {

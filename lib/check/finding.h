@@ -33,6 +33,9 @@ struct planlint_finding {
     planlint_verification verification;  /* planlint_verify_indexes() */
     double cost_before, cost_after;
     const char *verify_note;
+    size_t together;                     /* > 1: the plan's suggested indexes tried together */
+    double together_cost;                /* the cost with all of them */
+    int together_uses;                   /* 1: the planner uses this finding's index then */
     struct planlint_finding *next;
     struct pl_check *builder;      /* only while its rule runs */
 };

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #define PL_NAME_MAX 256
+#define PL_TOGETHER_MAX 16   /* suggestions tried together, at most */
 
 static const char pl_sql_schema[] =
     "SELECT quote_ident(n.nspname) FROM pg_extension e"
@@ -30,6 +31,8 @@ typedef struct pl_verifier {
     int generic;                    /* pl_live_generic() */
     char schema[PL_NAME_MAX];       /* hypopg's schema, quoted */
     double cost_before;
+    int keep_plan;                  /* pl_plan_cost() keeps its plan in last_plan */
+    planlint_plan *last_plan;
 } pl_verifier;
 
 static int pl_lost(const pl_verifier *v)
@@ -120,6 +123,11 @@ static int pl_plan_cost(pl_verifier *v, const char *index_name, double *cost, in
         *cost = p->root ? p->root->m[PLANLINT_M_TOTAL_COST] : NAN;
         *uses = index_name && pl_plan_uses(p, index_name);
     }
+    /* With all indexes together, the caller looks at the plan for each of them. */
+    if (rc == 0 && !index_name && v->keep_plan) {
+        v->last_plan = p;
+        p = NULL;
+    }
     planlint_plan_free(p);
     pl_free(json);
     return rc;
@@ -204,6 +212,78 @@ static int pl_verify_all(pl_verifier *v, planlint_plan *plan)
     return rc;
 }
 
+/* The plan's hypothetical index names in name[i] for suggestion i (distinct index_sql). */
+typedef struct pl_together {
+    const char *sql[PL_TOGETHER_MAX];
+    char name[PL_TOGETHER_MAX][PL_NAME_MAX];
+    size_t n;
+} pl_together;
+
+/* The distinct suggestions that the planner used alone or that could not be tried
+ * (not the failed ones). */
+static void pl_together_collect(pl_together *t, const planlint_plan *plan)
+{
+    size_t i, j;
+
+    t->n = 0;
+    for (i = 0; i < plan->nfindings && t->n < PL_TOGETHER_MAX; i++) {
+        const planlint_finding *f = plan->findings[i];
+        if (!f->index_sql || (f->verification != PLANLINT_VERIFY_CHOSEN &&
+                              f->verification != PLANLINT_VERIFY_NOT_CHOSEN))
+            continue;
+        for (j = 0; j < t->n && strcmp(t->sql[j], f->index_sql) != 0; j++)
+            ;
+        if (j == t->n)
+            t->sql[t->n++] = f->index_sql;
+    }
+}
+
+/* All suggested indexes at once, in a savepoint: the cost, and which ones are used. */
+static int pl_verify_together(pl_verifier *v, planlint_plan *plan)
+{
+    char q[PL_NAME_MAX + 64], scratch[PL_NAME_MAX];
+    pl_together t;
+    planlint_error e;
+    double cost = NAN;
+    size_t i, j;
+    int uses, rc = 0;
+
+    pl_together_collect(&t, plan);
+    if (t.n < 2)
+        return 0;
+    memset(&e, 0, sizeof(e));
+    if ((rc = pl_live_command(v->conn, "SAVEPOINT planlint_hypo", v->err)) != 0)
+        return rc;
+    snprintf(q, sizeof(q), "SELECT indexname FROM %s.hypopg_create_index($1)", v->schema);
+    for (i = 0; i < t.n && rc == 0; i++)
+        rc = pl_query_text(v, q, t.sql[i], t.name[i], sizeof(t.name[i]), &e);
+    if (rc == 0)
+        rc = pl_plan_cost(v, NULL, &cost, &uses, &e);
+    if (rc == PLANLINT_ENOMEM || pl_lost(v) || (rc != 0 && v->conn->canceled)) {
+        *v->err = e;
+        return rc;
+    }
+    for (i = 0; rc == 0 && i < plan->nfindings; i++) {
+        planlint_finding *f = (planlint_finding *)plan->findings[i];
+        for (j = 0; f->index_sql && j < t.n && strcmp(t.sql[j], f->index_sql) != 0; j++)
+            ;
+        if (!f->index_sql || j == t.n)
+            continue;
+        f->together = t.n;
+        f->together_cost = cost;
+        f->together_uses = pl_plan_uses(v->last_plan, t.name[j]);
+    }
+    planlint_plan_free(v->last_plan);
+    v->last_plan = NULL;
+    /* A failure here leaves each index's own verdict standing. */
+    if (rc != 0)
+        return pl_live_command(v->conn, "ROLLBACK TO SAVEPOINT planlint_hypo", v->err);
+    snprintf(q, sizeof(q), "SELECT %s.hypopg_reset()", v->schema);
+    if ((rc = pl_query_text(v, q, NULL, scratch, sizeof(scratch), v->err)) != 0)
+        return rc;
+    return pl_live_command(v->conn, "RELEASE SAVEPOINT planlint_hypo", v->err);
+}
+
 static int pl_mark_unavailable(pl_verifier *v, planlint_plan *plan, const char *why)
 {
     size_t i;
@@ -229,7 +309,13 @@ static int pl_verify_in_transaction(pl_verifier *v, planlint_plan *plan)
         return rc;
     if ((rc = pl_plan_cost(v, NULL, &v->cost_before, &uses, v->err)) != 0)
         return rc;
-    return pl_verify_all(v, plan);
+    if ((rc = pl_verify_all(v, plan)) != 0)
+        return rc;
+    v->keep_plan = 1;
+    rc = pl_verify_together(v, plan);
+    planlint_plan_free(v->last_plan);
+    v->last_plan = NULL;
+    return rc;
 }
 
 static int pl_has_suggestion(const planlint_plan *plan)

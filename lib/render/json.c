@@ -273,6 +273,20 @@ static void pl_json_verification(pl_buf *b, const planlint_finding *f)
     pl_json_derived_number(b, f->cost_after, 0);
     pl_json_key(b, "note", &first);
     pl_json_string_or_null(b, f->verify_note);
+    pl_json_key(b, "together", &first);
+    if (f->together > 1) {
+        int tfirst = 1;
+
+        pl_buf_putc(b, '{');
+        pl_json_key(b, "indexes", &tfirst);
+        pl_buf_printf(b, "%zu", f->together);
+        pl_json_key(b, "cost_after", &tfirst);
+        pl_json_derived_number(b, f->together_cost, 0);
+        pl_json_key(b, "uses_this_index", &tfirst);
+        pl_buf_puts(b, f->together_uses ? "true" : "false");
+        pl_buf_putc(b, '}');
+    } else
+        pl_buf_puts(b, "null");
     pl_buf_putc(b, '}');
 }
 

@@ -769,6 +769,11 @@ static void pl_verification_text(pl_buf *b, const planlint_finding *f)
             pl_buf_puts(b, "%)");
         }
         pl_buf_puts(b, ".");
+        if (f->together > 1) {
+            pl_buf_printf(b, " With all %zu suggested indexes together: estimated cost ", f->together);
+            pl_buf_fixed(b, f->together_cost, 2);
+            pl_buf_puts(b, f->together_uses ? ", and the planner uses this one." : ", and the planner does NOT use this one then.");
+        }
         break;
     case PLANLINT_VERIFY_FAILED:
         pl_buf_printf(b, "Not verified: hypopg could not try the index: %s.",

@@ -17,10 +17,12 @@ start_cluster
 # row and would not use an index on status.
 sql "CREATE TABLE noix (id int, k int);
      INSERT INTO noix SELECT g, g % 100 FROM generate_series(1, 200000) g;
+     CREATE TABLE noix2 (id int, k int);
+     INSERT INTO noix2 SELECT g, g % 50 FROM generate_series(1, 100000) g;
      CREATE TABLE st (id int, status text) WITH (autovacuum_enabled = off);
      INSERT INTO st SELECT g, 'a' FROM generate_series(1, 20000) g;
      CREATE ROLE plain LOGIN; GRANT SELECT, UPDATE ON noix TO plain;" &&
-    sql "ANALYZE noix; ANALYZE st;" && sql "UPDATE st SET status = 'b' WHERE id > 1000;" || exit 99
+    sql "ANALYZE noix; ANALYZE noix2; ANALYZE st;" && sql "UPDATE st SET status = 'b' WHERE id > 1000;" || exit 99
 state() {
     sql "SELECT count(*), sum(id), sum(k) FROM noix; SELECT count(*), md5(string_agg(status, '' ORDER BY id)) FROM st;
          SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension;
@@ -34,7 +36,7 @@ expect 0 "a missing index the planner would use" -- -c "SELECT * FROM noix WHERE
 has "the index is suggested" "CREATE INDEX ON public.noix (k);"
 has "hypopg says the planner uses it" "Verified with hypopg: the planner uses the index; estimated cost"
 expect 0 "the same, as JSON" -- --format=json -c "SELECT * FROM noix WHERE k = 5"
-has "JSON: status chosen and the hypothetical index's name" '"verification":{"status":"chosen",.*"note":"<[0-9]*>btree_noix_k"}'
+has "JSON: status chosen and the hypothetical index's name" '"verification":{"status":"chosen",.*"note":"<[0-9]*>btree_noix_k","together":null}'
 set -- $(costs)
 if [ $# = 2 ] && awk -v b="$1" -v a="$2" 'BEGIN { exit !(a > 0 && a < b / 2) }'; then
     echo "ok: the planner's cost falls from $1 to $2"
@@ -42,6 +44,13 @@ else
     echo "FAIL: costs before/after not as expected: '$*'"; cat "$out"; fail=1
 fi
 has "JSON: the CREATE INDEX as its own field" '"index_sql":"CREATE INDEX ON public.noix (k);"'
+
+# Two suggestions in one plan: each alone, then both together.
+expect 0 "two missing indexes in one plan" -- --format=json -c \
+    "SELECT * FROM noix a JOIN noix2 b ON b.id = a.id WHERE a.k = 5 AND b.k = 7"
+has "both tried together" '"together":{"indexes":[23],"cost_after":[0-9.]*,"uses_this_index":true}'
+expect 0 "the same in the tree" -- -c "SELECT * FROM noix a JOIN noix2 b ON b.id = a.id WHERE a.k = 5 AND b.k = 7"
+has "the tree says so" "With all [23] suggested indexes together: estimated cost"
 
 expect 0 "stale statistics: an index the planner would not use" -- -c "SELECT * FROM st WHERE status = 'a'"
 has "hypopg says the planner would not use it" "the planner would NOT use the index"
