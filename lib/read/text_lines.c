@@ -8,6 +8,7 @@
 
 #include <pcre2.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 /* "N" is how PostgreSQL's regression tests mask numbers that vary between runs. */
@@ -28,43 +29,50 @@ static const char *const pl_patterns[PL_RE_COUNT_] = {
     "[ ,]*([a-z][a-z /]*?)=([0-9][0-9.]*)",
 };
 
+/* The patterns are compiled (and JIT-compiled) once per process: a log of thousands of
+ * text plans would otherwise spend most of its time compiling them again. Compiled
+ * patterns are read-only and shared by every thread; match data is per grammar. */
+static pcre2_code *pl_codes[PL_RE_COUNT_];
+static pthread_once_t pl_codes_once = PTHREAD_ONCE_INIT;
+static int pl_codes_ready;
+
+static void pl_compile_patterns(void)
+{
+    int i, errcode;
+    PCRE2_SIZE erroff;
+
+    for (i = 0; i < PL_RE_COUNT_; i++) {
+        pl_codes[i] = pcre2_compile((PCRE2_SPTR)pl_patterns[i], PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
+                                    &errcode, &erroff, NULL);
+        if (!pl_codes[i])
+            return;   /* out of memory: every later grammar fails too */
+        (void)pcre2_jit_compile(pl_codes[i], PCRE2_JIT_COMPLETE);  /* interpreted if no JIT */
+    }
+    pl_codes_ready = 1;
+}
+
 struct pl_tgrammar {
-    pcre2_code *re[PL_RE_COUNT_];
     pcre2_match_data *md;
 };
 
 void pl_tgrammar_free(pl_tgrammar *g)
 {
-    int i;
-
     if (!g)
         return;
-    for (i = 0; i < PL_RE_COUNT_; i++)
-        pcre2_code_free(g->re[i]);
     pcre2_match_data_free(g->md);
     pl_free(g);
 }
 
 pl_tgrammar *pl_tgrammar_new(void)
 {
-    pl_tgrammar *g = pl_malloc(sizeof(*g));
-    int i, errcode;
-    PCRE2_SIZE erroff;
+    pl_tgrammar *g;
 
-    if (!g)
+    if (pthread_once(&pl_codes_once, pl_compile_patterns) != 0 || !pl_codes_ready)
         return NULL;
-    memset(g, 0, sizeof(*g));
-    for (i = 0; i < PL_RE_COUNT_; i++) {
-        g->re[i] = pcre2_compile((PCRE2_SPTR)pl_patterns[i], PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED,
-                                 &errcode, &erroff, NULL);
-        if (!g->re[i]) {
-            pl_tgrammar_free(g);
-            return NULL;
-        }
-        (void)pcre2_jit_compile(g->re[i], PCRE2_JIT_COMPLETE);  /* interpreted if no JIT */
-    }
+    if (!(g = pl_malloc(sizeof(*g))))
+        return NULL;
     if (!(g->md = pcre2_match_data_create(8, NULL))) {
-        pl_tgrammar_free(g);
+        pl_free(g);
         return NULL;
     }
     return g;
@@ -73,7 +81,7 @@ pl_tgrammar *pl_tgrammar_new(void)
 /* Matches pattern re at s[pos..n); returns the end of the match or 0 when none. */
 static size_t pl_match(pl_tgrammar *g, int re, const char *s, size_t n, size_t pos)
 {
-    int rc = pcre2_match(g->re[re], (PCRE2_SPTR)s, n, pos, PCRE2_ANCHORED, g->md, NULL);
+    int rc = pcre2_match(pl_codes[re], (PCRE2_SPTR)s, n, pos, PCRE2_ANCHORED, g->md, NULL);
 
     return rc > 0 ? (size_t)pcre2_get_ovector_pointer(g->md)[1] : 0;
 }
