@@ -59,6 +59,9 @@ typedef struct cli_settings {
     const char *database;     /* --database */
     double min_duration;      /* ms; 0 keeps all */
     long top;                 /* groups shown, default 10 */
+    /* big plans (the tree) */
+    int top_given;            /* --top for a plan: only the N nodes with the most time */
+    int no_fold, findings_only, stats, no_pager;
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report

@@ -173,6 +173,10 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
         ropts.width = width;
         ropts.unicode = !s->ascii;
         ropts.source_name = name;
+        ropts.fold = s->no_fold ? 0 : ropts.fold;
+        ropts.top = s->top_given ? (size_t)s->top : 0;
+        ropts.findings_only = s->findings_only;
+        ropts.stats = s->stats;
         rc = planlint_render(&text, &text_len, plan, &ropts, &err);
     }
     failing = rc == 0 && cli_failing(plan, s->fail_on);
