@@ -123,6 +123,17 @@ int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_
 /* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_SIGNAL + the signal. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 
+/* pager.c: cli_pager_begin() gives the stream to write the output to (stdout, or memory
+ * when a pager may be wanted); cli_pager_end() then shows it, paged when longer than
+ * the terminal. 0, or -1 when the output could not be kept. */
+typedef struct cli_pager {
+    FILE *mem;
+    char *data;
+    size_t len;
+} cli_pager;
+FILE *cli_pager_begin(const cli_settings *s, cli_pager *p);
+int cli_pager_end(cli_pager *p);
+
 /* password.c: reads a password from /dev/tty without echo. Owned: free with
  * cli_password_free(), which wipes it first; NULL on failure. */
 char *cli_prompt_password(const char *prompt);

@@ -238,6 +238,7 @@ static int cli_run(const cli_settings *s)
     FILE *out = stdout;
     int worst = PL_EXIT_OK, color, rc;
     unsigned int width;
+    cli_pager pager;
 
     if (s->output && !(out = fopen(s->output, "w"))) {
         cli_error("%s: %s", s->output, strerror(errno));
@@ -245,6 +246,8 @@ static int cli_run(const cli_settings *s)
     }
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
+    if (out == stdout)
+        out = cli_pager_begin(s, &pager);   /* after the terminal's colour and width */
 #ifdef PL_CLI_LIVE
     if (cli_live_requested(s))
         worst = cli_run_live(s, out, color, width);
@@ -259,6 +262,11 @@ static int cli_run(const cli_settings *s)
             if (rc > worst)
                 worst = rc;
         }
+    }
+    if (out != stdout && !s->output) {
+        if (cli_pager_end(&pager) < 0)
+            worst = PL_EXIT_INTERNAL;
+        out = stdout;
     }
     rc = cli_close_output(out, s->output ? s->output : "standard output");
     return rc > worst ? rc : worst;

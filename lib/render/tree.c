@@ -1377,6 +1377,7 @@ static void pl_render_body(pl_tree *t)
     pl_columns_header(t);
     pl_render_nodes(t);
     t->b = out;
+    t->line_start = out->len;
     if (tree.failed)
         out->failed = 1;
     for (i = 0; i < tree.len; i++)
@@ -1419,7 +1420,7 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
     pl_sort_markers(&t);
     pl_render_body(&t);
     pl_free((void *)t.by_node);
-    if (opts->stats && !opts->findings_only)
+    if (opts->stats)
         pl_render_stats(&t);
     pl_render_findings(&t);
 }
