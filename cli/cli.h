@@ -59,6 +59,9 @@ typedef struct cli_settings {
     const char *database;     /* --database */
     double min_duration;      /* ms; 0 keeps all */
     long top;                 /* groups shown, default 10 */
+    /* big plans (the tree) */
+    int top_given;            /* --top for a plan: only the N nodes with the most time */
+    int no_fold, findings_only, stats, no_pager;
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
@@ -119,6 +122,17 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
 int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live);
 /* hypopg's verdict on the suggested indexes; 0, or PL_EXIT_SIGNAL + the signal. */
 int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live);
+
+/* pager.c: cli_pager_begin() gives the stream to write the output to (stdout, or memory
+ * when a pager may be wanted); cli_pager_end() then shows it, paged when longer than
+ * the terminal. 0, or -1 when the output could not be kept. */
+typedef struct cli_pager {
+    FILE *mem;
+    char *data;
+    size_t len;
+} cli_pager;
+FILE *cli_pager_begin(const cli_settings *s, cli_pager *p);
+int cli_pager_end(cli_pager *p);
 
 /* password.c: reads a password from /dev/tty without echo. Owned: free with
  * cli_password_free(), which wipes it first; NULL on failure. */

@@ -173,6 +173,10 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
         ropts.width = width;
         ropts.unicode = !s->ascii;
         ropts.source_name = name;
+        ropts.fold = s->no_fold ? 0 : ropts.fold;
+        ropts.top = s->top_given ? (size_t)s->top : 0;
+        ropts.findings_only = s->findings_only;
+        ropts.stats = s->stats;
         rc = planlint_render(&text, &text_len, plan, &ropts, &err);
     }
     failing = rc == 0 && cli_failing(plan, s->fail_on);
@@ -234,6 +238,7 @@ static int cli_run(const cli_settings *s)
     FILE *out = stdout;
     int worst = PL_EXIT_OK, color, rc;
     unsigned int width;
+    cli_pager pager;
 
     if (s->output && !(out = fopen(s->output, "w"))) {
         cli_error("%s: %s", s->output, strerror(errno));
@@ -241,6 +246,8 @@ static int cli_run(const cli_settings *s)
     }
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
+    if (out == stdout)
+        out = cli_pager_begin(s, &pager);   /* after the terminal's colour and width */
 #ifdef PL_CLI_LIVE
     if (cli_live_requested(s))
         worst = cli_run_live(s, out, color, width);
@@ -255,6 +262,11 @@ static int cli_run(const cli_settings *s)
             if (rc > worst)
                 worst = rc;
         }
+    }
+    if (out != stdout && !s->output) {
+        if (cli_pager_end(&pager) < 0)
+            worst = PL_EXIT_INTERNAL;
+        out = stdout;
     }
     rc = cli_close_output(out, s->output ? s->output : "standard output");
     return rc > worst ? rc : worst;

@@ -286,8 +286,9 @@ static int on_top(cli_settings *s, const char *arg)
     errno = 0;
     n = strtol(arg, &end, 10);
     if (errno || end == arg || *end || n < 1 || n > 1000000)
-        return cli_bad_value("top", arg, "a number of groups from 1");
+        return cli_bad_value("top", arg, "a number from 1");
     s->top = n;
+    s->top_given = 1;
     return 0;
 }
 
@@ -303,7 +304,7 @@ static const cli_option cli_options[] = {
     { NULL, "database", required_argument, 0, "NAME", "only entries of database NAME", CLI_STORE(database) },
     { NULL, "min-duration", required_argument, 0, "MS", "only entries that took at least MS milliseconds",
       CLI_CALL(on_min_duration) },
-    { NULL, "top", required_argument, 0, "N", "show the N groups with the most total time (default 10)",
+    { NULL, "top", required_argument, 0, "N", "the N groups (default 10), or plan nodes, with the most time",
       CLI_CALL(on_top) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
       "output: tree (annotated plan, default), json, or jsonl (logs)", CLI_CALL(on_format) },
@@ -314,6 +315,12 @@ static const cli_option cli_options[] = {
     { NULL, "width", required_argument, 0, "N",
       "cut tree lines to N columns (0: never)", CLI_CALL(on_width) },
     { NULL, "ascii", no_argument, 0, NULL, "draw the tree with ASCII characters only", CLI_STORE(ascii) },
+    { NULL, "no-fold", no_argument, 0, NULL, "draw every node, also long runs of alike partitions",
+      CLI_STORE(no_fold) },
+    { NULL, "findings-only", no_argument, 0, NULL, "show the findings without the tree", CLI_STORE(findings_only) },
+    { NULL, "stats", no_argument, 0, NULL, "add time, rows and buffers per table, index and node type",
+      CLI_STORE(stats) },
+    { NULL, "no-pager", no_argument, 0, NULL, "do not page long output on a terminal", CLI_STORE(no_pager) },
     { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
       "exit 1 on a finding at LEVEL or above (or none)", CLI_CALL(on_fail_on) },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",

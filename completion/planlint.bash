@@ -4,7 +4,7 @@
 # (tests/cli/completion.sh checks that they do).
 
 _planlint_long_options='--log --log-format --since --until --database --min-duration --top
-    --input-format --format --output --color --width --ascii
+    --input-format --format --output --color --width --ascii --no-fold --findings-only --stats --no-pager
     --fail-on --min-severity --min-time --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
     --allow-writes --allow-side-effects --timeout --param --save --host --port --username --dbname --dsn

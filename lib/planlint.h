@@ -470,18 +470,30 @@ typedef enum planlint_output_format {
     PLANLINT_OUTPUT_FOLDED = 6      /* a flame graph as collapsed stacks ("a;b;c 123") */
 } planlint_output_format;
 
-#define PLANLINT_RENDER_OPTIONS_VERSION 1
+#define PLANLINT_RENDER_OPTIONS_VERSION 2
 
+/* Version 1 callers get the defaults of the fields added since (those of _INIT). */
 typedef struct planlint_render_options {
     unsigned int version;           /* PLANLINT_RENDER_OPTIONS_VERSION */
     planlint_output_format format;
     int color;                      /* 1: ANSI colours */
-    unsigned int width;             /* tree: truncate lines to this width, 0 = never */
+    unsigned int width;             /* tree: truncate lines to this width, 0 = never; below
+                                     * 100, number columns are dropped before the text */
     int unicode;                    /* tree: 1 for box-drawing characters, 0 for ASCII */
     const char *source_name;        /* shown in headers, may be NULL */
+    /* since version 2 */
+    unsigned int fold;              /* tree: a run of more than this many siblings of one
+                                     * shape (partitions) shows two and one summed line;
+                                     * 0 = never fold. Default 5 */
+    size_t top;                     /* tree: only the N nodes with the most exclusive time,
+                                     * each with its path; 0 = the whole tree */
+    int findings_only;              /* tree: the findings without the tree */
+    int stats;                      /* tree: time, rows and buffers per table, index and
+                                     * node type after the tree; JSON: a "stats" object */
 } planlint_render_options;
 
-#define PLANLINT_RENDER_OPTIONS_INIT { PLANLINT_RENDER_OPTIONS_VERSION, PLANLINT_OUTPUT_TREE, 0, 100, 1, NULL }
+#define PLANLINT_RENDER_OPTIONS_INIT { PLANLINT_RENDER_OPTIONS_VERSION, PLANLINT_OUTPUT_TREE, 0, 100, 1, NULL, \
+                                       5, 0, 0, 0 }
 
 /*
  * Render every plan of the list that starts at plan. On success *out is owned: free

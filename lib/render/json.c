@@ -3,6 +3,7 @@
 #include "render.h"
 #include "finding.h"
 #include "alloc.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -354,7 +355,44 @@ static const char *const pl_plan_metric_names[PLANLINT_PLAN_METRIC_COUNT_] = {
     "serialization_time", "planning_shared_hit", "planning_shared_read", "total_time"
 };
 
-static void pl_json_plan(pl_buf *b, const planlint_plan *p)
+/* "stats": sums per table, index and node type (docs/json-output.md). */
+static void pl_json_stats(pl_buf *b, const planlint_plan *p)
+{
+    static const char *const kinds[] = { "tables", "indexes", "node_types" };
+    pl_stats st;
+    size_t i;
+    int k;
+
+    if (pl_stats_compute(&st, p) < 0) {
+        b->failed = 1;
+        return;
+    }
+    pl_buf_putc(b, '{');
+    for (k = 0; k < PL_STAT_KINDS_; k++) {
+        pl_buf_printf(b, "%s\"%s\":[", k ? "," : "", kinds[k]);
+        for (i = 0; i < st.n[k]; i++) {
+            const pl_stat_row *r = &st.rows[k][i];
+            pl_buf_puts(b, i ? ",{\"name\":" : "{\"name\":");
+            pl_json_string(b, r->key);
+            pl_buf_printf(b, ",\"nodes\":%zu,\"exclusive_time\":", r->nodes);
+            pl_json_derived_number(b, r->excl, 1);
+            pl_buf_puts(b, ",\"total_rows\":");
+            pl_json_derived_number(b, r->rows, 0);
+            pl_buf_puts(b, ",\"shared_hit\":");
+            pl_json_derived_number(b, r->hit, 0);
+            pl_buf_puts(b, ",\"shared_read\":");
+            pl_json_derived_number(b, r->read, 0);
+            pl_buf_puts(b, ",\"temp_blocks\":");
+            pl_json_derived_number(b, r->temp, 0);
+            pl_buf_putc(b, '}');
+        }
+        pl_buf_putc(b, ']');
+    }
+    pl_buf_putc(b, '}');
+    pl_stats_free(&st);
+}
+
+static void pl_json_plan(pl_buf *b, const planlint_plan *p, int stats)
 {
     int first = 1, f, flag_first = 1;
     unsigned int m;
@@ -404,6 +442,10 @@ static void pl_json_plan(pl_buf *b, const planlint_plan *p)
         pl_json_key(b, "findings", &first);
         pl_json_findings(b, p);
     }
+    if (stats) {
+        pl_json_key(b, "stats", &first);
+        pl_json_stats(b, p);
+    }
     pl_buf_putc(b, '}');
 }
 
@@ -424,7 +466,7 @@ int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_o
     for (p = head; p; p = p->next) {
         if (p != head)
             pl_buf_putc(b, ',');
-        pl_json_plan(b, p);
+        pl_json_plan(b, p, opts->stats);
     }
     pl_buf_puts(b, "]}\n");
     return 0;

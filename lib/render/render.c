@@ -3,10 +3,14 @@
 #include "alloc.h"
 #include "error.h"
 
+#include <stddef.h>
+#include <string.h>
+
 int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                     const planlint_render_options *opts, planlint_error *err)
 {
     planlint_render_options defaults = PLANLINT_RENDER_OPTIONS_INIT;
+    planlint_render_options upgraded = PLANLINT_RENDER_OPTIONS_INIT;
     const planlint_plan *p;
     size_t nplans = 0;
     pl_buf b;
@@ -17,8 +21,14 @@ int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
     *out = NULL;
     if (!opts)
         opts = &defaults;
-    if (opts->version != PLANLINT_RENDER_OPTIONS_VERSION)
+    if (opts->version == 1) {
+        /* A version 1 struct ends before fold: read only what it has. */
+        memcpy(&upgraded, opts, offsetof(planlint_render_options, fold));
+        upgraded.version = PLANLINT_RENDER_OPTIONS_VERSION;
+        opts = &upgraded;
+    } else if (opts->version != PLANLINT_RENDER_OPTIONS_VERSION) {
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unsupported options version %u", opts->version);
+    }
     for (p = plan; p; p = p->next)
         nplans++;
     pl_buf_init(&b);

@@ -4,6 +4,7 @@
 #include "render.h"
 #include "finding.h"
 #include "alloc.h"
+#include "stats.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -27,6 +28,9 @@ typedef struct pl_tree {
     int analyze;                 /* the plan has actual numbers */
     size_t line_start;           /* where the current line began in b */
     unsigned int max_levels;     /* tree levels drawn before indentation folds */
+    unsigned int cols;           /* number columns shown (bits of pl_columns[]) */
+    size_t colw;                 /* their width, with the two blanks before the tree */
+    size_t *fold;                /* by node id: siblings folded into one line from here */
     const char *vert, *tee, *elbow, *blank, *ellipsis;
 } pl_tree;
 
@@ -149,9 +153,46 @@ static void pl_cell_estimate(pl_tree *t, const planlint_node *n)
     pl_pad_to(t, start, 9);
 }
 
-/* Widths of the number columns; detail lines are indented by their sum. */
-#define PL_COLS_ANALYZE 57
-#define PL_COLS_PLAIN 49
+/* The number columns, left to right, and the order a narrow terminal drops them in
+ * (0: kept): the node text stays readable, exclusive time and share stay. */
+enum { PL_COL_EXCL, PL_COL_SELF, PL_COL_INCL, PL_COL_ROWS, PL_COL_EST, PL_COL_LOOPS, PL_NCOLS_ANALYZE };
+enum { PL_COL_STARTUP, PL_COL_TOTAL, PL_COL_EST_ROWS, PL_COL_WIDTH, PL_NCOLS_PLAIN };
+
+static const struct {
+    const char *label;
+    size_t width;
+    int drop;
+} pl_cols_analyze[] = {
+    { "excl ms", 10, 0 }, { "self", 7, 0 }, { "incl ms", 11, 3 },
+    { "rows", 12, 4 }, { " vs est  ", 9, 1 }, { "loops", 6, 2 },
+}, pl_cols_plain[] = {
+    { "startup cost", 14, 2 }, { "total cost", 14, 0 }, { "est rows", 12, 3 }, { "width", 7, 1 },
+};
+
+/* Columns left for the guides and the node text before columns are dropped: what the
+ * full set leaves at 100 columns. */
+#define PL_NODE_ROOM 43
+
+#define PL_SHOWN(t, c) (((t)->cols >> (c)) & 1u)
+
+static void pl_layout(pl_tree *t)
+{
+    size_t n = t->analyze ? PL_NCOLS_ANALYZE : PL_NCOLS_PLAIN, i;
+    int step;
+
+    t->cols = (1u << n) - 1;
+    t->colw = 2;
+    for (i = 0; i < n; i++)
+        t->colw += t->analyze ? pl_cols_analyze[i].width : pl_cols_plain[i].width;
+    for (step = 1; t->o->width && t->o->width < t->colw + PL_NODE_ROOM; step++) {
+        for (i = 0; i < n && (t->analyze ? pl_cols_analyze[i].drop : pl_cols_plain[i].drop) != step; i++)
+            ;
+        if (i == n)
+            break;
+        t->cols &= ~(1u << i);
+        t->colw -= t->analyze ? pl_cols_analyze[i].width : pl_cols_plain[i].width;
+    }
+}
 
 static void pl_hcell(pl_tree *t, const char *label, size_t width)
 {
@@ -163,20 +204,19 @@ static void pl_hcell(pl_tree *t, const char *label, size_t width)
 
 static void pl_columns_header(pl_tree *t)
 {
+    size_t i;
+
     pl_color(t, PL_C_DIM);
-    if (t->analyze) {
-        pl_hcell(t, "excl ms", 10);
-        pl_hcell(t, "self", 7);
-        pl_hcell(t, "incl ms", 11);
-        pl_hcell(t, "rows", 12);
-        pl_buf_puts(t->b, " vs est  ");
-        pl_hcell(t, "loops", 6);
-    } else {
-        pl_hcell(t, "startup cost", 14);
-        pl_hcell(t, "total cost", 14);
-        pl_hcell(t, "est rows", 12);
-        pl_hcell(t, "width", 7);
-    }
+    for (i = 0; t->analyze && i < PL_NCOLS_ANALYZE; i++)
+        if (PL_SHOWN(t, i)) {
+            if (i == PL_COL_EST)
+                pl_buf_puts(t->b, pl_cols_analyze[i].label);
+            else
+                pl_hcell(t, pl_cols_analyze[i].label, pl_cols_analyze[i].width);
+        }
+    for (i = 0; !t->analyze && i < PL_NCOLS_PLAIN; i++)
+        if (PL_SHOWN(t, i))
+            pl_hcell(t, pl_cols_plain[i].label, pl_cols_plain[i].width);
     pl_buf_puts(t->b, "  node");
     pl_color(t, PL_C_RESET);
     pl_line_end(t);
@@ -185,10 +225,13 @@ static void pl_columns_header(pl_tree *t)
 static void pl_node_numbers(pl_tree *t, const planlint_node *n)
 {
     if (!t->analyze) {
-        pl_cell_fixed(t, n->m[PLANLINT_M_STARTUP_COST], 2, 14);
+        if (PL_SHOWN(t, PL_COL_STARTUP))
+            pl_cell_fixed(t, n->m[PLANLINT_M_STARTUP_COST], 2, 14);
         pl_cell_fixed(t, n->m[PLANLINT_M_TOTAL_COST], 2, 14);
-        pl_cell_count(t, n->m[PLANLINT_M_PLAN_ROWS], 12);
-        pl_cell_count(t, n->m[PLANLINT_M_PLAN_WIDTH], 7);
+        if (PL_SHOWN(t, PL_COL_EST_ROWS))
+            pl_cell_count(t, n->m[PLANLINT_M_PLAN_ROWS], 12);
+        if (PL_SHOWN(t, PL_COL_WIDTH))
+            pl_cell_count(t, n->m[PLANLINT_M_PLAN_WIDTH], 7);
         pl_buf_puts(t->b, "  ");
         return;
     }
@@ -197,15 +240,19 @@ static void pl_node_numbers(pl_tree *t, const planlint_node *n)
         pl_color(t, PL_C_DIM);
         pl_buf_puts(t->b, "    never executed");
         pl_color(t, PL_C_RESET);
-        pl_pad_to(t, start, PL_COLS_ANALYZE);
+        pl_pad_to(t, start, t->colw);
         return;
     }
     pl_cell_fixed(t, n->m[PLANLINT_M_EXCLUSIVE_TIME], 3, 10);
     pl_cell_share(t, n->m[PLANLINT_M_EXCLUSIVE_SHARE]);
-    pl_cell_fixed(t, n->m[PLANLINT_M_INCLUSIVE_TIME], 3, 11);
-    pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_ROWS], 12);
-    pl_cell_estimate(t, n);
-    pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_LOOPS], 6);
+    if (PL_SHOWN(t, PL_COL_INCL))
+        pl_cell_fixed(t, n->m[PLANLINT_M_INCLUSIVE_TIME], 3, 11);
+    if (PL_SHOWN(t, PL_COL_ROWS))
+        pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_ROWS], 12);
+    if (PL_SHOWN(t, PL_COL_EST))
+        pl_cell_estimate(t, n);
+    if (PL_SHOWN(t, PL_COL_LOOPS))
+        pl_cell_count(t, n->m[PLANLINT_M_ACTUAL_LOOPS], 6);
     pl_buf_puts(t->b, "  ");
 }
 
@@ -216,8 +263,9 @@ static int pl_is_last_child(const planlint_node *n)
     return !n->parent || n->parent->children[n->parent->nchildren - 1] == n;
 }
 
-/* The guide before a node or its detail lines; `self` is 1 on the node's own line. */
-static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
+/* The guide drawn as for n, except that `last` says whether n ends its siblings (a
+ * folded run draws as one node: the last of the run decides). */
+static void pl_tree_prefix_as(pl_tree *t, const planlint_node *n, int self, int last)
 {
     const planlint_node *chain[64];
     unsigned int levels = n->depth, shown, i;
@@ -238,15 +286,21 @@ static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
     for (i = 0; i + 1 < shown; i++)
         pl_buf_puts(t->b, pl_is_last_child(chain[i]) ? t->blank : t->vert);
     if (self)
-        pl_buf_puts(t->b, pl_is_last_child(n) ? t->elbow : t->tee);
+        pl_buf_puts(t->b, last ? t->elbow : t->tee);
     else
-        pl_buf_puts(t->b, pl_is_last_child(n) ? t->blank : t->vert);
+        pl_buf_puts(t->b, last ? t->blank : t->vert);
+}
+
+/* The guide before a node or its detail lines; `self` is 1 on the node's own line. */
+static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
+{
+    pl_tree_prefix_as(t, n, self, pl_is_last_child(n));
 }
 
 /* Guide for detail lines: the node's own column continues if it has children. */
 static void pl_detail_prefix(pl_tree *t, const planlint_node *n)
 {
-    pl_buf_repeat(t->b, " ", t->analyze ? PL_COLS_ANALYZE : PL_COLS_PLAIN);
+    pl_buf_repeat(t->b, " ", t->colw);
     pl_tree_prefix(t, n, 0);
     pl_buf_puts(t->b, n->nchildren ? t->vert : t->blank);
 }
@@ -549,6 +603,15 @@ static const char *pl_severity_color(planlint_severity s)
     return s >= PLANLINT_SEVERITY_ERROR ? PL_C_RED : (s >= PLANLINT_SEVERITY_WARNING ? PL_C_YELLOW : PL_C_CYAN);
 }
 
+static void pl_marker(pl_tree *t, const planlint_finding *f, int *first)
+{
+    pl_buf_puts(t->b, *first ? " [" : " ");
+    pl_color(t, pl_severity_color(f->severity));
+    pl_buf_puts(t->b, f->rule->id);
+    pl_color(t, PL_C_RESET);
+    *first = 0;
+}
+
 /* " [PL007 PL005]": the findings about this node, after its title. Nodes are drawn
  * in id order, so a cursor over the findings sorted by node finds them. */
 static void pl_node_markers(pl_tree *t, const planlint_node *n)
@@ -558,13 +621,8 @@ static void pl_node_markers(pl_tree *t, const planlint_node *n)
     while (t->by_node && t->marker < t->plan->nfindings && t->by_node[t->marker]->node &&
            t->by_node[t->marker]->node->id <= n->id) {
         const planlint_finding *f = t->by_node[t->marker++];
-        if (f->node != n)
-            continue;
-        pl_buf_puts(t->b, first ? " [" : " ");
-        pl_color(t, pl_severity_color(f->severity));
-        pl_buf_puts(t->b, f->rule->id);
-        pl_color(t, PL_C_RESET);
-        first = 0;
+        if (f->node == n)
+            pl_marker(t, f, &first);
     }
     if (!first)
         pl_buf_putc(t->b, ']');
@@ -867,18 +925,479 @@ static void pl_render_findings(pl_tree *t)
         pl_render_finding(t, t->plan->findings[i], i + 1);
 }
 
-static unsigned int pl_max_levels(const planlint_render_options *o)
+static unsigned int pl_max_levels(const pl_tree *t)
 {
-    unsigned int w = o->width ? o->width : 240;
-    /* Keep at least ~30 columns for the node text after the guides. */
-    return w > PL_COLS_ANALYZE + 30 + 8 ? (w - PL_COLS_ANALYZE - 30) / 2 : 4;
+    unsigned int w = t->o->width ? t->o->width : 240;
+    /* Keep at least ~30 columns for the node text after the guides; the plain
+     * layout counts as the analyze one, as it always did. */
+    size_t cols = t->analyze ? t->colw : t->colw + 8;
+    return w > cols + 30 + 8 ? (unsigned int)(w - cols - 30) / 2 : 4;
+}
+
+/* ------------------------------------------------------------ folding */
+
+/* Equal but for their runs of digits: readings_20240101 and readings_20240102,
+ * big_p7_idx and big_p12_idx (partitions and their indexes). NULL only with NULL. */
+static int pl_same_but_digits(const char *a, const char *b)
+{
+    if (!a || !b)
+        return a == b;
+    while (*a && *b) {
+        if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+            while (*a >= '0' && *a <= '9')
+                a++;
+            while (*b >= '0' && *b <= '9')
+                b++;
+        } else if (*a++ != *b++) {
+            return 0;
+        }
+    }
+    return *a == *b;
+}
+
+/* A node that may vanish into a folded line: nothing above info is said of it, and it
+ * does not hold a tenth of the time on its own. */
+static int pl_foldable(const pl_tree *t, const planlint_node *n)
+{
+    size_t i;
+
+    if (n->m[PLANLINT_M_EXCLUSIVE_SHARE] >= 0.1)
+        return 0;
+    for (i = 0; i < t->plan->nfindings; i++)
+        if (t->plan->findings[i]->node == n && t->plan->findings[i]->severity > PLANLINT_SEVERITY_INFO)
+            return 0;
+    return 1;
+}
+
+static int pl_same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Same shape: the same node, the same relation and index but for their numbers, the
+ * same children, all foldable. */
+static int pl_same_shape(const pl_tree *t, const planlint_node *a, const planlint_node *b, int depth)
+{
+    static const planlint_node_field same[] = {
+        PLANLINT_FIELD_NODE_TYPE, PLANLINT_FIELD_STRATEGY, PLANLINT_FIELD_JOIN_TYPE,
+        PLANLINT_FIELD_OPERATION, PLANLINT_FIELD_SCHEMA, PLANLINT_FIELD_CTE,
+        PLANLINT_FIELD_FUNCTION, PLANLINT_FIELD_SUBPLAN, PLANLINT_FIELD_PARENT_RELATIONSHIP,
+    };
+    size_t i;
+
+    if (depth > 8 || a->nchildren != b->nchildren || a->never_executed != b->never_executed)
+        return 0;
+    for (i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+        if (!pl_same_str(a->fields[same[i]], b->fields[same[i]]))
+            return 0;
+    if (planlint_value_bool(pl_value_get(a->obj, "Parallel Aware")) !=
+            planlint_value_bool(pl_value_get(b->obj, "Parallel Aware")) ||
+        !pl_same_but_digits(a->fields[PLANLINT_FIELD_RELATION], b->fields[PLANLINT_FIELD_RELATION]) ||
+        !pl_same_but_digits(a->fields[PLANLINT_FIELD_INDEX], b->fields[PLANLINT_FIELD_INDEX]) ||
+        !pl_foldable(t, a) || !pl_foldable(t, b))
+        return 0;
+    for (i = 0; i < a->nchildren; i++)
+        if (!pl_same_shape(t, a->children[i], b->children[i], depth + 1))
+            return 0;
+    return 1;
+}
+
+/* Marks the runs of more than o->fold siblings of one shape: the first two are drawn,
+ * t->fold[id of the third] = how many follow in one line. */
+static void pl_plan_folds(pl_tree *t)
+{
+    const planlint_plan *p = t->plan;
+    size_t i, k, run;
+
+    if (!t->o->fold || p->nnodes == 0 || !(t->fold = pl_malloc(p->nnodes * sizeof(*t->fold))))
+        return;
+    memset(t->fold, 0, p->nnodes * sizeof(*t->fold));
+    for (i = 0; i < p->nnodes; i++) {
+        const planlint_node *n = p->nodes[i];
+        if (n->nchildren <= t->o->fold)
+            continue;
+        for (k = 0; k < n->nchildren; k += run) {
+            for (run = 1; k + run < n->nchildren &&
+                          pl_same_shape(t, n->children[k], n->children[k + run], 0); run++)
+                ;
+            if (run > t->o->fold)
+                t->fold[n->children[k + 2]->id] = run - 2;
+        }
+    }
+}
+
+static const planlint_node *pl_last_descendant(const planlint_node *n)
+{
+    while (n->nchildren)
+        n = n->children[n->nchildren - 1];
+    return n;
+}
+
+/* The part of the names the run shares, then "*": readings_2024*. */
+static void pl_fold_name(pl_tree *t, const planlint_node *first, size_t count, planlint_node_field f)
+{
+    const char *name = first->fields[f];
+    size_t len = strlen(name), i, k;
+
+    for (i = 0; i < first->parent->nchildren; i++)
+        if (first->parent->children[i] == first)
+            break;
+    for (k = i + 1; k < i + count && k < first->parent->nchildren; k++) {
+        const char *o = first->parent->children[k]->fields[f];
+        size_t j = 0;
+        while (o && j < len && o[j] == name[j])
+            j++;
+        len = j;
+    }
+    pl_buf_add_visible(t->b, name, len, 0);
+    if (name[len])
+        pl_buf_putc(t->b, '*');
+}
+
+/* Sums over the folded siblings and everything under them. */
+static void pl_fold_sums(const planlint_node *first, const planlint_node *end, double *excl, double *share,
+                         double *bufs)
+{
+    const planlint_node *const *nodes = (const planlint_node *const *)first->plan->nodes;
+    size_t i, c;
+
+    for (i = first->id; i <= end->id; i++) {
+        const planlint_node *n = nodes[i];
+        if (!isnan(n->m[PLANLINT_M_EXCLUSIVE_TIME]))
+            *excl = (isnan(*excl) ? 0 : *excl) + n->m[PLANLINT_M_EXCLUSIVE_TIME];
+        if (!isnan(n->m[PLANLINT_M_EXCLUSIVE_SHARE]))
+            *share = (isnan(*share) ? 0 : *share) + n->m[PLANLINT_M_EXCLUSIVE_SHARE];
+        for (c = 0; c < PL_NBUFCOLS; c++)
+            if (n->m[pl_buffer_columns[c].excl] > 0)
+                bufs[c] += n->m[pl_buffer_columns[c].excl];
+    }
+}
+
+static double pl_sum_top(const planlint_node *first, size_t count, planlint_metric m)
+{
+    const planlint_node *parent = first->parent;
+    double sum = NAN;
+    size_t i, k;
+
+    for (i = 0; parent->children[i] != first; i++)
+        ;
+    for (k = i; k < i + count; k++)
+        if (!isnan(parent->children[k]->m[m]))
+            sum = (isnan(sum) ? 0 : sum) + parent->children[k]->m[m];
+    return sum;
+}
+
+static void pl_fold_numbers(pl_tree *t, const planlint_node *first, size_t count, double excl, double share)
+{
+    if (!t->analyze) {
+        if (PL_SHOWN(t, PL_COL_STARTUP))
+            pl_buf_repeat(t->b, " ", 14);
+        pl_cell_fixed(t, pl_sum_top(first, count, PLANLINT_M_TOTAL_COST), 2, 14);
+        if (PL_SHOWN(t, PL_COL_EST_ROWS))
+            pl_cell_count(t, pl_sum_top(first, count, PLANLINT_M_PLAN_ROWS), 12);
+        if (PL_SHOWN(t, PL_COL_WIDTH))
+            pl_buf_repeat(t->b, " ", 7);
+        pl_buf_puts(t->b, "  ");
+        return;
+    }
+    pl_cell_fixed(t, excl, 3, 10);
+    pl_cell_share(t, share);
+    if (PL_SHOWN(t, PL_COL_INCL))
+        pl_cell_fixed(t, pl_sum_top(first, count, PLANLINT_M_INCLUSIVE_TIME), 3, 11);
+    if (PL_SHOWN(t, PL_COL_ROWS))
+        pl_cell_count(t, pl_sum_top(first, count, PLANLINT_M_TOTAL_ROWS), 12);
+    if (PL_SHOWN(t, PL_COL_EST))
+        pl_buf_repeat(t->b, " ", 9);
+    if (PL_SHOWN(t, PL_COL_LOOPS))
+        pl_buf_repeat(t->b, " ", 6);
+    pl_buf_puts(t->b, "  ");
+}
+
+/* One line for `count` siblings from first on, with their subtrees:
+ * "×363 Seq Scan on public.readings_2024* (#5..#367)", the sums in the columns. */
+static size_t pl_render_fold(pl_tree *t, const planlint_node *first, size_t count)
+{
+    const planlint_node *parent = first->parent, *last, *end;
+    double excl = NAN, share = NAN, bufs[PL_NBUFCOLS] = { 0 };
+    size_t i, c;
+
+    for (i = 0; parent->children[i] != first; i++)
+        ;
+    last = parent->children[i + count - 1];
+    end = pl_last_descendant(last);
+    pl_fold_sums(first, end, &excl, &share, bufs);
+    pl_fold_numbers(t, first, count, excl, share);
+    pl_tree_prefix_as(t, first, 1, pl_is_last_child(last));
+    pl_color(t, PL_C_BOLD);
+    pl_buf_printf(t->b, "%s%zu ", t->o->unicode ? "\xc3\x97" : "x", count);
+    pl_node_pg_name(t->b, first);
+    pl_color(t, PL_C_RESET);
+    if (first->fields[PLANLINT_FIELD_INDEX]) {
+        pl_buf_puts(t->b, " using ");
+        pl_fold_name(t, first, count, PLANLINT_FIELD_INDEX);
+    }
+    if (first->fields[PLANLINT_FIELD_RELATION]) {
+        pl_buf_puts(t->b, " on ");
+        if (first->fields[PLANLINT_FIELD_SCHEMA])
+            pl_word_text(t, "", first->fields[PLANLINT_FIELD_SCHEMA]), pl_buf_putc(t->b, '.');
+        pl_fold_name(t, first, count, PLANLINT_FIELD_RELATION);
+    }
+    pl_color(t, PL_C_DIM);
+    pl_buf_printf(t->b, " (#%zu..#%zu)", first->id, end->id);
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+    for (c = 0; c < PL_NBUFCOLS && !(bufs[c] > 0); c++)
+        ;
+    if (c < PL_NBUFCOLS) {
+        pl_buf_repeat(t->b, " ", t->colw);
+        pl_tree_prefix_as(t, first, 0, pl_is_last_child(last));
+        pl_buf_puts(t->b, t->blank);
+        pl_color(t, PL_C_DIM);
+        pl_buf_puts(t->b, "Buffers:");
+        for (c = 0; c < PL_NBUFCOLS; c++)
+            if (bufs[c] > 0)
+                pl_kv(t, pl_buffer_columns[c].label, bufs[c]);
+        pl_detail_end(t);
+    }
+    return end->id + 1;
+}
+
+/* ------------------------------------------------------------ top nodes */
+
+static int pl_by_time_cmp(const void *a, const void *b)
+{
+    const planlint_node *x = *(const planlint_node *const *)a, *y = *(const planlint_node *const *)b;
+    double tx = x->m[PLANLINT_M_EXCLUSIVE_TIME], ty = y->m[PLANLINT_M_EXCLUSIVE_TIME];
+
+    tx = isnan(tx) ? -1 : tx;
+    ty = isnan(ty) ? -1 : ty;
+    if (tx != ty)
+        return tx > ty ? -1 : 1;
+    return x->id < y->id ? -1 : (x->id > y->id ? 1 : 0);
+}
+
+static void pl_top_markers(pl_tree *t, const planlint_node *n)
+{
+    size_t i;
+    int first = 1;
+
+    for (i = 0; i < t->plan->nfindings; i++) {
+        if (t->plan->findings[i]->node == n)
+            pl_marker(t, t->plan->findings[i], &first);
+    }
+    if (!first)
+        pl_buf_putc(t->b, ']');
+}
+
+/* "in #0 Aggregate > #1 Append": where the node sits, root first. */
+static void pl_top_path(pl_tree *t, const planlint_node *n)
+{
+    const planlint_node *chain[64], *a;
+    size_t k = 0, skipped = 0;
+
+    for (a = n->parent; a; a = a->parent) {
+        if (k < 64)
+            chain[k++] = a;
+        else
+            skipped++;
+    }
+    if (k == 0)
+        return;
+    pl_buf_repeat(t->b, " ", t->colw);
+    pl_color(t, PL_C_DIM);
+    pl_buf_puts(t->b, "  in ");
+    while (k > 0) {
+        a = chain[--k];
+        pl_buf_printf(t->b, "#%zu ", a->id);
+        pl_node_pg_name(t->b, a);
+        if (k > 0)
+            pl_buf_puts(t->b, skipped && k == 63 ? " > ... > " : " > ");
+    }
+    pl_detail_end(t);
+}
+
+static void pl_render_top(pl_tree *t)
+{
+    const planlint_plan *p = t->plan;
+    const planlint_node **order;
+    size_t n = t->o->top < p->nnodes ? t->o->top : p->nnodes, i;
+
+    if (!(order = pl_malloc(p->nnodes * sizeof(*order)))) {
+        t->b->failed = 1;
+        return;
+    }
+    memcpy((void *)order, p->nodes, p->nnodes * sizeof(*order));
+    qsort((void *)order, p->nnodes, sizeof(*order), pl_by_time_cmp);
+    pl_buf_printf(t->b, "The %zu of %zu nodes with the most exclusive time:", n, p->nnodes);
+    pl_line_end(t);
+    pl_columns_header(t);
+    for (i = 0; i < n; i++) {
+        pl_node_numbers(t, order[i]);
+        pl_node_title(t, order[i]);
+        pl_top_markers(t, order[i]);
+        pl_line_end(t);
+        pl_top_path(t, order[i]);
+    }
+    pl_free((void *)order);
+}
+
+/* ------------------------------------------------------------ stats */
+
+static void pl_stats_table(pl_tree *t, const pl_stats *st, pl_stat_kind kind, const char *title,
+                           const char *what)
+{
+    static const size_t max_rows = 15;
+    size_t i, start;
+
+    if (st->n[kind] == 0)
+        return;
+    pl_line_end(t);
+    pl_color(t, PL_C_BOLD);
+    pl_buf_printf(t->b, "%s (%zu):", title, st->n[kind]);
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+    pl_color(t, PL_C_DIM);
+    pl_hcell(t, "excl ms", 10);
+    pl_hcell(t, "self", 7);
+    pl_hcell(t, "rows", 14);
+    pl_hcell(t, "hit", 11);
+    pl_hcell(t, "read", 11);
+    pl_hcell(t, "temp", 9);
+    pl_hcell(t, "nodes", 7);
+    pl_buf_printf(t->b, "  %s", what);
+    pl_color(t, PL_C_RESET);
+    pl_line_end(t);
+    for (i = 0; i < st->n[kind] && i < max_rows; i++) {
+        const pl_stat_row *r = &st->rows[kind][i];
+        double total = t->plan->pm[PLANLINT_PLAN_TOTAL_TIME];
+        pl_cell_fixed(t, r->excl, 3, 10);
+        pl_cell_share(t, total > 0 && !isnan(r->excl) ? r->excl / total : NAN);
+        pl_cell_count(t, r->rows, 14);
+        pl_cell_count(t, r->hit, 11);
+        pl_cell_count(t, r->read, 11);
+        pl_cell_count(t, r->temp, 9);
+        start = t->b->len;
+        pl_buf_printf(t->b, "%zu", r->nodes);
+        pl_buf_align_right(t->b, start, 7);
+        pl_buf_puts(t->b, "  ");
+        pl_text(t, r->key);
+        pl_line_end(t);
+    }
+    if (st->n[kind] > max_rows) {
+        pl_color(t, PL_C_DIM);
+        pl_buf_printf(t->b, "%s and %zu more (--format json --stats lists them all)", t->ellipsis,
+                      st->n[kind] - max_rows);
+        pl_color(t, PL_C_RESET);
+        pl_line_end(t);
+    }
+}
+
+static void pl_render_stats(pl_tree *t)
+{
+    pl_stats st;
+
+    if (pl_stats_compute(&st, t->plan) < 0) {
+        t->b->failed = 1;
+        return;
+    }
+    pl_stats_table(t, &st, PL_STAT_TABLE, "Per table", "table");
+    pl_stats_table(t, &st, PL_STAT_INDEX, "Per index", "index");
+    pl_stats_table(t, &st, PL_STAT_NODE_TYPE, "Per node type", "node type");
+    pl_stats_free(&st);
+}
+
+/* ------------------------------------------------------------ the whole plan */
+
+/* Trees longer than this get a line on the findings before them: the top of a long
+ * output is what a pager shows first. */
+#define PL_LONG_TREE_LINES 60
+
+/* "Findings: 3 (1 warning, 2 info), listed after the tree; first: PL004 ... on #5". */
+static void pl_findings_summary(pl_tree *t)
+{
+    size_t i, count[PLANLINT_SEVERITY_ERROR + 1] = { 0 };
+    const planlint_finding *f;
+    int sev, first = 1;
+
+    if (!t->plan->checked)
+        return;
+    if (t->plan->nfindings == 0) {
+        pl_buf_puts(t->b, "Findings: none.");
+        pl_line_end(t);
+        return;
+    }
+    for (i = 0; i < t->plan->nfindings; i++)
+        if ((int)t->plan->findings[i]->severity <= PLANLINT_SEVERITY_ERROR)
+            count[t->plan->findings[i]->severity]++;
+    pl_color(t, PL_C_BOLD);
+    pl_buf_printf(t->b, "Findings: %zu", t->plan->nfindings);
+    pl_color(t, PL_C_RESET);
+    pl_buf_puts(t->b, " (");
+    for (sev = PLANLINT_SEVERITY_ERROR; sev >= PLANLINT_SEVERITY_INFO; sev--)
+        if (count[sev]) {
+            pl_buf_printf(t->b, "%s%zu %s", first ? "" : ", ", count[sev],
+                          planlint_severity_name((planlint_severity)sev));
+            first = 0;
+        }
+    f = t->plan->findings[0];
+    pl_buf_printf(t->b, "), listed after the tree; first: %s %s", f->rule->id, f->rule->name);
+    if (f->node)
+        pl_buf_printf(t->b, " on #%zu", f->node->id);
+    pl_line_end(t);
+}
+
+static void pl_render_nodes(pl_tree *t)
+{
+    const planlint_plan *plan = t->plan;
+    size_t i;
+
+    pl_plan_folds(t);
+    for (i = 0; i < plan->nnodes;) {
+        if (t->fold && t->fold[i]) {
+            i = pl_render_fold(t, plan->nodes[i], t->fold[i]);
+            continue;
+        }
+        pl_render_node(t, plan->nodes[i++]);
+    }
+    pl_free(t->fold);
+    t->fold = NULL;
+}
+
+/* The tree into its own buffer first: its length decides whether a summary of the
+ * findings goes before it. */
+static void pl_render_body(pl_tree *t)
+{
+    pl_buf *out = t->b, tree;
+    size_t i, lines = 0;
+
+    if (t->o->findings_only)
+        return;
+    if (t->o->top) {
+        pl_render_top(t);
+        return;
+    }
+    pl_buf_init(&tree);
+    t->b = &tree;
+    t->line_start = 0;
+    pl_columns_header(t);
+    pl_render_nodes(t);
+    t->b = out;
+    t->line_start = out->len;
+    if (tree.failed)
+        out->failed = 1;
+    for (i = 0; i < tree.len; i++)
+        lines += tree.data[i] == '\n';
+    if (lines > PL_LONG_TREE_LINES)
+        pl_findings_summary(t);
+    pl_buf_add(out, tree.data ? tree.data : "", tree.len);
+    t->line_start = out->len;
+    pl_buf_release(&tree);
 }
 
 void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
                     const planlint_render_options *opts)
 {
     pl_tree t;
-    size_t i;
 
     memset(&t, 0, sizeof(t));
     t.b = b;
@@ -886,7 +1405,8 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
     t.o = opts;
     t.analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
     t.line_start = b->len;
-    t.max_levels = pl_max_levels(opts);
+    pl_layout(&t);
+    t.max_levels = pl_max_levels(&t);
     if (opts->unicode) {
         t.vert = "\xe2\x94\x82 ";
         t.tee = "\xe2\x94\x9c ";
@@ -902,10 +1422,10 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
     if (plan->index > 0)
         pl_line_end(&t);
     pl_plan_header(&t, nplans);
-    pl_columns_header(&t);
     pl_sort_markers(&t);
-    for (i = 0; i < plan->nnodes; i++)
-        pl_render_node(&t, plan->nodes[i]);
+    pl_render_body(&t);
     pl_free((void *)t.by_node);
+    if (opts->stats)
+        pl_render_stats(&t);
     pl_render_findings(&t);
 }

@@ -32,7 +32,7 @@ expect() {
 
 complete -p planlint > /dev/null || { echo "FAIL: no complete -F for planlint"; fail=1; }
 expect "--format" --form
-expect "--no-analyze --no-config --no-enrich --no-password --no-rules --no-verify" --no-
+expect "--no-analyze --no-config --no-enrich --no-fold --no-pager --no-password --no-rules --no-verify" --no-
 expect "json jsonl" --format j
 expect "auto json text xml yaml" --input-format ""
 expect "always auto" --color = a
