@@ -27,13 +27,13 @@ on_tty() {
         timeout 20 script -qec "$(printf '%s ' "$planlint" "$@")" /dev/null 2>&1 | tr -d '\r' > "$tmp/tty"
 }
 
-on_tty "$plan" --no-config --no-rules --color=never
+on_tty "$plan" --no-config --no-rules --color=never --no-pager
 grep -q "^$hint" "$tmp/tty" && echo "ok: the hint on a terminal" ||
     { echo "FAIL: no hint on a terminal:"; cat "$tmp/tty"; fail=1; }
 grep -q '^Plan 1 of 1 from <stdin>' "$tmp/tty" && echo "ok: the pasted plan is read after the hint" ||
     { echo "FAIL: the plan was not read after the hint:"; cat "$tmp/tty"; fail=1; }
 
 # A FILE, even on a terminal: no hint.
-on_tty /dev/null --no-config --no-rules --color=never "$plan"
+on_tty /dev/null --no-config --no-rules --color=never --no-pager "$plan"
 grep -q "$hint" "$tmp/tty" && { echo "FAIL: hint despite a FILE"; fail=1; } || echo "ok: no hint with a FILE"
 exit $fail
