@@ -27,6 +27,7 @@ typedef struct pl_tree {
     int analyze;                 /* the plan has actual numbers */
     size_t line_start;           /* where the current line began in b */
     unsigned int max_levels;     /* tree levels drawn before indentation folds */
+    int bare;                    /* for other renderers: no columns, no guides */
     const char *vert, *tee, *elbow, *blank, *ellipsis;
 } pl_tree;
 
@@ -246,6 +247,8 @@ static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
 /* Guide for detail lines: the node's own column continues if it has children. */
 static void pl_detail_prefix(pl_tree *t, const planlint_node *n)
 {
+    if (t->bare)
+        return;
     pl_buf_repeat(t->b, " ", t->analyze ? PL_COLS_ANALYZE : PL_COLS_PLAIN);
     pl_tree_prefix(t, n, 0);
     pl_buf_puts(t->b, n->nchildren ? t->vert : t->blank);
@@ -903,4 +906,53 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
         pl_render_node(&t, plan->nodes[i]);
     pl_free((void *)t.by_node);
     pl_render_findings(&t);
+}
+
+/* ------------------------------------------------------------ shared words */
+
+/* A tree with no colour, no width and no guides: the same words for other renderers. */
+static void pl_tree_bare(pl_tree *t, pl_buf *b, const planlint_plan *plan)
+{
+    static const planlint_render_options plain = { PLANLINT_RENDER_OPTIONS_VERSION, PLANLINT_OUTPUT_TREE,
+                                                   0, 0, 1, NULL };
+
+    memset(t, 0, sizeof(*t));
+    t->b = b;
+    t->plan = plan;
+    t->o = &plain;
+    t->analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
+    t->line_start = b->len;
+    t->bare = 1;
+    t->vert = t->tee = t->elbow = t->blank = "";
+    t->ellipsis = "\xe2\x80\xa6";
+}
+
+void pl_tree_node_title(pl_buf *b, const planlint_node *n)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, n->plan);
+    pl_node_title(&t, n);
+}
+
+void pl_tree_node_details(pl_buf *b, const planlint_node *n)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, n->plan);
+    pl_node_details(&t, n);
+}
+
+void pl_tree_finding_stake(pl_buf *b, const planlint_plan *plan, const planlint_finding *f)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, plan);
+    if (!isnan(f->time_at_stake))
+        pl_render_stake(&t, f);
+}
+
+void pl_tree_verification(pl_buf *b, const planlint_finding *f)
+{
+    pl_verification_text(b, f);
 }
