@@ -7,6 +7,14 @@
 
 void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
                     const planlint_render_options *opts);
+/* The tree's words without colour, columns or guides, for the other renderers:
+ * the node's title ("#3 Seq Scan on t"); its detail lines, each ending in '\n';
+ * ", up to 1.000 ms at stake (3.0%)" (nothing without timing); what hypopg said.
+ * Text from the plan comes out as pl_buf_add_visible() writes it. */
+void pl_tree_node_title(pl_buf *b, const planlint_node *n);
+void pl_tree_node_details(pl_buf *b, const planlint_node *n);
+void pl_tree_finding_stake(pl_buf *b, const planlint_plan *plan, const planlint_finding *f);
+void pl_tree_verification(pl_buf *b, const planlint_finding *f);
 int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                    planlint_error *err);
 /* Each of these renders every plan of the list that starts at head into b; 0 or a

@@ -31,6 +31,7 @@ typedef struct pl_tree {
     unsigned int cols;           /* number columns shown (bits of pl_columns[]) */
     size_t colw;                 /* their width, with the two blanks before the tree */
     size_t *fold;                /* by node id: siblings folded into one line from here */
+    int bare;                    /* for other renderers: no columns, no guides */
     const char *vert, *tee, *elbow, *blank, *ellipsis;
 } pl_tree;
 
@@ -300,6 +301,8 @@ static void pl_tree_prefix(pl_tree *t, const planlint_node *n, int self)
 /* Guide for detail lines: the node's own column continues if it has children. */
 static void pl_detail_prefix(pl_tree *t, const planlint_node *n)
 {
+    if (t->bare)
+        return;
     pl_buf_repeat(t->b, " ", t->colw);
     pl_tree_prefix(t, n, 0);
     pl_buf_puts(t->b, n->nchildren ? t->vert : t->blank);
@@ -1428,4 +1431,53 @@ void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
     if (opts->stats)
         pl_render_stats(&t);
     pl_render_findings(&t);
+}
+
+/* ------------------------------------------------------------ shared words */
+
+/* A tree with no colour, no width and no guides: the same words for other renderers. */
+static void pl_tree_bare(pl_tree *t, pl_buf *b, const planlint_plan *plan)
+{
+    static const planlint_render_options plain = { PLANLINT_RENDER_OPTIONS_VERSION, PLANLINT_OUTPUT_TREE,
+                                                   0, 0, 1, NULL, 0, 0, 0, 0 };
+
+    memset(t, 0, sizeof(*t));
+    t->b = b;
+    t->plan = plan;
+    t->o = &plain;
+    t->analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
+    t->line_start = b->len;
+    t->bare = 1;
+    t->vert = t->tee = t->elbow = t->blank = "";
+    t->ellipsis = "\xe2\x80\xa6";
+}
+
+void pl_tree_node_title(pl_buf *b, const planlint_node *n)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, n->plan);
+    pl_node_title(&t, n);
+}
+
+void pl_tree_node_details(pl_buf *b, const planlint_node *n)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, n->plan);
+    pl_node_details(&t, n);
+}
+
+void pl_tree_finding_stake(pl_buf *b, const planlint_plan *plan, const planlint_finding *f)
+{
+    pl_tree t;
+
+    pl_tree_bare(&t, b, plan);
+    if (!isnan(f->time_at_stake))
+        pl_render_stake(&t, f);
+}
+
+void pl_tree_verification(pl_buf *b, const planlint_finding *f)
+{
+    pl_verification_text(b, f);
 }
