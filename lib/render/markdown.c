@@ -57,6 +57,8 @@ static void pl_md_text(pl_buf *b, const char *s, int paragraph)
     pl_buf_add_visible(&v, s, strlen(s), paragraph);
     for (i = 0; !v.failed && i < v.len; i++) {
         char c = v.data[i];
+        if (c == '\n' && v.len - i == strspn(v.data + i, "\n "))
+            break;   /* a break at the end would show as a backslash */
         if (c == '\n') {
             pl_buf_puts(b, "\\\n");
             line_start = 1;
