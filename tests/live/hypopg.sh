@@ -42,6 +42,10 @@ else
     echo "FAIL: costs before/after not as expected: '$*'"; cat "$out"; fail=1
 fi
 has "JSON: the CREATE INDEX as its own field" '"index_sql":"CREATE INDEX ON public.noix (k);"'
+expect 0 "the same, as Markdown" -- --format=markdown -c "SELECT * FROM noix WHERE k = 5"
+has "Markdown: the verdict quoted under the advice" '^> Verified with hypopg: the planner uses the index; estimated cost'
+expect 0 "the same, as SARIF" -- --format=sarif -c "SELECT * FROM noix WHERE k = 5"
+has "SARIF: the verdict in the result's message" '"text":"[^"]*Verified with hypopg: the planner uses the index'
 
 expect 0 "stale statistics: an index the planner would not use" -- -c "SELECT * FROM st WHERE status = 'a'"
 has "hypopg says the planner would not use it" "the planner would NOT use the index"
