@@ -30,4 +30,16 @@ int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_re
 int pl_render_folded(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                      planlint_error *err);
 
+/* json.c: a JSON string, valid UTF-8 whatever s holds, controls as \u00XX; a number
+ * planlint computed, rounded to what the input carried (null when NaN). */
+void pl_json_string(pl_buf *b, const char *s);
+void pl_json_derived_number(pl_buf *b, double d, int is_time);
+/* label.c: "#3 Seq Scan on public.t", and "Plan/Plans/0", the node's place in the
+ * EXPLAIN document; raw text from the plan, the caller escapes it. */
+void pl_render_node_label(pl_buf *b, const planlint_node *n);
+void pl_node_doc_path(pl_buf *b, const planlint_node *n);
+/* tree.c: what hypopg said of a finding's suggested index, as one sentence (nothing
+ * when it was not checked); raw text, the caller escapes it. */
+void pl_verification_text(pl_buf *b, const planlint_finding *f);
+
 #endif

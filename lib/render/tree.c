@@ -811,8 +811,8 @@ static void pl_indented(pl_tree *t, const char *text, const char *first, const c
     pl_buf_release(&esc);
 }
 
-/* What hypopg said of the suggested index, as one sentence. */
-static void pl_verification_text(pl_buf *b, const planlint_finding *f)
+/* What hypopg said of the suggested index, as one sentence (render.h). */
+void pl_verification_text(pl_buf *b, const planlint_finding *f)
 {
     switch (f->verification) {
     case PLANLINT_VERIFY_CHOSEN:

@@ -60,6 +60,10 @@ for plan in "$dir/hostile.json" "$dir/hostile.txt" "$name"; do
     run "$tmp/ascii" "$base ascii" -- --color=never --ascii --width=80 "$plan"
     no_controls "$tmp/ascii" "$base ascii"
     grep -q 'customers\\x1b\[2J\\x1b\]0;pwned\\x07' "$tmp/ascii" || bad "$base: relation name not shown escaped"
+    run "$tmp/md" "$base markdown" -- --format=markdown "$plan"
+    no_controls "$tmp/md" "$base markdown"
+    grep -q '^| 1 | warning | PL001 seq-scan-filter | \\#1 Seq Scan on public.customers' "$tmp/md" ||
+        bad "$base markdown: the first finding's row is not one table row"
     run "$tmp/out-$base.json" "$base json" -- --format=json "$plan"
     LC_ALL=C grep -q "$esc" "$tmp/out-$base.json" && bad "$base json: a raw ESC"
 done

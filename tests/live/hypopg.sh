@@ -44,6 +44,10 @@ else
     echo "FAIL: costs before/after not as expected: '$*'"; cat "$out"; fail=1
 fi
 has "JSON: the CREATE INDEX as its own field" '"index_sql":"CREATE INDEX ON public.noix (k);"'
+expect 0 "the same, as Markdown" -- --format=markdown -c "SELECT * FROM noix WHERE k = 5"
+has "Markdown: the verdict quoted under the advice" '^> Verified with hypopg: the planner uses the index; estimated cost'
+expect 0 "the same, as SARIF" -- --format=sarif -c "SELECT * FROM noix WHERE k = 5"
+has "SARIF: the verdict in the result's message" '"text":"[^"]*Verified with hypopg: the planner uses the index'
 
 # Two suggestions in one plan: each alone, then both together.
 expect 0 "two missing indexes in one plan" -- --format=json -c \
