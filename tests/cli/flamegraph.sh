@@ -69,6 +69,22 @@ if ! diff -u "$tmp/hostile.want" "$tmp/hostile.folded"; then
 fi
 echo "$tmp/hostile.json 2.5" >> "$tmp/speedscope-list"
 
+# Several plans, one without times: a "plan N" frame on top of each timed one, and
+# each plan's weights adding up to its own root.
+cat "$src/fixtures/pg15/hash_join_batches.json" "$src/fixtures/pg15/analyze_timing_off.json" \
+    "$src/fixtures/pg15/memoize.json" > "$tmp/multi.json"
+"$planlint" --format folded "$tmp/multi.json" > "$tmp/multi.folded"
+for n in 1 3; do
+    f=hash_join_batches; [ $n = 3 ] && f=memoize
+    want=$("$planlint" --format folded "$src/fixtures/pg15/$f.json" | awk '{ s += $NF } END { print s }')
+    got=$(grep "^plan $n;" "$tmp/multi.folded" | awk '{ s += $NF } END { print s }')
+    [ "$got" = "$want" ] || { echo "FAIL: plan $n of several: $got us, alone $want us"; fail=1; }
+done
+if grep -qv '^plan [13];#0 ' "$tmp/multi.folded"; then
+    echo "FAIL: several plans: a line without its plan frame"; fail=1
+fi
+echo "$tmp/multi.json $(awk '{ s += $NF } END { print s / 1000 }' "$tmp/multi.folded")" >> "$tmp/speedscope-list"
+
 # ---------------------------------------------------------------- speedscope
 if ! command -v npm > /dev/null 2>&1 || ! command -v node > /dev/null 2>&1; then
     if [ -n "${PLANLINT_CI:-}" ]; then echo "FAIL (CI must run this): npm or node not found"; exit 99; fi
