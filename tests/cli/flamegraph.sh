@@ -4,7 +4,8 @@
 # adding up to the root's inclusive time; names that hold ';' or newlines cannot split
 # a frame. --format speedscope: validated with ajv against the schema speedscope
 # publishes (npm package "speedscope"), weights adding up to the root's time, and
-# read by speedscope's own importer. Without npm the second part skips (77), unless
+# what speedscope's importer relies on beyond the schema (flamegraph.cjs; the importer
+# itself ships only inside the browser bundle). Without npm the second part skips (77), unless
 # PLANLINT_CI is set. npm installs them with --prefix $top_builddir/tests/node_modules
 # (or PLANLINT_NODE_MODULES), outside the source tree.
 set -u
@@ -86,7 +87,8 @@ fi
 echo "$tmp/multi.json $(awk '{ s += $NF } END { print s / 1000 }' "$tmp/multi.folded")" >> "$tmp/speedscope-list"
 
 # ---------------------------------------------------------------- speedscope
-if ! command -v npm > /dev/null 2>&1 || ! command -v node > /dev/null 2>&1; then
+npm=${NPM:-npm} node=${NODE:-node}
+if ! command -v "$npm" > /dev/null 2>&1 || ! command -v "$node" > /dev/null 2>&1; then
     if [ -n "${PLANLINT_CI:-}" ]; then echo "FAIL (CI must run this): npm or node not found"; exit 99; fi
     [ $fail -eq 0 ] || exit 1
     echo "SKIP: speedscope validation: npm or node not found"; exit 77
@@ -94,7 +96,7 @@ fi
 modules=${PLANLINT_NODE_MODULES:-$build/tests/node_modules}
 if [ ! -f "$modules/node_modules/speedscope/package.json" ] || [ ! -d "$modules/node_modules/ajv" ]; then
     mkdir -p "$modules" &&
-    npm install --prefix "$modules" --no-audit --no-fund --no-save speedscope ajv > "$tmp/npm.log" 2>&1 || {
+    "$npm" install --prefix "$modules" --no-audit --no-fund --no-save speedscope@1 ajv@8 > "$tmp/npm.log" 2>&1 || {
         echo "FAIL: npm install speedscope ajv into $modules failed:"; tail -20 "$tmp/npm.log"; exit 99; }
 fi
 while read -r f root; do
@@ -102,5 +104,5 @@ while read -r f root; do
     "$planlint" --format speedscope "$f" > "$out" || { echo "FAIL: $f: --format speedscope failed"; fail=1; continue; }
     echo "$out $root" >> "$tmp/check-list"
 done < "$tmp/speedscope-list"
-NODE_PATH=$modules/node_modules node "$src/tests/cli/flamegraph.cjs" "$modules/node_modules" "$tmp/check-list" || fail=1
+NODE_PATH=$modules/node_modules "$node" "$src/tests/cli/flamegraph.cjs" "$modules/node_modules" "$tmp/check-list" || fail=1
 [ $fail -eq 0 ]
