@@ -307,7 +307,7 @@ static const cli_option cli_options[] = {
     { NULL, "top", required_argument, 0, "N", "the N groups (default 10), or plan nodes, with the most time",
       CLI_CALL(on_top) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
-      "output: tree (annotated plan, default), json, or jsonl (logs)", CLI_CALL(on_format) },
+      "output: tree (default), json, markdown, sarif, html, speedscope, folded; jsonl (logs)", CLI_CALL(on_format) },
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
       CLI_STORE(output) },
     { NULL, "color", optional_argument, 0, "WHEN",

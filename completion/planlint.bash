@@ -33,7 +33,7 @@ _planlint_values()
 {
     local cur=$3 head=
     case $2 in
-    --format) _planlint_reply -W 'tree json jsonl markdown sarif' -- "$cur" ;;
+    --format) _planlint_reply -W 'tree json jsonl markdown sarif html speedscope folded' -- "$cur" ;;
     --log-format) _planlint_reply -W 'auto stderr csvlog jsonlog' -- "$cur" ;;
     --input-format) _planlint_reply -W 'auto json text yaml xml' -- "$cur" ;;
     --color) _planlint_reply -W 'auto always never' -- "$cur" ;;

@@ -41,5 +41,16 @@ void pl_node_doc_path(pl_buf *b, const planlint_node *n);
 /* tree.c: what hypopg said of a finding's suggested index, as one sentence (nothing
  * when it was not checked); raw text, the caller escapes it. */
 void pl_verification_text(pl_buf *b, const planlint_finding *f);
+/* Shared by the flame graph formats (folded.c): a node's label, and its exclusive
+ * time in whole microseconds, taken in preorder with one pl_flame_walk per plan
+ * (start it zeroed). */
+typedef struct pl_flame_walk {
+    double sum_ms;
+    long long rounded;
+} pl_flame_walk;
+void pl_flame_label(pl_buf *b, const planlint_node *n);
+long long pl_flame_next_weight(pl_flame_walk *w, const planlint_node *n);
+int pl_flame_has_timing(const planlint_plan *p);
+int pl_flame_check(const planlint_plan *head, const char *format, planlint_error *err);
 
 #endif

@@ -85,6 +85,9 @@ int main(void)
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/subplan_correlated.txt", PLANLINT_OUTPUT_JSON);
     chaos("fixtures/pg15/incremental_sort.txt", PLANLINT_OUTPUT_TREE);
+    /* The flame graphs, which allocate buffers of their own beside the output. */
+    chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_FOLDED);
+    chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_SPEEDSCOPE);
     chaos_big_text();
     return tap_done("test_chaos");
 }
