@@ -35,6 +35,7 @@ struct planlint_finding {
     const char *verify_note;
     struct planlint_finding *next;
     struct pl_check *builder;      /* only while its rule runs */
+    char fingerprint[17];          /* baseline.c: 16 hex digits, stable across captures */
 };
 
 /* The run of one rule on one plan. */
@@ -46,6 +47,9 @@ struct pl_check {
     struct planlint_finding *head, *tail;
     int failed;                    /* an allocation failed */
 };
+
+/* baseline.c: sets f->fingerprint from its rule and node (pl_finding_new()). */
+void pl_finding_fingerprint_set(struct planlint_finding *f);
 
 /* rules/table.c */
 extern const planlint_rule *const pl_rules[];
