@@ -62,6 +62,11 @@ typedef struct cli_settings {
     /* big plans (the tree) */
     int top_given;            /* --top for a plan: only the N nodes with the most time */
     int no_fold, findings_only, stats, no_pager;
+    /* baselines (baseline.c) */
+    const char *baseline;     /* --baseline FILE: findings to suppress */
+    const char *write_baseline; /* --write-baseline FILE */
+    planlint_baseline *known;   /* read from --baseline, or NULL */
+    planlint_baseline *seen;    /* what --write-baseline will write, or NULL */
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
@@ -138,6 +143,15 @@ int cli_pager_end(cli_pager *p);
  * cli_password_free(), which wipes it first; NULL on failure. */
 char *cli_prompt_password(const char *prompt);
 void cli_password_free(char *password);
+
+/* baseline.c: reads --baseline and starts --write-baseline's set; an exit code. */
+int cli_baseline_open(cli_settings *s);
+/* baseline.c: records the plan's findings for --write-baseline, then drops those the
+ * --baseline file holds. 0, or an exit code. */
+int cli_baseline_apply(const cli_settings *s, planlint_plan *plan);
+/* baseline.c: writes --write-baseline's file (unless worst says an input failed) and
+ * frees both sets; the exit code to report. */
+int cli_baseline_close(cli_settings *s, int worst);
 
 /* messages */
 void cli_error(const char *fmt, ...)

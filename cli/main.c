@@ -159,6 +159,10 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
         if (rc == PLANLINT_EINVAL)
             name = "rules";
     }
+    if (rc == 0 && !stopped && !s->no_rules && (rc = cli_baseline_apply(s, plan)) != 0) {
+        planlint_plan_free(plan);
+        return rc;
+    }
 #ifdef PL_CLI_LIVE
     if (rc == 0 && !stopped && live && !s->no_rules && !s->no_verify)
         stopped = cli_verify(s, plan, live);
@@ -230,7 +234,7 @@ static void cli_hint_terminal_input(const cli_settings *s)
               "give a FILE, or see planlint --help\n", stderr);
 }
 
-static int cli_run(const cli_settings *s)
+static int cli_run(cli_settings *s)
 {
     static char *stdin_only[] = { "-" };
     char **files = s->nfiles ? s->files : stdin_only;
@@ -240,9 +244,11 @@ static int cli_run(const cli_settings *s)
     unsigned int width;
     cli_pager pager;
 
+    if ((rc = cli_baseline_open(s)) != 0)
+        return rc;
     if (s->output && !(out = fopen(s->output, "w"))) {
         cli_error("%s: %s", s->output, strerror(errno));
-        return PL_EXIT_USAGE;
+        return cli_baseline_close(s, PL_EXIT_USAGE);
     }
     color = cli_use_color(s->color, out);
     width = cli_width(s->width, out);
@@ -254,7 +260,9 @@ static int cli_run(const cli_settings *s)
     else
 #endif
     if (s->log || s->jsonl || cli_files_are_logs(s->files, s->nfiles)) {
-        worst = cli_run_log(s, s->files, s->nfiles, out, color);
+        if (s->known || s->seen)
+            cli_error("--baseline and --write-baseline take plans, not server logs");
+        worst = s->known || s->seen ? PL_EXIT_USAGE : cli_run_log(s, s->files, s->nfiles, out, color);
     } else {
         cli_hint_terminal_input(s);
         for (i = 0; i < n; i++) {
@@ -268,6 +276,7 @@ static int cli_run(const cli_settings *s)
             worst = PL_EXIT_INTERNAL;
         out = stdout;
     }
+    worst = cli_baseline_close(s, worst);
     rc = cli_close_output(out, s->output ? s->output : "standard output");
     return rc > worst ? rc : worst;
 }

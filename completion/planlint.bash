@@ -16,6 +16,9 @@ _planlint_takes_argument='--log-format --since --until --database --min-duration
     --min-severity --min-time --enable --disable --set --config --explain --command -c --file -f
     --timeout --param --save --host -h --port -p --username -U --dbname -d --dsn'
 
+_planlint_long_options+=' --baseline --write-baseline'
+_planlint_takes_argument+=' --baseline --write-baseline'
+
 # Rule ids, names and categories, from the program being completed.
 _planlint_rules()
 {
@@ -45,7 +48,7 @@ _planlint_values()
         # Comma lists: complete the last item.
         [[ $cur == *,* ]] && head=${cur%,*},
         _planlint_reply -P "$head" -W "$(_planlint_rules "$1")" -- "${cur##*,}" ;;
-    --output | -o | --config | --file | -f | --save)
+    --output | -o | --config | --file | -f | --save | --baseline | --write-baseline)
         compopt -o filenames 2>/dev/null
         _planlint_reply -f -- "$cur" ;;
     --host | -h) _planlint_reply -A hostname -- "$cur" ;;

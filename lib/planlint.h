@@ -860,6 +860,46 @@ PLANLINT_EXTERN int planlint_verify_indexes(planlint_plan *plan, planlint_conn *
                                             const planlint_capture_options *opts,
                                             planlint_error *err);
 
+/* ---------------------------------------------------------------- baselines */
+
+/* A finding's fingerprint: 16 lowercase hex digits (64-bit FNV-1a) over its rule id and
+ * the node it is about (node type, schema, relation, alias, index name, and the node
+ * types from the root down to it). No id, time or row count goes in, so the same
+ * finding on the same query captured twice, in any input format, has the same
+ * fingerprint. Two findings of one rule on nodes that look alike share it. Borrowed:
+ * valid until planlint_plan_free() or the next planlint_check(); NULL when f is NULL. */
+PLANLINT_EXTERN const char *planlint_finding_fingerprint(const planlint_finding *f);
+
+/* A set of known findings, by fingerprint: what --write-baseline writes and --baseline
+ * reads. The file is JSON: {"version": 1, "findings": [{"fingerprint": "...",
+ * "rule": "PL001", "label": "..."}, ...]}. */
+typedef struct planlint_baseline planlint_baseline;
+
+/* An empty baseline. On success *out is owned: free with planlint_baseline_free(). */
+PLANLINT_EXTERN int planlint_baseline_new(planlint_baseline **out, planlint_error *err);
+/* Reads a baseline file's text. Returns 0, or PLANLINT_EPARSE (not JSON) /
+ * PLANLINT_ESCHEMA (not a baseline: the path says where) / PLANLINT_ENOMEM with err
+ * set. On success *out is owned: free with planlint_baseline_free(). */
+PLANLINT_EXTERN int planlint_baseline_parse(planlint_baseline **out, const char *buf, size_t len,
+                                            planlint_error *err);
+PLANLINT_EXTERN void planlint_baseline_free(planlint_baseline *bl);
+/* Adds the findings of every plan of the list that starts at plan (run
+ * planlint_check() first); a fingerprint already there is kept once. */
+PLANLINT_EXTERN int planlint_baseline_add(planlint_baseline *bl, const planlint_plan *plan,
+                                          planlint_error *err);
+PLANLINT_EXTERN size_t planlint_baseline_count(const planlint_baseline *bl);
+/* 1 when the baseline holds this fingerprint, else 0. */
+PLANLINT_EXTERN int planlint_baseline_contains(const planlint_baseline *bl, const char *fingerprint);
+/* The baseline file's text, one finding a line, sorted by rule and label. On success
+ * *out is owned: free with planlint_free(); *out_len (if not NULL) gets its length. */
+PLANLINT_EXTERN int planlint_baseline_render(char **out, size_t *out_len, const planlint_baseline *bl,
+                                             planlint_error *err);
+/* Drops from every plan of the list the findings whose fingerprint bl holds (the
+ * rest keep their rank); returns how many it dropped. The renderers say how many. */
+PLANLINT_EXTERN size_t planlint_plan_apply_baseline(planlint_plan *plan, const planlint_baseline *bl);
+/* How many findings of this plan a baseline dropped (0 until one is applied). */
+PLANLINT_EXTERN size_t planlint_plan_suppressed_count(const planlint_plan *plan);
+
 /* Frees memory the library returned as "owned: free with planlint_free()". */
 PLANLINT_EXTERN void planlint_free(void *p);
 

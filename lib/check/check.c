@@ -321,6 +321,7 @@ static int pl_check_plan_rules(planlint_plan *plan, const pl_selection *s, planl
         qsort((void *)ranked, n, sizeof(*ranked), pl_rank_cmp);
     plan->findings = ranked;
     plan->nfindings = n;
+    plan->nsuppressed = 0;
     plan->checked = 1;
     return 0;
 }

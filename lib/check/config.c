@@ -114,19 +114,12 @@ static int pl_cfg_member(planlint_config *cfg, const char *key, const planlint_v
 
 static int pl_cfg_read(planlint_config *cfg, const char *buf, size_t len, planlint_error *err)
 {
-    pl_json_parser *p = pl_json_parser_new(cfg->arena, 16);
     planlint_value doc;
-    pl_json_error je;
-    size_t used, i;
+    size_t i;
     int rc;
 
-    if (!p)
-        return pl_error_nomem(err);
-    rc = pl_json_parse_value(p, buf, len, &doc, &used, &je);
-    pl_json_parser_free(p);
-    if (rc != 0)
-        return je.code == PLANLINT_ENOMEM ? pl_error_nomem(err)
-                                          : pl_error(err, je.code, 0, 0, NULL, "invalid JSON: %s", je.message);
+    if ((rc = pl_json_parse_doc(cfg->arena, 16, buf, len, &doc, err)) < 0)
+        return rc;
     if (doc.type != PLANLINT_VALUE_OBJECT)
         return pl_cfg_error(err, "", "expected a JSON object");
     for (i = 0; i < doc.size; i++)

@@ -45,6 +45,7 @@ pl_finding *pl_finding_new(pl_check *c, const planlint_node *node, double time_a
     f->advice = "";
     f->cost_before = f->cost_after = NAN;
     f->builder = c;
+    pl_finding_fingerprint_set(f);
     if (c->tail)
         c->tail->next = f;
     else

@@ -38,6 +38,7 @@ struct planlint_finding {
     int together_uses;                   /* 1: the planner uses this finding's index then */
     struct planlint_finding *next;
     struct pl_check *builder;      /* only while its rule runs */
+    char fingerprint[17];          /* baseline.c: 16 hex digits, stable across captures */
 };
 
 /* The run of one rule on one plan. */
@@ -49,6 +50,9 @@ struct pl_check {
     struct planlint_finding *head, *tail;
     int failed;                    /* an allocation failed */
 };
+
+/* baseline.c: sets f->fingerprint from its rule and node (pl_finding_new()). */
+void pl_finding_fingerprint_set(struct planlint_finding *f);
 
 /* rules/table.c */
 extern const planlint_rule *const pl_rules[];

@@ -63,6 +63,7 @@ struct planlint_plan {
     size_t nfindings;
     int checked;                        /* planlint_check() ran on it */
     struct pl_catalog *catalog;         /* planlint_enrich(); NULL: rules use the plan alone */
+    size_t nsuppressed;                 /* findings a baseline dropped (baseline.c) */
 };
 
 /* value.c */

@@ -7,6 +7,7 @@
 #include "json_parse.h"
 #include "alloc.h"
 #include "buf.h"
+#include "error.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -550,4 +551,22 @@ int pl_json_parse_value(pl_json_parser *p, const char *s, size_t len, planlint_v
     rc = pl_value(p, out);
     *consumed = p->pos;
     return rc;
+}
+
+int pl_json_parse_doc(pl_arena *arena, unsigned int max_depth, const char *s, size_t len,
+                      planlint_value *out, planlint_error *err)
+{
+    pl_json_parser *p = pl_json_parser_new(arena, max_depth);
+    pl_json_error je;
+    size_t used;
+    int rc;
+
+    if (!p)
+        return pl_error_nomem(err);
+    rc = pl_json_parse_value(p, s, len, out, &used, &je);
+    pl_json_parser_free(p);
+    if (rc == 0)
+        return 0;
+    return je.code == PLANLINT_ENOMEM ? pl_error_nomem(err)
+                                      : pl_error(err, je.code, 0, 0, NULL, "invalid JSON: %s", je.message);
 }

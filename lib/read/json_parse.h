@@ -23,4 +23,9 @@ void pl_json_parser_free(pl_json_parser *p);
 int pl_json_parse_value(pl_json_parser *p, const char *s, size_t len, planlint_value *out,
                         size_t *consumed, pl_json_error *e);
 
+/* A small whole document (a config or baseline file) into *out, in arena; 0, or the
+ * error in err as "invalid JSON: ..." (PLANLINT_EPARSE, PLANLINT_ELIMIT, PLANLINT_ENOMEM). */
+int pl_json_parse_doc(pl_arena *arena, unsigned int max_depth, const char *s, size_t len,
+                      planlint_value *out, planlint_error *err);
+
 #endif

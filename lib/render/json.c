@@ -55,6 +55,11 @@ void pl_json_string(pl_buf *b, const char *s)
     pl_buf_putc(b, '"');
 }
 
+void pl_json_put_string(pl_buf *b, const char *s)
+{
+    pl_json_string(b, s);
+}
+
 /* Shortest faithful form, '.' whatever the locale; NaN and infinities become null. */
 static void pl_json_number(pl_buf *b, double d, int is_integer)
 {
@@ -305,6 +310,8 @@ static void pl_json_finding(pl_buf *b, const planlint_finding *f)
     pl_json_string(b, f->rule->category);
     pl_json_key(b, "severity", &first);
     pl_json_string(b, planlint_severity_name(f->severity));
+    pl_json_key(b, "fingerprint", &first);
+    pl_json_string(b, f->fingerprint);
     pl_json_key(b, "node_id", &first);
     if (f->node)
         pl_buf_printf(b, "%zu", f->node->id);
@@ -449,6 +456,37 @@ static void pl_json_plan(pl_buf *b, const planlint_plan *p, int stats)
     pl_buf_putc(b, '}');
 }
 
+/* Totals over every plan the rules ran on; absent when none did (--no-rules). */
+static void pl_json_summary(pl_buf *b, const planlint_plan *head)
+{
+    static const planlint_severity order[] = { PLANLINT_SEVERITY_ERROR, PLANLINT_SEVERITY_WARNING,
+                                               PLANLINT_SEVERITY_INFO };
+    size_t count[4] = { 0, 0, 0, 0 }, total = 0, suppressed = 0, i;
+    planlint_severity worst = (planlint_severity)0;
+    const planlint_plan *p;
+    int checked = 0;
+
+    for (p = head; p; p = p->next) {
+        checked |= p->checked;
+        suppressed += p->nsuppressed;
+        for (i = 0; i < p->nfindings; i++) {
+            planlint_severity s = p->findings[i]->severity;
+            count[(unsigned)s < 4 ? s : 0]++;
+            total++;
+            if (s > worst)
+                worst = s;
+        }
+    }
+    if (!checked)
+        return;
+    pl_buf_printf(b, ",\"summary\":{\"findings\":%zu,\"by_severity\":{", total);
+    for (i = 0; i < 3; i++)
+        pl_buf_printf(b, "%s\"%s\":%zu", i ? "," : "", planlint_severity_name(order[i]), count[order[i]]);
+    pl_buf_puts(b, "},\"worst_severity\":");
+    pl_json_string_or_null(b, worst ? planlint_severity_name(worst) : NULL);
+    pl_buf_printf(b, ",\"suppressed_by_baseline\":%zu}", suppressed);
+}
+
 int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                    planlint_error *err)
 {
@@ -468,6 +506,8 @@ int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_o
             pl_buf_putc(b, ',');
         pl_json_plan(b, p, opts->stats);
     }
-    pl_buf_puts(b, "]}\n");
+    pl_buf_putc(b, ']');
+    pl_json_summary(b, head);
+    pl_buf_puts(b, "}\n");
     return 0;
 }

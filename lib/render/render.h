@@ -17,6 +17,8 @@ void pl_tree_finding_stake(pl_buf *b, const planlint_plan *plan, const planlint_
 void pl_tree_verification(pl_buf *b, const planlint_finding *f);
 int pl_render_json(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                    planlint_error *err);
+/* json.c: s as a JSON string, always valid UTF-8 (the baseline file uses it too). */
+void pl_json_put_string(pl_buf *b, const char *s);
 /* Each of these renders every plan of the list that starts at head into b; 0 or a
  * negative PLANLINT_E* code with err filled. One file each in lib/render/. */
 int pl_render_markdown(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,

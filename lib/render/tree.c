@@ -919,11 +919,16 @@ static void pl_render_findings(pl_tree *t)
     pl_line_end(t);
     pl_color(t, PL_C_BOLD);
     if (t->plan->nfindings == 0)
-        pl_buf_puts(t->b, "No findings.");
+        pl_buf_puts(t->b, t->plan->nsuppressed ? "No new findings." : "No findings.");
     else
         pl_buf_printf(t->b, "Findings (%zu), most severe first, then most time at stake:", t->plan->nfindings);
     pl_color(t, PL_C_RESET);
     pl_line_end(t);
+    if (t->plan->nsuppressed) {
+        pl_buf_printf(t->b, "%zu known finding%s suppressed by the baseline.", t->plan->nsuppressed,
+                      t->plan->nsuppressed == 1 ? "" : "s");
+        pl_line_end(t);
+    }
     for (i = 0; i < t->plan->nfindings; i++)
         pl_render_finding(t, t->plan->findings[i], i + 1);
 }
