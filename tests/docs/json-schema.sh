@@ -39,11 +39,15 @@ done
 one=$("$planlint" --no-config --format json "$src"/fixtures/pg15/seq_scan_filter.json)
 printf '%s\n' "$one" > "$tmp/one"
 case $one in *'"index_sql":"CREATE'*) ;; *) echo "FAIL: seq_scan_filter no longer suggests an index"; exit 1 ;; esac
-printf '%s\n' "$one" | sed 's/"verification":null/"verification":{"status":"chosen","cost_before":18334.5,"cost_after":8.44,"note":"<13512>btree_orders_status"}/' \
+printf '%s\n' "$one" | sed 's/"verification":null/"verification":{"status":"chosen","cost_before":18334.5,"cost_after":8.44,"note":"<13512>btree_orders_status","together":null}/' \
     > "$tmp/ok-verification.json"
+printf '%s\n' "$one" | sed 's/"verification":null/"verification":{"status":"chosen","cost_before":18334.5,"cost_after":8.44,"note":"<13512>btree_orders_status","together":{"indexes":2,"cost_after":6.1,"uses_this_index":true}}/' \
+    > "$tmp/ok-together.json"
 grep -q '"status":"chosen"' "$tmp/ok-verification.json" || { echo "FAIL: no finding to verify"; exit 1; }
-printf '%s\n' "$one" | sed 's/"verification":null/"verification":{"status":"unavailable","cost_before":null,"cost_after":null,"note":"hypopg is not installed"}/' \
+printf '%s\n' "$one" | sed 's/"verification":null/"verification":{"status":"unavailable","cost_before":null,"cost_after":null,"note":"hypopg is not installed","together":null}/' \
     > "$tmp/ok-unavailable.json"
+"$planlint" --no-config --format json --stats "$src"/fixtures/pg15/hash_join_batches.json > "$tmp/ok-stats.json"
+[ $? -le 1 ] || { echo "FAIL: planlint --stats"; exit 1; }
 
 # Broken on purpose: each must fail.
 broken() {   # NAME SED-EXPRESSION
