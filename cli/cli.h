@@ -59,6 +59,10 @@ typedef struct cli_settings {
     const char *database;     /* --database */
     double min_duration;      /* ms; 0 keeps all */
     long top;                 /* groups shown, default 10 */
+    /* sharing plans */
+    unsigned int anonymize;   /* --anonymize: PLANLINT_ANONYMIZE_* flags, 0 when not asked */
+    int emit_plan;            /* --emit-plan: the plan as EXPLAIN JSON instead of the report */
+    planlint_anonymizer *anonymizer;  /* one for the run: the same name, the same token */
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report

@@ -14,7 +14,7 @@
  * or a file name can be in any encoding. Control characters, DEL and the C1 controls
  * are written as \u00XX (JSON needs it only for C0; the rest keeps a terminal that
  * shows the output safe), invalid UTF-8 as U+FFFD. */
-static void pl_json_string(pl_buf *b, const char *s)
+void pl_json_string(pl_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
@@ -55,7 +55,7 @@ static void pl_json_string(pl_buf *b, const char *s)
 }
 
 /* Shortest faithful form, '.' whatever the locale; NaN and infinities become null. */
-static void pl_json_number(pl_buf *b, double d, int is_integer)
+void pl_json_number(pl_buf *b, double d, int is_integer)
 {
     char tmp[40];
     int n, i;

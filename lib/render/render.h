@@ -22,4 +22,9 @@ int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_re
 int pl_render_folded(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                      planlint_error *err);
 
+/* json.c: a JSON string (escaped, invalid UTF-8 as U+FFFD), and a number in its
+ * shortest faithful form ('.' whatever the locale; NaN as null). */
+void pl_json_string(pl_buf *b, const char *s);
+void pl_json_number(pl_buf *b, double d, int is_integer);
+
 #endif
