@@ -21,7 +21,7 @@ SubPlan InitPlan CTE hashed returns""".split())
 
 def run(*args, stdin=None):
     r = subprocess.run([PLANLINT, "--width", "0", *args], input=stdin, capture_output=True)
-    if r.returncode not in (0, 1):
+    if r.returncode not in (0, 1) or b"Sanitizer" in r.stderr or b"runtime error:" in r.stderr:
         raise SystemExit("planlint %s: exit %d: %s" % (" ".join(args), r.returncode, r.stderr.decode()))
     return r.stdout.decode()
 
