@@ -67,6 +67,10 @@ typedef struct cli_settings {
     const char *write_baseline; /* --write-baseline FILE */
     planlint_baseline *known;   /* read from --baseline, or NULL */
     planlint_baseline *seen;    /* what --write-baseline will write, or NULL */
+    /* sharing plans */
+    unsigned int anonymize;   /* --anonymize: PLANLINT_ANONYMIZE_* flags, 0 when not asked */
+    int emit_plan;            /* --emit-plan: the plan as EXPLAIN JSON instead of the report */
+    planlint_anonymizer *anonymizer;  /* one for the run: the same name, the same token */
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report

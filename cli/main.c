@@ -132,6 +132,26 @@ static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
     return 0;
 }
 
+/* --emit-plan: the plan (anonymized when asked) as EXPLAIN JSON; frees plan. */
+static int cli_emit_plan(const char *name, planlint_plan *plan, FILE *out)
+{
+    planlint_error err;
+    char *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    rc = planlint_plan_write(&text, &len, plan, &err);
+    planlint_plan_free(plan);
+    if (rc < 0) {
+        cli_report(name, &err, rc);
+        return cli_exit_code(rc);
+    }
+    fwrite(text, 1, len, out);
+    planlint_free(text);
+    return PL_EXIT_OK;
+}
+
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width)
 {
@@ -149,6 +169,10 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
     if (rc == 0)
         cli_warn_doubts(name, plan);
+    if (rc == 0 && s->anonymizer)
+        rc = planlint_plan_anonymize(plan, s->anonymizer, &err);
+    if (rc == 0 && s->emit_plan)
+        return cli_emit_plan(name, plan, out);
 #ifdef PL_CLI_LIVE
     if (rc == 0 && live)
         stopped = cli_live_before_check(s, plan, live);
@@ -234,6 +258,12 @@ static void cli_hint_terminal_input(const cli_settings *s)
               "give a FILE, or see planlint --help\n", stderr);
 }
 
+static void cli_discard_output(FILE *out)
+{
+    if (out != stdout)
+        fclose(out);
+}
+
 static int cli_run(cli_settings *s)
 {
     static char *stdin_only[] = { "-" };
@@ -260,6 +290,11 @@ static int cli_run(cli_settings *s)
     else
 #endif
     if (s->log || s->jsonl || cli_files_are_logs(s->files, s->nfiles)) {
+        if (s->anonymize || s->emit_plan) {
+            cli_error("--anonymize and --emit-plan read plans, not server logs");
+            cli_discard_output(out);
+            return PL_EXIT_USAGE;
+        }
         if (s->known || s->seen)
             cli_error("--baseline and --write-baseline take plans, not server logs");
         worst = s->known || s->seen ? PL_EXIT_USAGE : cli_run_log(s, s->files, s->nfiles, out, color);
@@ -313,7 +348,17 @@ int main(int argc, char **argv)
         return rc;
     if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
         s.ascii = 1;   /* box-drawing characters need a UTF-8 terminal */
+    if (s.anonymize) {
+        planlint_anonymize_options ao = PLANLINT_ANONYMIZE_OPTIONS_INIT;
+        ao.what = s.anonymize;
+        if (planlint_anonymizer_new(&s.anonymizer, &ao, NULL) < 0) {
+            cli_error("out of memory");
+            planlint_config_free(cfg);
+            return PL_EXIT_INTERNAL;
+        }
+    }
     rc = cli_run(&s);
+    planlint_anonymizer_free(s.anonymizer);
     planlint_config_free(cfg);
     return rc;
 }

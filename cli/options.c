@@ -54,6 +54,17 @@ static int on_format(cli_settings *s, const char *arg)
                                         "or jsonl (with --log)");
 }
 
+static int on_anonymize(cli_settings *s, const char *arg)
+{
+    if (!arg || strcmp(arg, "literals") == 0)
+        s->anonymize = PLANLINT_ANONYMIZE_LITERALS;
+    else if (strcmp(arg, "names") == 0)
+        s->anonymize = PLANLINT_ANONYMIZE_LITERALS | PLANLINT_ANONYMIZE_NAMES;
+    else
+        return cli_bad_value("anonymize", arg, "literals or names");
+    return 0;
+}
+
 static int on_input_format(cli_settings *s, const char *arg)
 {
     static const char *const names[] = { "auto", "json", "text", "yaml", "xml" };
@@ -321,6 +332,10 @@ static const cli_option cli_options[] = {
     { NULL, "stats", no_argument, 0, NULL, "add time, rows and buffers per table, index and node type",
       CLI_STORE(stats) },
     { NULL, "no-pager", no_argument, 0, NULL, "do not page long output on a terminal", CLI_STORE(no_pager) },
+    { NULL, "anonymize", optional_argument, 0, "WHAT",
+      "replace literals (literals, default) or also names (names) by tokens", CLI_CALL(on_anonymize) },
+    { NULL, "emit-plan", no_argument, 0, NULL, "write the plan back as EXPLAIN JSON, not the report",
+      CLI_STORE(emit_plan) },
     { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
       "exit 1 on a finding at LEVEL or above (or none)", CLI_CALL(on_fail_on) },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",

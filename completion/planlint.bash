@@ -4,7 +4,7 @@
 # (tests/cli/completion.sh checks that they do).
 
 _planlint_long_options='--log --log-format --since --until --database --min-duration --top
-    --input-format --format --output --color --width --ascii --no-fold --findings-only --stats --no-pager
+    --input-format --format --output --color --width --ascii --no-fold --findings-only --stats --no-pager --anonymize --emit-plan
     --fail-on --min-severity --min-time --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
     --allow-writes --allow-side-effects --timeout --param --save --host --port --username --dbname --dsn
@@ -40,6 +40,7 @@ _planlint_values()
     --log-format) _planlint_reply -W 'auto stderr csvlog jsonlog' -- "$cur" ;;
     --input-format) _planlint_reply -W 'auto json text yaml xml' -- "$cur" ;;
     --color) _planlint_reply -W 'auto always never' -- "$cur" ;;
+    --anonymize) _planlint_reply -W 'literals names' -- "$cur" ;;
     --fail-on) _planlint_reply -W 'info warning error none' -- "$cur" ;;
     --min-severity) _planlint_reply -W 'info warning error' -- "$cur" ;;
     --list-rules) _planlint_reply -W 'text markdown json' -- "$cur" ;;

@@ -503,6 +503,56 @@ typedef struct planlint_render_options {
 PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                                     const planlint_render_options *opts, planlint_error *err);
 
+/* ---------------------------------------------------------------- sharing plans */
+
+/* What planlint_plan_anonymize() replaces. */
+#define PLANLINT_ANONYMIZE_LITERALS 0x01u /* string and numeric constants: 's1', 1 */
+#define PLANLINT_ANONYMIZE_NAMES    0x02u /* also tables, aliases, CTEs (t1), columns (c1),
+                                           * indexes (i1), schemas (sc1), scanned functions
+                                           * (f1), triggers and constraints (tg1); implies
+                                           * PLANLINT_ANONYMIZE_LITERALS */
+
+#define PLANLINT_ANONYMIZE_OPTIONS_VERSION 1
+
+typedef struct planlint_anonymize_options {
+    unsigned int version;   /* PLANLINT_ANONYMIZE_OPTIONS_VERSION */
+    unsigned int what;      /* PLANLINT_ANONYMIZE_* flags */
+} planlint_anonymize_options;
+
+#define PLANLINT_ANONYMIZE_OPTIONS_INIT { PLANLINT_ANONYMIZE_OPTIONS_VERSION, PLANLINT_ANONYMIZE_LITERALS }
+
+/* The mapping from names and literals to tokens: the same name or literal gets the same
+ * token in every plan anonymized with one anonymizer, in the order first met. */
+typedef struct planlint_anonymizer planlint_anonymizer;
+
+/* On success *out is owned: free with planlint_anonymizer_free(). opts may be NULL
+ * (literals only). */
+PLANLINT_EXTERN int planlint_anonymizer_new(planlint_anonymizer **out, const planlint_anonymize_options *opts,
+                                            planlint_error *err);
+/* NULL is fine. */
+PLANLINT_EXTERN void planlint_anonymizer_free(planlint_anonymizer *a);
+
+/*
+ * Rewrites every plan of the list that starts at plan, in place: the expressions
+ * (Filter, Index Cond, Hash Cond, Output, Sort Key, Group Key, ...) and the Query Text,
+ * cut into tokens by PostgreSQL's scanner, get their literals (and, with
+ * PLANLINT_ANONYMIZE_NAMES, their names) replaced, keywords, operators, types, functions
+ * called and $n kept; a text the scanner refuses has every quoted string and number
+ * (and every lower-case word) replaced. The keys that hold names are replaced whole.
+ * Comments in the query are dropped. Numbers of the plan (costs, rows, times, buffers),
+ * node types and Settings are kept, so the derived numbers stay the same. Call it
+ * before planlint_check(). Returns 0, PLANLINT_EINVAL or PLANLINT_ENOMEM (the plan may
+ * then be partly rewritten: free it, do not show it).
+ */
+PLANLINT_EXTERN int planlint_plan_anonymize(planlint_plan *plan, planlint_anonymizer *a, planlint_error *err);
+
+/* Every plan of the list, written back as EXPLAIN (FORMAT JSON) prints it (whatever the
+ * input format was): the same keys in the same order and the same numbers, one JSON
+ * array. On success *out is owned: free with planlint_free(); *out_len (if not NULL)
+ * gets its length. */
+PLANLINT_EXTERN int planlint_plan_write(char **out, size_t *out_len, const planlint_plan *plan,
+                                        planlint_error *err);
+
 /* ---------------------------------------------------------------- server logs */
 
 /* auto_explain's entries in PostgreSQL server logs, read one at a time in bounded

@@ -75,6 +75,9 @@ const char *pl_value_str(const planlint_value *obj, const char *key);
  * index of the first known key whose value has the wrong type, with *want saying
  * what it should be ("expected a number"), or the object's size when none has. */
 size_t pl_node_fill(planlint_node *node, const char **want);
+/* plan.c: points the node's fields at its object's strings again, after they were
+ * replaced (planlint_plan_anonymize()). */
+void pl_node_refresh_fields(planlint_node *node);
 /* plan.c: read the raw metric m from an object (node or worker entry). */
 double pl_object_metric(const planlint_value *obj, planlint_metric m);
 /* plan.c: plan-level raw metrics and flags. */

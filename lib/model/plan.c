@@ -101,6 +101,19 @@ size_t pl_node_fill(planlint_node *node, const char **want)
     return i;
 }
 
+void pl_node_refresh_fields(planlint_node *node)
+{
+    const planlint_value *obj = node->obj;
+    size_t i;
+
+    for (i = 0; i < obj->size; i++) {
+        const pl_key_slot *slot = pl_slot_find(obj->keys[i]);
+
+        if (slot && slot->type == PL_SLOT_FIELD && obj->items[i].type == PLANLINT_VALUE_STRING)
+            node->fields[slot->index] = obj->items[i].string;
+    }
+}
+
 double pl_object_metric(const planlint_value *obj, planlint_metric m)
 {
     double sum = NAN;

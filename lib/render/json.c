@@ -61,7 +61,7 @@ void pl_json_put_string(pl_buf *b, const char *s)
 }
 
 /* Shortest faithful form, '.' whatever the locale; NaN and infinities become null. */
-static void pl_json_number(pl_buf *b, double d, int is_integer)
+void pl_json_number(pl_buf *b, double d, int is_integer)
 {
     char tmp[40];
     int n, i;

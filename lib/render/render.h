@@ -54,5 +54,7 @@ void pl_flame_label(pl_buf *b, const planlint_node *n);
 long long pl_flame_next_weight(pl_flame_walk *w, const planlint_node *n);
 int pl_flame_has_timing(const planlint_plan *p);
 int pl_flame_check(const planlint_plan *head, const char *format, planlint_error *err);
+/* json.c: a number in its shortest faithful form ('.' whatever the locale; NaN as null). */
+void pl_json_number(pl_buf *b, double d, int is_integer);
 
 #endif

@@ -53,6 +53,53 @@ static void chaos(const char *rel, planlint_output_format fmt)
     free(buf);
 }
 
+/* planlint_plan_anonymize() and planlint_plan_write(): parse, anonymize (names too),
+ * check, write; the anonymizer's table and the rewritten strings fail too. */
+static int run_anon_once(const char *buf, size_t len)
+{
+    planlint_anonymize_options ao = PLANLINT_ANONYMIZE_OPTIONS_INIT;
+    planlint_anonymizer *a = NULL;
+    planlint_plan *p = NULL;
+    planlint_error err;
+    char *out = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    ao.what = PLANLINT_ANONYMIZE_NAMES;
+    rc = planlint_plan_parse(&p, buf, len, NULL, &err);
+    if (rc == 0)
+        rc = planlint_anonymizer_new(&a, &ao, &err);
+    if (rc == 0)
+        rc = planlint_plan_anonymize(p, a, &err);
+    if (rc == 0)
+        rc = planlint_check(p, NULL, &err);
+    if (rc == 0)
+        rc = planlint_plan_write(&out, NULL, p, &err);
+    CHECK(rc == 0 || (rc == PLANLINT_ENOMEM && err.code == PLANLINT_ENOMEM));
+    CHECK(rc != 0 || out != NULL);
+    planlint_free(out);
+    planlint_anonymizer_free(a);
+    planlint_plan_free(p);
+    return rc;
+}
+
+static void chaos_anonymize(const char *rel)
+{
+    size_t len;
+    char *buf = tap_slurp(rel, &len);
+    long n;
+    int rc = -1;
+
+    for (n = 0; n < 200000 && rc != 0; n++) {
+        pl_alloc_fail_after(n);
+        rc = run_anon_once(buf, len);
+    }
+    pl_alloc_fail_after(-1);
+    CHECK(rc == 0);
+    printf("%s, anonymized: succeeded after %ld injected failures\n", rel, n - 1);
+    free(buf);
+}
+
 /* A text plan big enough to need many arena chunks, so that failures land inside
  * the text reader's object growth and not only in its first allocations. */
 static void chaos_big_text(void)
@@ -89,5 +136,7 @@ int main(void)
     chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_FOLDED);
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_SPEEDSCOPE);
     chaos_big_text();
+    chaos_anonymize("fixtures/pg15/subplan_correlated.json");
+    chaos_anonymize("tests/golden/anonymize-query/stdin");
     return tap_done("test_chaos");
 }
