@@ -14,7 +14,7 @@
  * or a file name can be in any encoding. Control characters, DEL and the C1 controls
  * are written as \u00XX (JSON needs it only for C0; the rest keeps a terminal that
  * shows the output safe), invalid UTF-8 as U+FFFD. */
-static void pl_json_string(pl_buf *b, const char *s)
+void pl_json_string(pl_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u = (const unsigned char *)s;
@@ -95,7 +95,7 @@ static void pl_json_number(pl_buf *b, double d, int is_integer)
  * decimals; anything else keeps 12 significant digits, which is below the precision of
  * every input number and above the float noise of the arithmetic (10.476000000000028
  * is 10.476). Raw values from the input are written as they came (pl_json_number). */
-static void pl_json_derived_number(pl_buf *b, double d, int is_time)
+void pl_json_derived_number(pl_buf *b, double d, int is_time)
 {
     char tmp[40];
     double back;

@@ -22,4 +22,9 @@ int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_re
 int pl_render_folded(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                      planlint_error *err);
 
+/* json.c: a JSON string (valid UTF-8 whatever s holds), and a number planlint computed,
+ * rounded to what the input carried (is_time: three decimals); for lib/diff/ too. */
+void pl_json_string(pl_buf *b, const char *s);
+void pl_json_derived_number(pl_buf *b, double d, int is_time);
+
 #endif
