@@ -43,13 +43,16 @@ static void pl_pair(planlint_diff *d, const planlint_node *a, const planlint_nod
     d->match_after[b->id] = a;
 }
 
-/* How alike two nodes are, or -1 when they scan different relations (never matched). */
+/* How alike two nodes are, or -1 when they scan different relations, or only one of
+ * them scans one (never matched). */
 static int pl_match_score(const planlint_node *a, const planlint_node *b, size_t ia, size_t ib)
 {
     const char *ra = pl_f(a, PLANLINT_FIELD_RELATION), *rb = pl_f(b, PLANLINT_FIELD_RELATION);
     int s = 0;
 
-    if (ra && rb && strcmp(ra, rb) != 0)
+    /* A scan is never taken for a node that scans nothing (a Gather added above it):
+     * the leftover pass matches it by relation instead. */
+    if ((ra && rb && strcmp(ra, rb) != 0) || (!ra != !rb))
         return -1;
     if (pl_both_same(pl_f(a, PLANLINT_FIELD_NODE_TYPE), pl_f(b, PLANLINT_FIELD_NODE_TYPE)))
         s += 4;
@@ -147,17 +150,23 @@ static void pl_match_leftovers(planlint_diff *d)
 
 const char *pl_diff_node_type(const planlint_node *n)
 {
+    /* [Partial Mode: Simple, Partial, Finalize][Strategy: Plain, Hashed, Sorted, Mixed] */
+    static const char *const names[3][4] = {
+        { "Aggregate", "HashAggregate", "GroupAggregate", "MixedAggregate" },
+        { "Partial Aggregate", "Partial HashAggregate", "Partial GroupAggregate", "Partial MixedAggregate" },
+        { "Finalize Aggregate", "Finalize HashAggregate", "Finalize GroupAggregate", "Finalize MixedAggregate" }
+    };
+    static const char *const strategies[] = { "Plain", "Hashed", "Sorted", "Mixed" };
     const char *type = pl_f(n, PLANLINT_FIELD_NODE_TYPE), *strategy = pl_f(n, PLANLINT_FIELD_STRATEGY);
+    const char *mode = planlint_value_string(planlint_node_get(n, "Partial Mode"));
+    size_t s, m = pl_same_str(mode, "Partial") ? 1 : pl_same_str(mode, "Finalize") ? 2 : 0;
 
-    if (!type || strcmp(type, "Aggregate") != 0 || !strategy)
+    if (!type || strcmp(type, "Aggregate") != 0)
         return type ? type : "?";
-    if (strcmp(strategy, "Hashed") == 0)
-        return "HashAggregate";
-    if (strcmp(strategy, "Sorted") == 0)
-        return "GroupAggregate";
-    if (strcmp(strategy, "Mixed") == 0)
-        return "MixedAggregate";
-    return type;
+    for (s = 0; s < 4; s++)
+        if (pl_same_str(strategy, strategies[s]))
+            return names[m][s];
+    return names[m][0];
 }
 
 void pl_diff_node_label(pl_buf *b, const planlint_node *n)
@@ -165,6 +174,8 @@ void pl_diff_node_label(pl_buf *b, const planlint_node *n)
     const char *type = pl_diff_node_type(n), *rel = pl_f(n, PLANLINT_FIELD_RELATION);
     const char *alias = pl_f(n, PLANLINT_FIELD_ALIAS), *name = pl_f(n, PLANLINT_FIELD_CTE);
 
+    if (planlint_value_bool(planlint_node_get(n, "Parallel Aware")) == 1)
+        pl_buf_puts(b, "Parallel ");
     pl_buf_puts(b, type);
     if (!rel && !name)
         name = pl_f(n, PLANLINT_FIELD_FUNCTION);

@@ -117,6 +117,26 @@ static double pl_get_time(const planlint_node *n) { return n->m[PLANLINT_M_EXCLU
 static double pl_get_rows(const planlint_node *n) { return n->m[PLANLINT_M_TOTAL_ROWS]; }
 static double pl_get_est(const planlint_node *n) { return n->m[PLANLINT_M_PLAN_ROWS]; }
 
+/* The after node's label too when it says something else (Parallel, another index). */
+static void pl_text_labels(pl_buf *b, const planlint_node *x, const planlint_node *y)
+{
+    pl_buf la, lb;
+
+    pl_diff_node_label(b, x ? x : y);
+    if (!x || !y)
+        return;
+    pl_buf_init(&la);
+    pl_buf_init(&lb);
+    pl_diff_node_label(&la, x);
+    pl_diff_node_label(&lb, y);
+    if (la.failed || lb.failed || la.len != lb.len || memcmp(la.data, lb.data, la.len) != 0) {
+        pl_buf_puts(b, " -> ");
+        pl_diff_node_label(b, y);
+    }
+    pl_buf_release(&la);
+    pl_buf_release(&lb);
+}
+
 static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node *b, unsigned int depth)
 {
     pl_diff_text *t = ctx;
@@ -126,11 +146,7 @@ static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node 
     pl_paint(t, *change == 'a' ? "\x1b[32m" : *change == 'r' ? "\x1b[31m" : *change == 'c' ? "\x1b[33m" : "");
     pl_buf_puts(t->b, mark);
     pl_buf_repeat(t->b, "  ", depth);
-    pl_diff_node_label(t->b, a ? a : b);
-    if (a && b && *change == 'c') {
-        pl_buf_puts(t->b, " -> ");
-        pl_diff_node_label(t->b, b);
-    }
+    pl_text_labels(t->b, a, b);
     if (*change != 's')
         pl_paint(t, "\x1b[0m");
     pl_buf_putc(t->b, '\n');
