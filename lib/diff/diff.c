@@ -6,6 +6,7 @@
 #include "error.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PL_DIFF_DEFAULT_FACTOR 1.5
@@ -104,6 +105,10 @@ static size_t pl_unmatched_children(const planlint_node *n, const planlint_node 
     return k;
 }
 
+/* Beyond this many pairs of children (an Append of thousands of partitions on both
+ * sides), children are matched by position only, to stay linear. */
+#define PL_DIFF_MAX_CHILD_PAIRS 1000000
+
 /* Children of a matched pair: by likeness, then one left on each side by position. */
 static void pl_match_children(planlint_diff *d, const planlint_node *a, const planlint_node *b)
 {
@@ -111,7 +116,11 @@ static void pl_match_children(planlint_diff *d, const planlint_node *a, const pl
     size_t i;
 
     for (i = 0; i < a->nchildren; i++) {
-        const planlint_node *best = pl_best_child(d, a->children[i], i, b);
+        const planlint_node *best;
+        if ((double)a->nchildren * (double)b->nchildren > PL_DIFF_MAX_CHILD_PAIRS)
+            best = i < b->nchildren && pl_match_score(a->children[i], b->children[i], i, i) >= 0 ? b->children[i] : NULL;
+        else
+            best = pl_best_child(d, a->children[i], i, b);
         if (best)
             pl_pair(d, a->children[i], best);
     }
@@ -123,24 +132,72 @@ static void pl_match_children(planlint_diff *d, const planlint_node *a, const pl
             pl_match_children(d, a->children[i], d->match_before[a->children[i]->id]);
 }
 
+/* The nodes of a plan that name a relation, sorted by relation and alias: finding a
+ * relation's nodes is a binary search, so that plans of many nodes stay fast. */
+typedef struct pl_rel_index {
+    const planlint_node **v;
+    size_t n;
+} pl_rel_index;
+
+static int pl_key_cmp(const planlint_node *a, const planlint_node *b)
+{
+    const char *aa = pl_f(a, PLANLINT_FIELD_ALIAS), *ab = pl_f(b, PLANLINT_FIELD_ALIAS);
+    int c = strcmp(pl_f(a, PLANLINT_FIELD_RELATION), pl_f(b, PLANLINT_FIELD_RELATION));
+
+    return c ? c : strcmp(aa ? aa : "", ab ? ab : "");
+}
+
+static int pl_rel_cmp(const void *x, const void *y)
+{
+    const planlint_node *a = *(const planlint_node *const *)x, *b = *(const planlint_node *const *)y;
+    int c = pl_key_cmp(a, b);
+
+    return c ? c : a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int pl_rel_index_build(pl_rel_index *ix, const planlint_plan *p)
+{
+    size_t i;
+
+    ix->n = 0;
+    if (!(ix->v = pl_malloc((p->nnodes + 1) * sizeof(*ix->v))))
+        return -1;
+    for (i = 0; i < p->nnodes; i++)
+        if (pl_f(p->nodes[i], PLANLINT_FIELD_RELATION))
+            ix->v[ix->n++] = p->nodes[i];
+    qsort((void *)ix->v, ix->n, sizeof(*ix->v), pl_rel_cmp);
+    return 0;
+}
+
+/* The first entry of n's relation and alias; ix->n when there is none. */
+static size_t pl_rel_find(const pl_rel_index *ix, const planlint_node *n)
+{
+    size_t lo = 0, hi = ix->n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl_key_cmp(ix->v[mid], n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n && pl_key_cmp(ix->v[lo], n) == 0 ? lo : ix->n;
+}
+
 /* A scan left unmatched on both sides (a node added above it, say) is matched with
  * the one unmatched node of the same relation and alias on the other side. */
-static void pl_match_leftovers(planlint_diff *d)
+static void pl_match_leftovers(planlint_diff *d, const pl_rel_index *after)
 {
     size_t i, j;
 
     for (i = 0; i < d->before->nnodes; i++) {
         const planlint_node *a = d->before->nodes[i], *found = NULL;
-        const char *rel = pl_f(a, PLANLINT_FIELD_RELATION);
         size_t n = 0;
-        if (d->match_before[a->id] || !rel)
+        if (d->match_before[a->id] || !pl_f(a, PLANLINT_FIELD_RELATION))
             continue;
-        for (j = 0; j < d->after->nnodes; j++) {
-            const planlint_node *b = d->after->nodes[j];
-            if (!d->match_after[b->id] && pl_both_same(rel, pl_f(b, PLANLINT_FIELD_RELATION)) &&
-                pl_same_str(pl_f(a, PLANLINT_FIELD_ALIAS), pl_f(b, PLANLINT_FIELD_ALIAS)) && n++ == 0)
-                found = b;
-        }
+        for (j = pl_rel_find(after, a); j < after->n && pl_key_cmp(after->v[j], a) == 0; j++)
+            if (!d->match_after[after->v[j]->id] && n++ == 0)
+                found = after->v[j];
         if (n == 1) {
             pl_pair(d, a, found);
             pl_match_children(d, a, found);
@@ -289,23 +346,19 @@ static int pl_is_index_scan(const planlint_node *n)
 }
 
 /* The before plan's scan of the relation and alias of n of the kind asked for. */
-static const planlint_node *pl_find_scan(const planlint_plan *p, const planlint_node *n, int index)
+static const planlint_node *pl_find_scan(const pl_rel_index *before, const planlint_node *n, int index)
 {
     size_t i;
 
-    for (i = 0; i < p->nnodes; i++) {
-        const planlint_node *c = p->nodes[i];
-        if (pl_both_same(pl_f(c, PLANLINT_FIELD_RELATION), pl_f(n, PLANLINT_FIELD_RELATION)) &&
-            pl_same_str(pl_f(c, PLANLINT_FIELD_ALIAS), pl_f(n, PLANLINT_FIELD_ALIAS)) &&
-            (index ? pl_is_index_scan(c) : pl_type_is(c, "Seq Scan")))
-            return c;
-    }
+    for (i = pl_rel_find(before, n); i < before->n && pl_key_cmp(before->v[i], n) == 0; i++)
+        if (index ? pl_is_index_scan(before->v[i]) : pl_type_is(before->v[i], "Seq Scan"))
+            return before->v[i];
     return NULL;
 }
 
 /* A Seq Scan of a relation the before plan read through an index only; a node that
  * spills now and did not (or was not there). */
-static void pl_judge_shapes(planlint_diff *d)
+static void pl_judge_shapes(planlint_diff *d, const pl_rel_index *before)
 {
     const planlint_node *was;
     pl_buf b, tmp;
@@ -315,7 +368,8 @@ static void pl_judge_shapes(planlint_diff *d)
     pl_buf_init(&tmp);
     for (i = 0; i < d->after->nnodes; i++) {
         const planlint_node *n = d->after->nodes[i], *m = d->match_after[n->id];
-        if (pl_type_is(n, "Seq Scan") && !pl_find_scan(d->before, n, 0) && (was = pl_find_scan(d->before, n, 1))) {
+        if (pl_type_is(n, "Seq Scan") && pl_f(n, PLANLINT_FIELD_RELATION) && !pl_find_scan(before, n, 0) &&
+            (was = pl_find_scan(before, n, 1))) {
             pl_diff_node_label(&b, was);
             pl_buf_puts(&b, " became Seq Scan");
             pl_reason(d, PLANLINT_REGRESSION_SEQ_SCAN, &b);
@@ -461,6 +515,7 @@ int planlint_diff_new(planlint_diff **out, const planlint_plan *before, const pl
                       const planlint_diff_options *opts, planlint_error *err)
 {
     planlint_diff_options defaults = PLANLINT_DIFF_OPTIONS_INIT;
+    pl_rel_index ib = { NULL, 0 }, ia = { NULL, 0 };
     planlint_diff *d;
 
     if (!out || !before || !after)
@@ -475,22 +530,27 @@ int planlint_diff_new(planlint_diff **out, const planlint_plan *before, const pl
     if (!(d = pl_malloc(sizeof(*d))))
         return pl_error_nomem(err);
     memset(d, 0, sizeof(*d));
-    if (pl_diff_setup(d, before, after, opts) < 0)
+    if (pl_diff_setup(d, before, after, opts) < 0 || pl_rel_index_build(&ib, before) < 0 ||
+        pl_rel_index_build(&ia, after) < 0)
         goto nomem;
     pl_pair(d, before->root, after->root);
     pl_match_children(d, before->root, after->root);
-    pl_match_leftovers(d);
+    pl_match_leftovers(d, &ia);
     if (pl_unmatched_findings(d, after, before, 1, &d->appeared, &d->nappeared) < 0 ||
         pl_unmatched_findings(d, before, after, 0, &d->gone, &d->ngone) < 0)
         goto nomem;
     pl_judge_times(d);
-    pl_judge_shapes(d);
+    pl_judge_shapes(d, &ib);
     pl_verdict(d);
     if (!d->verdict)
         goto nomem;
+    pl_free((void *)ib.v);
+    pl_free((void *)ia.v);
     *out = d;
     return 0;
 nomem:
+    pl_free((void *)ib.v);
+    pl_free((void *)ia.v);
     planlint_diff_free(d);
     return pl_error_nomem(err);
 }
