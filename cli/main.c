@@ -278,6 +278,10 @@ int main(int argc, char **argv)
         s.diff = 1;
     } else if ((rc = cli_parse_args(&s, argc, argv)) != 0)
         return rc;
+    if (s.fail_on_regression_given && !s.diff) {
+        cli_error("--fail-on-regression compares two plans: planlint diff [OPTION]... BEFORE AFTER");
+        return PL_EXIT_USAGE;
+    }
     if (s.help) {
         cli_print_help(stdout);
         return cli_close_output(stdout, "standard output");
