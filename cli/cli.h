@@ -71,6 +71,10 @@ typedef struct cli_settings {
     unsigned int anonymize;   /* --anonymize: PLANLINT_ANONYMIZE_* flags, 0 when not asked */
     int emit_plan;            /* --emit-plan: the plan as EXPLAIN JSON instead of the report */
     planlint_anonymizer *anonymizer;  /* one for the run: the same name, the same token */
+    /* planlint diff (diff.c) */
+    int diff;                 /* the first argument was "diff" */
+    double fail_on_regression;      /* --fail-on-regression=FACTOR; 0: the library's 1.5 */
+    int fail_on_regression_given;
 } cli_settings;
 
 /* After SIGHUP, SIGINT or SIGTERM: 128 + the signal (129, 130, 143), as shells report
@@ -118,6 +122,11 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
 int cli_run_log(const cli_settings *s, char **files, size_t nfiles, FILE *out, int color);
 /* log.c: 1 when every file is clearly a server log (auto-detection without --log). */
 int cli_files_are_logs(char **files, size_t nfiles);
+
+/* diff.c: planlint diff BEFORE AFTER (s->files); returns an exit code. */
+int cli_run_diff(const cli_settings *s, FILE *out, int color);
+/* main.c: one diagnostic line for a library error on input name. */
+void cli_report(const char *name, const planlint_error *e, int rc);
 
 /* options.c: live mode is on when a connection option, -c or -f is given. */
 int cli_live_requested(const cli_settings *s);

@@ -90,7 +90,7 @@ int cli_exit_code(int rc)
 }
 
 /* "planlint: error: plan.json:12:5: invalid JSON: ..." */
-static void cli_report(const char *name, const planlint_error *e, int rc)
+void cli_report(const char *name, const planlint_error *e, int rc)
 {
     if (e->code == 0) {
         cli_error("%s: %s", name, planlint_strerror(rc));
@@ -284,6 +284,9 @@ static int cli_run(cli_settings *s)
     width = cli_width(s->width, out);
     if (out == stdout)
         out = cli_pager_begin(s, &pager);   /* after the terminal's colour and width */
+    if (s->diff)
+        worst = cli_run_diff(s, out, color);
+    else
 #ifdef PL_CLI_LIVE
     if (cli_live_requested(s))
         worst = cli_run_live(s, out, color, width);
@@ -324,8 +327,17 @@ int main(int argc, char **argv)
 
     /* LC_CTYPE only: decides box-drawing characters; numbers never follow the locale. */
     setlocale(LC_CTYPE, "");
-    if ((rc = cli_parse_args(&s, argc, argv)) != 0)
+    /* "planlint diff BEFORE AFTER": the options after the word are parsed as usual. */
+    if (argc > 1 && strcmp(argv[1], "diff") == 0) {
+        if ((rc = cli_parse_args(&s, argc - 1, argv + 1)) != 0)
+            return rc;
+        s.diff = 1;
+    } else if ((rc = cli_parse_args(&s, argc, argv)) != 0)
         return rc;
+    if (s.fail_on_regression_given && !s.diff) {
+        cli_error("--fail-on-regression compares two plans: planlint diff [OPTION]... BEFORE AFTER");
+        return PL_EXIT_USAGE;
+    }
     if (s.help) {
         cli_print_help(stdout);
         return cli_close_output(stdout, "standard output");

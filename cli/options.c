@@ -303,6 +303,14 @@ static int on_top(cli_settings *s, const char *arg)
     return 0;
 }
 
+static int on_fail_on_regression(cli_settings *s, const char *arg)
+{
+    if (cli_parse_ms(arg, &s->fail_on_regression) < 0 || s->fail_on_regression < 1)
+        return cli_bad_value("fail-on-regression", arg, "a factor of 1 or more, e.g. 1.5");
+    s->fail_on_regression_given = 1;
+    return 0;
+}
+
 static const cli_option cli_options[] = {
     { "Input options:", "input-format", required_argument, 0, "FORMAT",
       "input format: auto (default), json, text, yaml or xml", CLI_CALL(on_input_format) },
@@ -317,6 +325,9 @@ static const cli_option cli_options[] = {
       CLI_CALL(on_min_duration) },
     { NULL, "top", required_argument, 0, "N", "the N groups (default 10), or plan nodes, with the most time",
       CLI_CALL(on_top) },
+    { "Comparing plans (planlint diff BEFORE AFTER):", "fail-on-regression", required_argument, 0, "FACTOR",
+      "exit 1 when a time grew FACTOR times, an index scan became a Seq Scan or a new spill appeared",
+      CLI_CALL(on_fail_on_regression) },
     { "Output options:", "format", required_argument, 0, "FORMAT",
       "output: tree (default), json, markdown, sarif, html, speedscope, folded; jsonl (logs)", CLI_CALL(on_format) },
     { NULL, "output", required_argument, 'o', "FILE", "write the output to FILE instead of stdout",
@@ -397,6 +408,7 @@ void cli_print_help(FILE *out)
     fputs("planlint reads PostgreSQL EXPLAIN plans: where the time goes, what to change.\n\n"
           "Usage:\n  planlint [OPTION]... [FILE]...\n"
           "  planlint --log [OPTION]... LOGFILE...\n"
+          "  planlint diff [OPTION]... BEFORE AFTER\n"
           "  planlint [CONNECTION OPTION]... [-c SQL | -f FILE | SQL]\n\n"
           "With no FILE, or when FILE is -, read standard input. Input is EXPLAIN's JSON\n"
           "or text output (as psql, pgAdmin or auto_explain show it); after the annotated\n"

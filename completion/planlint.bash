@@ -3,7 +3,7 @@
 # package too (source this file). The option lists follow planlint --help
 # (tests/cli/completion.sh checks that they do).
 
-_planlint_long_options='--log --log-format --since --until --database --min-duration --top
+_planlint_long_options='--log --log-format --since --until --database --min-duration --top --fail-on-regression
     --input-format --format --output --color --width --ascii --no-fold --findings-only --stats --no-pager --anonymize --emit-plan
     --fail-on --min-severity --min-time --enable --disable --set --no-rules --config --no-config
     --list-rules --explain --command --file --no-analyze --no-enrich --no-verify
@@ -11,7 +11,7 @@ _planlint_long_options='--log --log-format --since --until --database --min-dura
     --no-password --password --version --help'
 _planlint_short_options='-o -c -f -h -p -U -d -w -W -V -?'
 # Options whose argument may be the next word (getopt's required_argument).
-_planlint_takes_argument='--log-format --since --until --database --min-duration --top
+_planlint_takes_argument='--log-format --since --until --database --min-duration --top --fail-on-regression
     --input-format --format --output -o --width --fail-on
     --min-severity --min-time --enable --disable --set --config --explain --command -c --file -f
     --timeout --param --save --host -h --port -p --username -U --dbname -d --dsn'

@@ -950,6 +950,75 @@ PLANLINT_EXTERN size_t planlint_plan_apply_baseline(planlint_plan *plan, const p
 /* How many findings of this plan a baseline dropped (0 until one is applied). */
 PLANLINT_EXTERN size_t planlint_plan_suppressed_count(const planlint_plan *plan);
 
+/* ---------------------------------------------------------------- comparing two plans */
+
+/* Two plans of the same query, node by node (see docs/diff.md): nodes are matched by
+ * node type, relation, alias, index and parent relationship under matched parents,
+ * then by position; a scan left over on either side is matched by relation and alias
+ * anywhere in the tree. */
+typedef struct planlint_diff planlint_diff;
+
+#define PLANLINT_DIFF_OPTIONS_VERSION 1
+
+/* Options for planlint_diff_new(). Initialise with PLANLINT_DIFF_OPTIONS_INIT. */
+typedef struct planlint_diff_options {
+    unsigned int version;       /* PLANLINT_DIFF_OPTIONS_VERSION */
+    double factor;              /* a time that grew by this factor or more is a regression;
+                                 * 0: 1.5 */
+    double min_node_ms;         /* the execution time, or a node's own time, under this many
+                                 * ms in the after plan is not judged; 0: 1 ms */
+    double min_node_share;      /* nor a node's own time under this share (0..1) of the
+                                 * after plan's total time; 0: 0.01 */
+    const char *before_name;    /* shown in the output, may be NULL; copied */
+    const char *after_name;
+} planlint_diff_options;
+
+#define PLANLINT_DIFF_OPTIONS_INIT { PLANLINT_DIFF_OPTIONS_VERSION, 0, 0, 0, NULL, NULL }
+
+/* What makes a diff a regression (planlint_diff_regressions()). */
+#define PLANLINT_REGRESSION_EXECUTION_TIME 0x01u /* the execution time grew by factor */
+#define PLANLINT_REGRESSION_NODE_TIME      0x02u /* a matched node's own time grew by factor */
+#define PLANLINT_REGRESSION_SEQ_SCAN       0x04u /* a relation scanned by an index is now
+                                                    scanned sequentially */
+#define PLANLINT_REGRESSION_SPILL          0x08u /* a sort, hash or hash aggregate now
+                                                    spills to disk */
+
+/*
+ * Compares the first plan of each list. Run planlint_check() on both first to compare
+ * their findings (a finding matches one of the same rule on the matched node, or on a
+ * node of the same relation and alias). Both plans are borrowed: free the diff before
+ * either. On success *out is owned: free with planlint_diff_free().
+ */
+PLANLINT_EXTERN int planlint_diff_new(planlint_diff **out, const planlint_plan *before,
+                                      const planlint_plan *after, const planlint_diff_options *opts,
+                                      planlint_error *err);
+/* NULL is fine. */
+PLANLINT_EXTERN void planlint_diff_free(planlint_diff *d);
+/* The node matched to a node of either plan, or NULL when it was added or removed.
+ * Borrowed: valid until planlint_plan_free(). */
+PLANLINT_EXTERN const planlint_node *planlint_diff_match(const planlint_diff *d, const planlint_node *node);
+/* Findings of the after plan that the before plan has no match for (appeared = 1), or
+ * of the before plan that the after plan has none for (appeared = 0), ranked.
+ * Borrowed: valid until planlint_plan_free(). */
+PLANLINT_EXTERN size_t planlint_diff_finding_count(const planlint_diff *d, int appeared);
+PLANLINT_EXTERN const planlint_finding *planlint_diff_finding(const planlint_diff *d, int appeared, size_t i);
+/* PLANLINT_REGRESSION_* flags, 0 when nothing regressed. */
+PLANLINT_EXTERN unsigned int planlint_diff_regressions(const planlint_diff *d);
+/* Each regression in one line, e.g. "Seq Scan on orders: 0.015 ms -> 22.096 ms
+ * (1473.07x)", with its PLANLINT_REGRESSION_* flag in *kind (if not NULL). Borrowed:
+ * valid until planlint_diff_free(). */
+PLANLINT_EXTERN size_t planlint_diff_reason_count(const planlint_diff *d);
+PLANLINT_EXTERN const char *planlint_diff_reason(const planlint_diff *d, size_t i, unsigned int *kind);
+/* One line: "slower: 0.108 ms -> 22.147 ms (205.06x); Bitmap Heap Scan on orders
+ * became Seq Scan; new finding PL001 seq-scan-filter". Borrowed: valid until
+ * planlint_diff_free(). */
+PLANLINT_EXTERN const char *planlint_diff_verdict(const planlint_diff *d);
+/* Renders the diff as PLANLINT_OUTPUT_TREE (text for a terminal) or PLANLINT_OUTPUT_JSON
+ * (docs/diff.md); other formats give PLANLINT_EINVAL. On success *out is owned: free
+ * with planlint_free(). */
+PLANLINT_EXTERN int planlint_diff_render(char **out, size_t *out_len, const planlint_diff *d,
+                                         const planlint_render_options *opts, planlint_error *err);
+
 /* Frees memory the library returned as "owned: free with planlint_free()". */
 PLANLINT_EXTERN void planlint_free(void *p);
 
