@@ -5,7 +5,7 @@
 set -u
 src=$(cd "${top_srcdir:-.}" && pwd)
 planlint=${PLANLINT:-./cli/planlint}
-genplan=${GENPLAN:-./bench/genplan}
+genplan=${GENPLAN:-${top_builddir:-.}/bench/genplan}
 tmp=${TMPDIR:-/tmp}/planlint-big.$$
 trap 'rm -f "$tmp".*' EXIT
 fail=0
