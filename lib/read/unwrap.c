@@ -339,6 +339,24 @@ int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
     return pl_unwrap_ex(buf, len, 0, u);
 }
 
+/* \pset format wrapped: the rest of a cell after its wrap mark ("...(actual tim." +
+ * ".e=58.834...") joins the line before it, in place of that line's mark and newline.
+ * *wrapped and *wrapped_dot say whether this piece ends in a mark too. */
+static void pl_join_wrapped(pl_unwrapped *u, pl_line l, size_t mark, int plus, int *wrapped,
+                            int *wrapped_dot)
+{
+    l.s += mark;
+    l.n -= mark;
+    pl_rtrim(&l);
+    u->len -= *wrapped_dot ? 2 : 1;
+    *wrapped = pl_wrapped_at_end(l);
+    *wrapped_dot = *wrapped && l.s[l.n - 1] == '.';
+    pl_drop_continuation(&l, 1, plus);
+    memcpy(u->text + u->len, l.s, l.n);
+    u->len += l.n;
+    u->text[u->len++] = '\n';
+}
+
 int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
 {
     size_t pos = 0;
@@ -392,17 +410,7 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
             continue;
         }
         if (keep_indent && marks > 0 && wrapped && u->nlines && (mark = pl_wrap_mark(l)) != 0) {
-            /* \pset format wrapped: "...(actual tim." + ".e=58.834..." */
-            l.s += mark;
-            l.n -= mark;
-            pl_rtrim(&l);
-            u->len -= wrapped_dot ? 2 : 1;
-            wrapped = pl_wrapped_at_end(l);
-            wrapped_dot = wrapped && l.s[l.n - 1] == '.';
-            pl_drop_continuation(&l, keep_indent, plus);
-            memcpy(u->text + u->len, l.s, l.n);
-            u->len += l.n;
-            u->text[u->len++] = '\n';
+            pl_join_wrapped(u, l, mark, plus, &wrapped, &wrapped_dot);
             continue;
         }
         t = l;
