@@ -64,10 +64,10 @@ static int pl_cfg_settings(planlint_config *cfg, const planlint_value *v, planli
         for (n = 0; num[n]; n++)
             if (num[n] == ',')
                 num[n] = '.';   /* whatever LC_NUMERIC says */
-        n = strlen(v->keys[i]) + strlen(num) + 2;
+        n = strlen(pl_value_keys(v)[i]) + strlen(num) + 2;
         if (!(s = pl_arena_alloc(cfg->arena, n)))
             return pl_error_nomem(err);
-        snprintf(s, n, "%s=%s", v->keys[i], num);
+        snprintf(s, n, "%s=%s", pl_value_keys(v)[i], num);
         cfg->lists[2][i] = s;
     }
     cfg->counts[2] = v->size;
@@ -123,7 +123,7 @@ static int pl_cfg_read(planlint_config *cfg, const char *buf, size_t len, planli
     if (doc.type != PLANLINT_VALUE_OBJECT)
         return pl_cfg_error(err, "", "expected a JSON object");
     for (i = 0; i < doc.size; i++)
-        if ((rc = pl_cfg_member(cfg, doc.keys[i], &doc.items[i], err)) < 0)
+        if ((rc = pl_cfg_member(cfg, pl_value_keys(&doc)[i], &doc.items[i], err)) < 0)
             return rc;
     return 0;
 }

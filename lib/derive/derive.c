@@ -188,7 +188,7 @@ static int pl_node_mentions(const planlint_node *n, char needles[][32], size_t n
     size_t i, k;
 
     for (i = 0; i < o->size; i++) {
-        const char *key = o->keys[i];
+        const char *key = pl_value_keys(o)[i];
         if (strcmp(key, "Plans") == 0 || strcmp(key, "Workers") == 0 || strcmp(key, "Subplan Name") == 0)
             continue;
         for (k = 0; k < nn; k++)

@@ -15,9 +15,17 @@ typedef struct pl_chunk {
     /* payload follows, aligned */
 } pl_chunk;
 
+/* Recycled blocks, one list per size in units of PL_ARENA_ALIGN. */
+#define PL_ARENA_RECYCLE_MAX 256u
+
+typedef struct pl_free_block {
+    struct pl_free_block *next;
+} pl_free_block;
+
 struct pl_arena {
     pl_chunk *head;
     size_t footprint;
+    pl_free_block *recycled[PL_ARENA_RECYCLE_MAX + 1];
 };
 
 #define PL_CHUNK_HEADER ((sizeof(pl_chunk) + PL_ARENA_ALIGN - 1) & ~(size_t)(PL_ARENA_ALIGN - 1))
@@ -28,8 +36,7 @@ pl_arena *pl_arena_new(void)
 
     if (!a)
         return NULL;
-    a->head = NULL;
-    a->footprint = 0;
+    memset(a, 0, sizeof(*a));
     return a;
 }
 
@@ -61,15 +68,14 @@ static pl_chunk *pl_chunk_new(pl_arena *a, size_t payload)
     return c;
 }
 
-void *pl_arena_alloc(pl_arena *a, size_t size)
+/* size bytes at an offset that is a multiple of align (1 or PL_ARENA_ALIGN), not zeroed. */
+static void *pl_bump(pl_arena *a, size_t size, size_t align)
 {
     pl_chunk *c = a->head;
+    size_t at = c ? (c->used + align - 1) & ~(align - 1) : 0;
     void *p;
 
-    if (size > SIZE_MAX - PL_ARENA_ALIGN)
-        return NULL;
-    size = (size + PL_ARENA_ALIGN - 1) & ~(size_t)(PL_ARENA_ALIGN - 1);
-    if (!c || c->size - c->used < size) {
+    if (!c || at > c->size || c->size - at < size) {
         if (size > PL_ARENA_CHUNK / 4) {
             /* A big block gets its own chunk behind the current one, so the
              * current chunk's free space is not wasted. */
@@ -84,20 +90,52 @@ void *pl_arena_alloc(pl_arena *a, size_t size)
                 big->next = NULL;
                 a->head = big;
             }
-            p = (char *)big + PL_CHUNK_HEADER;
-            memset(p, 0, size);
-            return p;
+            return (char *)big + PL_CHUNK_HEADER;
         }
         c = pl_chunk_new(a, PL_ARENA_CHUNK);
         if (!c)
             return NULL;
         c->next = a->head;
         a->head = c;
+        at = 0;
     }
-    p = (char *)c + PL_CHUNK_HEADER + c->used;
-    c->used += size;
+    p = (char *)c + PL_CHUNK_HEADER + at;
+    c->used = at + size;
+    return p;
+}
+
+void *pl_arena_alloc(pl_arena *a, size_t size)
+{
+    size_t units;
+    void *p;
+
+    if (size > SIZE_MAX - PL_ARENA_ALIGN)
+        return NULL;
+    size = (size + PL_ARENA_ALIGN - 1) & ~(size_t)(PL_ARENA_ALIGN - 1);
+    units = size / PL_ARENA_ALIGN;
+    if (units && units <= PL_ARENA_RECYCLE_MAX && a->recycled[units]) {
+        pl_free_block *b = a->recycled[units];
+        a->recycled[units] = b->next;
+        p = b;
+    } else if (!(p = pl_bump(a, size, PL_ARENA_ALIGN))) {
+        return NULL;
+    }
     memset(p, 0, size);
     return p;
+}
+
+void pl_arena_recycle(pl_arena *a, void *p, size_t size)
+{
+    size_t units;
+    pl_free_block *b = p;
+
+    if (!p || size < PL_ARENA_ALIGN)
+        return;
+    units = (size + PL_ARENA_ALIGN - 1) / PL_ARENA_ALIGN;
+    if (units > PL_ARENA_RECYCLE_MAX)
+        return;
+    b->next = a->recycled[units];
+    a->recycled[units] = b;
 }
 
 void *pl_arena_array(pl_arena *a, size_t n, size_t size)
@@ -113,7 +151,7 @@ char *pl_arena_strndup(pl_arena *a, const char *s, size_t n)
 
     if (n == SIZE_MAX)
         return NULL;
-    d = pl_arena_alloc(a, n + 1);
+    d = pl_bump(a, n + 1, 1);
     if (!d)
         return NULL;
     memcpy(d, s, n);

@@ -7,16 +7,41 @@
 
 #include <stddef.h>
 
+/* 16 bytes: a plan of 100k nodes holds millions of these. Which member of the union
+ * is set follows from type. An OBJECT's keys (interned strings) follow its members in
+ * the same block: pl_value_keys(). */
 struct planlint_value {
-    planlint_value_type type;
-    int boolean;
-    int is_integer;           /* a NUMBER written without fraction or exponent */
-    double number;
-    const char *string;       /* STRING: NUL-terminated; may contain no NUL */
-    size_t size;              /* ARRAY / OBJECT */
-    planlint_value *items;    /* ARRAY elements / OBJECT member values */
-    const char **keys;        /* OBJECT member keys (interned) */
+    unsigned char type;       /* planlint_value_type */
+    unsigned char boolean;
+    unsigned char is_integer; /* a NUMBER written without fraction or exponent */
+    unsigned char room;       /* ARRAY / OBJECT: 0 when the block holds the power of two
+                               * from 4 that size implies (text_build.c grows it so),
+                               * else 1 + the free slots after size */
+    unsigned int size;        /* ARRAY / OBJECT */
+    union {
+        double number;
+        const char *string;   /* STRING: NUL-terminated; may contain no NUL */
+        planlint_value *items; /* ARRAY elements / OBJECT member values */
+    };
 };
+
+/* Slots in the block of an ARRAY or OBJECT. */
+static inline size_t pl_value_capacity(const planlint_value *v)
+{
+    size_t cap = 4;
+
+    if (v->room)
+        return (size_t)v->size + v->room - 1u;
+    while (cap < v->size)
+        cap *= 2;
+    return cap;
+}
+
+/* An OBJECT's keys, in the order of its items. */
+static inline const char **pl_value_keys(const planlint_value *v)
+{
+    return v->items ? (const char **)(void *)(v->items + pl_value_capacity(v)) : NULL;
+}
 
 /* Node kinds the derivations care about, decided once from "Node Type". */
 enum pl_node_kind {

@@ -89,13 +89,13 @@ size_t pl_node_fill(planlint_node *node, const char **want)
 
     pl_metrics_clear(node->m, PLANLINT_M_COUNT_);
     for (i = 0; i < obj->size; i++) {
-        const pl_key_slot *slot = pl_slot_find(obj->keys[i]);
+        const pl_key_slot *slot = pl_slot_find(pl_value_keys(obj)[i]);
 
         if (slot && (*want = pl_slot_want(slot, &obj->items[i])) != NULL)
             return i;
         if (slot)
             pl_slot_apply(node, slot, &obj->items[i]);
-        else if (strcmp(obj->keys[i], "Workers") == 0 && obj->items[i].type == PLANLINT_VALUE_ARRAY)
+        else if (strcmp(pl_value_keys(obj)[i], "Workers") == 0 && obj->items[i].type == PLANLINT_VALUE_ARRAY)
             node->workers = &obj->items[i];
     }
     return i;
@@ -107,7 +107,7 @@ void pl_node_refresh_fields(planlint_node *node)
     size_t i;
 
     for (i = 0; i < obj->size; i++) {
-        const pl_key_slot *slot = pl_slot_find(obj->keys[i]);
+        const pl_key_slot *slot = pl_slot_find(pl_value_keys(obj)[i]);
 
         if (slot && slot->type == PL_SLOT_FIELD && obj->items[i].type == PLANLINT_VALUE_STRING)
             node->fields[slot->index] = obj->items[i].string;

@@ -6,7 +6,7 @@
 
 planlint_value_type planlint_value_kind(const planlint_value *v)
 {
-    return v ? v->type : PLANLINT_VALUE_NULL;
+    return v ? (planlint_value_type)v->type : PLANLINT_VALUE_NULL;
 }
 
 const char *planlint_value_string(const planlint_value *v)
@@ -50,17 +50,19 @@ const char *planlint_value_key(const planlint_value *v, size_t i)
 {
     if (!v || v->type != PLANLINT_VALUE_OBJECT || i >= v->size)
         return NULL;
-    return v->keys[i];
+    return pl_value_keys(v)[i];
 }
 
 const planlint_value *pl_value_get(const planlint_value *obj, const char *key)
 {
+    const char **keys;
     size_t i;
 
     if (!obj || obj->type != PLANLINT_VALUE_OBJECT || !key)
         return NULL;
+    keys = pl_value_keys(obj);
     for (i = 0; i < obj->size; i++)
-        if (strcmp(obj->keys[i], key) == 0)
+        if (strcmp(keys[i], key) == 0)
             return &obj->items[i];
     return NULL;
 }

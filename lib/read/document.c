@@ -105,7 +105,7 @@ static int pl_build_node(pl_builder *b, const planlint_value *obj, planlint_node
         return pl_error_nomem(b->err);
     n->obj = obj;
     if ((bad = pl_node_fill(n, &want)) < obj->size)
-        return pl_key_error(b, obj->keys[bad], want);
+        return pl_key_error(b, pl_value_keys(obj)[bad], want);
     if (b->nnodes + 1 + b->nodes_before > b->max_nodes)
         return pl_error(b->err, PLANLINT_ELIMIT, 0, 0, b->path.buf,
                         "more than %zu plan nodes", b->max_nodes);

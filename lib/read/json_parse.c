@@ -10,6 +10,7 @@
 #include "error.h"
 
 #include <stdint.h>
+#include <limits.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ key interning */
@@ -403,18 +404,18 @@ static int pl_close(pl_json_parser *p, planlint_value *out, size_t base, int obj
     size_t n = p->sp - base;
 
     out->type = object ? PLANLINT_VALUE_OBJECT : PLANLINT_VALUE_ARRAY;
-    out->size = n;
+    if (n > UINT_MAX)
+        return pl_fail(p, PLANLINT_ELIMIT, "JSON array or object with more than 4294967295 members");
+    out->size = (unsigned int)n;
+    out->room = 1;   /* exactly n slots */
     p->sp = base;
     if (n == 0)
         return 0;
-    if (!(out->items = pl_arena_array(p->arena, n, sizeof(*out->items))))
+    if (!(out->items = pl_arena_array(p->arena, n, sizeof(*out->items) + (object ? sizeof(char *) : 0))))
         return pl_nomem(p);
     memcpy(out->items, p->vals + base, n * sizeof(*out->items));
-    if (object) {
-        if (!(out->keys = pl_arena_array(p->arena, n, sizeof(*out->keys))))
-            return pl_nomem(p);
-        memcpy(out->keys, p->vkeys + base, n * sizeof(*out->keys));
-    }
+    if (object)
+        memcpy(pl_value_keys(out), p->vkeys + base, n * sizeof(char *));
     return 0;
 }
 

@@ -7,10 +7,14 @@
 
 /* ------------------------------------------------------------ text_build.c */
 
-/* Objects and arrays grow by doubling inside the arena. The capacity is implied by
- * the size (a power of two from 4 up), so a planlint_value needs no extra field. A
- * value copied into a parent must be complete: its struct is copied, not linked. */
+/* Objects and arrays grow by doubling inside the arena, giving their old arrays back
+ * (pl_arena_recycle). The capacity is implied by the size (a power of two from 4 up)
+ * until pl_tv_fit() trims it; then value->room counts the free slots. A value copied
+ * into a parent must be complete: its struct is copied, not linked. */
 int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v);
+/* Moves a value that is (nearly) complete to arrays of exactly size + extra slots
+ * (extra < 255), so the arena keeps no doubling slack for it. */
+int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra);
 /* Sets key (a literal or an arena string: it is not copied) replacing an old value. */
 int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v);
 int pl_tv_set_str(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n);

@@ -4,30 +4,69 @@
 #include "reader.h"
 #include "nest.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
-/* Room for one more item: capacities are implied powers of two from 4 up. */
-static int pl_tv_reserve(pl_arena *a, planlint_value *v, int with_keys)
+/* Bytes of a block of cap slots: the items, then for an object the keys. */
+static size_t pl_tv_block(size_t cap, int with_keys)
 {
-    size_t n = v->size, cap;
-    planlint_value *items;
-    const char **keys = NULL;
+    return cap * (sizeof(planlint_value) + (with_keys ? sizeof(char *) : 0));
+}
 
-    if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
-        return 0;
-    cap = n ? n * 2 : 4;
-    if (!(items = pl_arena_array(a, cap, sizeof(*items))))
-        return -1;
-    if (with_keys && !(keys = pl_arena_array(a, cap, sizeof(*keys))))
+/* Moves v's members to a block of cap slots, giving the old one back to the arena. */
+static int pl_tv_move(pl_arena *a, planlint_value *v, size_t cap, int with_keys)
+{
+    size_t n = v->size, old = v->items ? pl_value_capacity(v) : 0;
+    const char **keys = pl_value_keys(v);
+    planlint_value *items;
+
+    if (cap > SIZE_MAX / pl_tv_block(1, with_keys) || !(items = pl_arena_alloc(a, pl_tv_block(cap, with_keys))))
         return -1;
     if (n) {
+        /* The value is still being filled, so nothing else points at the old block. */
         memcpy(items, v->items, n * sizeof(*items));
         if (with_keys)
-            memcpy(keys, v->keys, n * sizeof(*keys));
+            memcpy((void *)(items + cap), keys, n * sizeof(*keys));
     }
+    if (old)
+        pl_arena_recycle(a, v->items, pl_tv_block(old, with_keys));
     v->items = items;
-    if (with_keys)
-        v->keys = keys;
+    return 0;
+}
+
+/* Room for one more item. */
+static int pl_tv_reserve(pl_arena *a, planlint_value *v, int with_keys)
+{
+    size_t n = v->size, cap = 4;
+
+    if (v->room > 1) {
+        v->room--;
+        return 0;
+    }
+    if (!v->room && n != 0 && (n < 4 || (n & (n - 1)) != 0))
+        return 0;
+    if (n >= UINT_MAX)
+        return -1;
+    while (cap <= n)
+        cap *= 2;
+    /* Until the caller counts the new item in size, the keys' place is not implied. */
+    if (pl_tv_move(a, v, cap, with_keys) < 0)
+        return -1;
+    v->room = 0;   /* cap is the power of two above n: implied again */
+    return 0;
+}
+
+int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra)
+{
+    size_t cap = v->size + (size_t)extra;
+
+    if ((v->type != PLANLINT_VALUE_OBJECT && v->type != PLANLINT_VALUE_ARRAY) || extra >= 255 ||
+        !v->items || cap == 0 || cap >= pl_value_capacity(v))
+        return 0;
+    if (pl_tv_move(a, v, cap, v->type == PLANLINT_VALUE_OBJECT) < 0)
+        return -1;
+    v->room = (unsigned char)(extra + 1);
     return 0;
 }
 
@@ -42,12 +81,13 @@ int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v)
 
 int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v)
 {
+    const char **keys = pl_value_keys(obj);
     size_t i;
 
     obj->type = PLANLINT_VALUE_OBJECT;
     /* Keys are mostly the same literals: pointer and first byte settle most cases. */
     for (i = 0; i < obj->size; i++) {
-        const char *k = obj->keys[i];
+        const char *k = keys[i];
         if (k == key || (k[0] == key[0] && strcmp(k, key) == 0)) {
             obj->items[i] = *v;
             return 0;
@@ -55,8 +95,9 @@ int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_
     }
     if (pl_tv_reserve(a, obj, 1) < 0)
         return -1;
-    obj->keys[obj->size] = key;
+    /* Where the keys are follows from the new size. */
     obj->items[obj->size++] = *v;
+    pl_value_keys(obj)[obj->size - 1] = key;
     return 0;
 }
 
@@ -125,7 +166,7 @@ static size_t pl_strip_unit(const char *s, size_t n)
     return n;
 }
 
-static const planlint_value pl_string_probe = { PLANLINT_VALUE_STRING, 0, 0, 0, "", 0, NULL, NULL };
+static const planlint_value pl_string_probe = { .type = PLANLINT_VALUE_STRING, .string = "" };
 
 int pl_tv_set_numtext(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
 {
@@ -178,7 +219,7 @@ int pl_tv_list(pl_arena *a, planlint_value *arr, const char *s, size_t n)
             return -1;
         pos = end + 2;
     }
-    return 0;
+    return pl_tv_fit(a, arr, 0);
 }
 
 int pl_tv_set_list(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)

@@ -19,10 +19,12 @@ typedef struct pl_tnode {
     const char *rel;                   /* "InitPlan" or "SubPlan" from a header */
     int col;                           /* display column of the node's name */
     unsigned int depth;
+    int fitted;                        /* obj was trimmed to its size (pl_close_node) */
 } pl_tnode;
 
 typedef struct pl_tread {
     pl_arena *arena;
+    pl_arena *scratch;                 /* the pl_tnodes: gone when the text is read */
     pl_tgrammar *g;
     planlint_error *err;
     unsigned int max_depth;
@@ -92,7 +94,7 @@ static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, 
                  "plan nested deeper than %u levels", r->max_depth);
         return NULL;
     }
-    if (!(n = pl_arena_alloc(r->arena, sizeof(*n))) ||
+    if (!(n = pl_arena_alloc(r->scratch, sizeof(*n))) ||
         pl_text_node_name(r->arena, &n->obj, l->s, t->name_len) < 0 || pl_set_numbers(r, &n->obj, t) < 0) {
         pl_nomem(r);
         return NULL;
@@ -108,6 +110,17 @@ static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, 
         parent->last = n;
     }
     return n;
+}
+
+/* A node line follows the node read so far, so its detail lines are over: its object
+ * gets exactly the room it needs, plus what pl_freeze() adds (Parent Relationship,
+ * Plans, Workers). A stray detail line later still finds room (pl_tv_set grows it). */
+static int pl_close_node(pl_tread *r, pl_tnode *n)
+{
+    if (!n || n->fitted)
+        return 0;
+    n->fitted = 1;
+    return pl_tv_fit(r->arena, &n->obj, 3) < 0 ? pl_nomem(r) : 0;
 }
 
 /* The text quoted is at most 20 bytes of the line, escaped as the tree escapes it. */
@@ -132,7 +145,7 @@ static int pl_flush_worker(pl_tread *r)
 {
     int rc = 0;
 
-    if (r->worker_node)
+    if (r->worker_node && (rc = pl_tv_fit(r->arena, &r->worker, 0)) == 0)
         rc = pl_tv_push(r->arena, &r->worker_node->workers, &r->worker);
     r->worker_node = NULL;
     memset(&r->worker, 0, sizeof(r->worker));
@@ -194,9 +207,10 @@ static int pl_freeze(pl_tread *r, pl_tnode *n)
             pl_freeze(r, c) < 0 || pl_tv_push(r->arena, &plans, &c->obj) < 0)
             return -1;
     }
-    if (plans.size && pl_tv_set(r->arena, &n->obj, "Plans", &plans) < 0)
+    if (plans.size && (pl_tv_fit(r->arena, &plans, 0) < 0 || pl_tv_set(r->arena, &n->obj, "Plans", &plans) < 0))
         return -1;
-    if (n->workers.size && pl_tv_set(r->arena, &n->obj, "Workers", &n->workers) < 0)
+    if (n->workers.size && (pl_tv_fit(r->arena, &n->workers, 0) < 0 ||
+                            pl_tv_set(r->arena, &n->obj, "Workers", &n->workers) < 0))
         return -1;
     return 0;
 }
@@ -272,7 +286,7 @@ static int pl_finish_plan(pl_tread *r)
     if (pl_freeze(r, r->root) < 0 || pl_tv_set(r->arena, &obj, "Plan", &r->root->obj) < 0)
         return pl_nomem(r);
     for (i = 0; i < r->plan.size; i++)
-        if (pl_tv_set(r->arena, &obj, r->plan.keys[i], &r->plan.items[i]) < 0)
+        if (pl_tv_set(r->arena, &obj, pl_value_keys(&r->plan)[i], &r->plan.items[i]) < 0)
             return pl_nomem(r);
     for (k = 0; k < PL_SECT_COUNT_; k++)
         if (r->sect[k].type == PLANLINT_VALUE_OBJECT &&
@@ -331,7 +345,7 @@ static int pl_child(pl_tread *r, const pl_tline *l)
         p = p->parent;
     if (!p)
         p = r->root;
-    if (pl_flush_worker(r) < 0)
+    if (pl_flush_worker(r) < 0 || pl_close_node(r, r->cur) < 0)
         return PLANLINT_ENOMEM;
     if (!(n = pl_new_node(r, l, &t, p)))
         return r->err->code;
@@ -490,12 +504,15 @@ int pl_text_read(pl_plan_list *list, pl_arena *arena, const char *buf, size_t le
     r.max_nodes = opts->max_nodes;
     r.section = -1;
     pl_buf_init(&r.doubts);
-    if (!(r.g = pl_tgrammar_new()))
+    if (!(r.g = pl_tgrammar_new()) || !(r.scratch = pl_arena_new())) {
+        pl_tgrammar_free(r.g);
         return pl_error_nomem(err);
+    }
     rc = pl_text_each_line(buf, len, pl_on_line, &r);
     if (rc == 0)
         rc = pl_finish_plan(&r);
     pl_tgrammar_free(r.g);
+    pl_arena_free(r.scratch);
     if (rc == 0 && r.doc.size && !(doc = pl_arena_alloc(arena, sizeof(*doc))))
         rc = PLANLINT_ENOMEM;
     if (rc == 0 && r.doc.size) {

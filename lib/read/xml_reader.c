@@ -91,8 +91,8 @@ static int pl_ends(const char *s, const char *lit)
  * key table (keys.inc) settles the keys it knows; "Rows Removed by ..." are counts. */
 static int pl_xml_text_value(const char *parent, const char *name, const char *key)
 {
-    static const planlint_value number = { PLANLINT_VALUE_NUMBER, 0, 1, 0, NULL, 0, NULL, NULL };
-    static const planlint_value string = { PLANLINT_VALUE_STRING, 0, 0, 0, "", 0, NULL, NULL };
+    static const planlint_value number = { .type = PLANLINT_VALUE_NUMBER, .is_integer = 1 };
+    static const planlint_value string = { .type = PLANLINT_VALUE_STRING, .string = "" };
 
     if (strcmp(name, "Item") == 0 || strcmp(parent, "Settings") == 0)
         return 1;

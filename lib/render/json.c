@@ -137,12 +137,12 @@ static void pl_json_object(pl_buf *b, const planlint_value *v, const char *skip_
 
     pl_buf_putc(b, '{');
     for (i = 0; i < v->size; i++) {
-        if (skip_key && strcmp(v->keys[i], skip_key) == 0)
+        if (skip_key && strcmp(pl_value_keys(v)[i], skip_key) == 0)
             continue;
         if (!first)
             pl_buf_putc(b, ',');
         first = 0;
-        pl_json_string(b, v->keys[i]);
+        pl_json_string(b, pl_value_keys(v)[i]);
         pl_buf_putc(b, ':');
         pl_json_value(b, &v->items[i], NULL);
     }

@@ -35,7 +35,7 @@ static void pl_write_value(pl_buf *b, const planlint_value *v, unsigned int dept
             pl_buf_putc(b, ',');
         pl_indent(b, depth + 1);
         if (v->type == PLANLINT_VALUE_OBJECT) {
-            pl_json_string(b, v->keys[i]);
+            pl_json_string(b, pl_value_keys(v)[i]);
             pl_buf_puts(b, ": ");
         }
         pl_write_value(b, &v->items[i], depth + 1);

@@ -595,7 +595,7 @@ static void pl_walk_value(pl_walk *wk, planlint_value *v, int depth)
         return;   /* deeper than any reader builds */
     for (i = 0; i < v->size && wk->rc == 0; i++) {
         if (v->type == PLANLINT_VALUE_OBJECT)
-            pl_walk_member(wk, v->keys[i], &v->items[i], depth);
+            pl_walk_member(wk, pl_value_keys(v)[i], &v->items[i], depth);
         else if (v->type == PLANLINT_VALUE_ARRAY)
             pl_walk_value(wk, &v->items[i], depth + 1);
     }
