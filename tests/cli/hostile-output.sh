@@ -68,6 +68,13 @@ for plan in "$dir/hostile.json" "$dir/hostile.txt" "$name"; do
     LC_ALL=C grep -q "$esc" "$tmp/out-$base.json" && bad "$base json: a raw ESC"
 done
 
+# planlint diff as Markdown, the hostile names in the title, the node table and the
+# trees: nothing raw, and every table row stays one row.
+run "$tmp/diff.md" "diff markdown" -- diff --format=markdown "$dir/hostile.txt" "$name"
+no_controls "$tmp/diff.md" "diff markdown"
+grep '^| ' "$tmp/diff.md" | grep -qF 'o\\x1b\[31mred' || bad "diff markdown: no node row shows the alias escaped"
+grep '^| ' "$tmp/diff.md" | grep -v ' |$' > "$tmp/rows" && { bad "diff markdown: a table row is cut"; cat "$tmp/rows"; }
+
 # Errors quote the input near the error, escaped, on one line.
 for broken in broken.json broken.txt; do
     "$planlint" "$dir/$broken" > /dev/null 2> "$tmp/err"
