@@ -552,6 +552,16 @@ PLANLINT_EXTERN int planlint_plan_anonymize(planlint_plan *plan, planlint_anonym
  * gets its length. */
 PLANLINT_EXTERN int planlint_plan_write(char **out, size_t *out_len, const planlint_plan *plan,
                                         planlint_error *err);
+/* Every plan of the list written as EXPLAIN (FORMAT TEXT) prints it (whatever the input
+ * format was): the node lines with "->", "(cost=... rows=... width=...)" and "(actual
+ * time=... rows=... loops=...)", each node's detail lines (Filter, Rows Removed by
+ * Filter, Sort Method, Buffers, ...) in the order of its keys, then Settings, Planning,
+ * Planning Time, Triggers, JIT and Execution Time; plans separated by a blank line.
+ * Names are quoted as quote_identifier() would; control characters in the plan's text
+ * are written as \xNN, as in planlint's other text output. On success *out is owned:
+ * free with planlint_free(); *out_len (if not NULL) gets its length. */
+PLANLINT_EXTERN int planlint_plan_write_text(char **out, size_t *out_len, const planlint_plan *plan,
+                                             planlint_error *err);
 
 /* ---------------------------------------------------------------- server logs */
 

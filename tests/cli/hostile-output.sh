@@ -64,6 +64,10 @@ for plan in "$dir/hostile.json" "$dir/hostile.txt" "$name"; do
     no_controls "$tmp/md" "$base markdown"
     grep -q '^| 1 | warning | PL001 seq-scan-filter | \\#1 Seq Scan on public.customers' "$tmp/md" ||
         bad "$base markdown: the first finding's row is not one table row"
+    run "$tmp/emit" "$base emitted text" -- --emit-plan=text "$plan"
+    no_controls "$tmp/emit" "$base emitted text"
+    grep -qF '  ->  Seq Scan on public."customers\x1b[2J\x1b]0;pwned\x07"' "$tmp/emit" ||
+        bad "$base emitted text: the relation name is not shown escaped"
     run "$tmp/out-$base.json" "$base json" -- --format=json "$plan"
     LC_ALL=C grep -q "$esc" "$tmp/out-$base.json" && bad "$base json: a raw ESC"
 done
