@@ -13,6 +13,10 @@
 #define PL_EXIT_DATABASE 3   /* database or connection error */
 #define PL_EXIT_INTERNAL 4   /* out of memory, write error */
 
+/* --emit-plan's formats: EXPLAIN's own JSON or text. */
+#define CLI_EMIT_JSON 1
+#define CLI_EMIT_TEXT 2
+
 typedef enum cli_color { CLI_COLOR_AUTO, CLI_COLOR_ALWAYS, CLI_COLOR_NEVER } cli_color;
 
 /* Values a repeatable option (--enable, --disable, --set, --param) holds at most. */
@@ -69,7 +73,7 @@ typedef struct cli_settings {
     planlint_baseline *seen;    /* what --write-baseline will write, or NULL */
     /* sharing plans */
     unsigned int anonymize;   /* --anonymize: PLANLINT_ANONYMIZE_* flags, 0 when not asked */
-    int emit_plan;            /* --emit-plan: the plan as EXPLAIN JSON instead of the report */
+    int emit_plan;            /* --emit-plan[=FORMAT]: 0, or CLI_EMIT_* instead of the report */
     planlint_anonymizer *anonymizer;  /* one for the run: the same name, the same token */
     /* planlint diff (diff.c) */
     int diff;                 /* the first argument was "diff" */

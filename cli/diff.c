@@ -53,6 +53,7 @@ static int cli_diff_report(const cli_settings *s, planlint_plan *before, planlin
     dopts.factor = s->fail_on_regression;
     dopts.before_name = s->files[0];
     dopts.after_name = s->files[1];
+    dopts.fail_on_regression = s->fail_on_regression_given;
     ropts.format = s->format;
     ropts.color = color;
     rc = planlint_diff_new(&d, before, after, &dopts, &err);
@@ -78,8 +79,9 @@ int cli_run_diff(const cli_settings *s, FILE *out, int color)
         cli_error("diff needs two plans: planlint diff [OPTION]... BEFORE AFTER");
         return PL_EXIT_USAGE;
     }
-    if (s->format != PLANLINT_OUTPUT_TREE && s->format != PLANLINT_OUTPUT_JSON) {
-        cli_error("diff writes --format tree or json only");
+    if (s->format != PLANLINT_OUTPUT_TREE && s->format != PLANLINT_OUTPUT_JSON &&
+        s->format != PLANLINT_OUTPUT_MARKDOWN && s->format != PLANLINT_OUTPUT_SARIF) {
+        cli_error("diff writes --format tree, json, markdown or sarif only");
         return PL_EXIT_USAGE;
     }
     rc = cli_diff_side(s, s->files[0], &before);

@@ -132,8 +132,8 @@ static int cli_failing(const planlint_plan *plan, planlint_severity fail_on)
     return 0;
 }
 
-/* --emit-plan: the plan (anonymized when asked) as EXPLAIN JSON; frees plan. */
-static int cli_emit_plan(const char *name, planlint_plan *plan, FILE *out)
+/* --emit-plan: the plan (anonymized when asked) as EXPLAIN JSON or text; frees plan. */
+static int cli_emit_plan(const char *name, planlint_plan *plan, int format, FILE *out)
 {
     planlint_error err;
     char *text = NULL;
@@ -141,7 +141,10 @@ static int cli_emit_plan(const char *name, planlint_plan *plan, FILE *out)
     int rc;
 
     memset(&err, 0, sizeof(err));
-    rc = planlint_plan_write(&text, &len, plan, &err);
+    if (format == CLI_EMIT_TEXT)
+        rc = planlint_plan_write_text(&text, &len, plan, &err);
+    else
+        rc = planlint_plan_write(&text, &len, plan, &err);
     planlint_plan_free(plan);
     if (rc < 0) {
         cli_report(name, &err, rc);
@@ -172,7 +175,7 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
     if (rc == 0 && s->anonymizer)
         rc = planlint_plan_anonymize(plan, s->anonymizer, &err);
     if (rc == 0 && s->emit_plan)
-        return cli_emit_plan(name, plan, out);
+        return cli_emit_plan(name, plan, s->emit_plan, out);
 #ifdef PL_CLI_LIVE
     if (rc == 0 && live)
         stopped = cli_live_before_check(s, plan, live);

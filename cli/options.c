@@ -65,6 +65,17 @@ static int on_anonymize(cli_settings *s, const char *arg)
     return 0;
 }
 
+static int on_emit_plan(cli_settings *s, const char *arg)
+{
+    if (!arg || strcmp(arg, "json") == 0)
+        s->emit_plan = CLI_EMIT_JSON;
+    else if (strcmp(arg, "text") == 0)
+        s->emit_plan = CLI_EMIT_TEXT;
+    else
+        return cli_bad_value("emit-plan", arg, "json or text");
+    return 0;
+}
+
 static int on_input_format(cli_settings *s, const char *arg)
 {
     static const char *const names[] = { "auto", "json", "text", "yaml", "xml" };
@@ -345,8 +356,8 @@ static const cli_option cli_options[] = {
     { NULL, "no-pager", no_argument, 0, NULL, "do not page long output on a terminal", CLI_STORE(no_pager) },
     { NULL, "anonymize", optional_argument, 0, "WHAT",
       "replace literals (literals, default) or also names (names) by tokens", CLI_CALL(on_anonymize) },
-    { NULL, "emit-plan", no_argument, 0, NULL, "write the plan back as EXPLAIN JSON, not the report",
-      CLI_STORE(emit_plan) },
+    { NULL, "emit-plan", optional_argument, 0, "FORMAT",
+      "write the plan back as EXPLAIN json (default) or text, not the report", CLI_CALL(on_emit_plan) },
     { "Rule options:", "fail-on", required_argument, 0, "LEVEL",
       "exit 1 on a finding at LEVEL or above (or none)", CLI_CALL(on_fail_on) },
     { NULL, "min-severity", required_argument, 0, "LEVEL", "show findings at LEVEL or above (default info)",

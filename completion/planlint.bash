@@ -41,6 +41,7 @@ _planlint_values()
     --input-format) _planlint_reply -W 'auto json text yaml xml' -- "$cur" ;;
     --color) _planlint_reply -W 'auto always never' -- "$cur" ;;
     --anonymize) _planlint_reply -W 'literals names' -- "$cur" ;;
+    --emit-plan) _planlint_reply -W 'json text' -- "$cur" ;;
     --fail-on) _planlint_reply -W 'info warning error none' -- "$cur" ;;
     --min-severity) _planlint_reply -W 'info warning error' -- "$cur" ;;
     --list-rules) _planlint_reply -W 'text markdown json' -- "$cur" ;;

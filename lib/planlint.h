@@ -552,6 +552,16 @@ PLANLINT_EXTERN int planlint_plan_anonymize(planlint_plan *plan, planlint_anonym
  * gets its length. */
 PLANLINT_EXTERN int planlint_plan_write(char **out, size_t *out_len, const planlint_plan *plan,
                                         planlint_error *err);
+/* Every plan of the list written as EXPLAIN (FORMAT TEXT) prints it (whatever the input
+ * format was): the node lines with "->", "(cost=... rows=... width=...)" and "(actual
+ * time=... rows=... loops=...)", each node's detail lines (Filter, Rows Removed by
+ * Filter, Sort Method, Buffers, ...) in the order of its keys, then Settings, Planning,
+ * Planning Time, Triggers, JIT and Execution Time; plans separated by a blank line.
+ * Names are quoted as quote_identifier() would; control characters in the plan's text
+ * are written as \xNN, as in planlint's other text output. On success *out is owned:
+ * free with planlint_free(); *out_len (if not NULL) gets its length. */
+PLANLINT_EXTERN int planlint_plan_write_text(char **out, size_t *out_len, const planlint_plan *plan,
+                                             planlint_error *err);
 
 /* ---------------------------------------------------------------- server logs */
 
@@ -958,9 +968,10 @@ PLANLINT_EXTERN size_t planlint_plan_suppressed_count(const planlint_plan *plan)
  * anywhere in the tree. */
 typedef struct planlint_diff planlint_diff;
 
-#define PLANLINT_DIFF_OPTIONS_VERSION 1
+#define PLANLINT_DIFF_OPTIONS_VERSION 2
 
-/* Options for planlint_diff_new(). Initialise with PLANLINT_DIFF_OPTIONS_INIT. */
+/* Options for planlint_diff_new(). Initialise with PLANLINT_DIFF_OPTIONS_INIT. Version 1
+ * callers get the defaults of the fields added since. */
 typedef struct planlint_diff_options {
     unsigned int version;       /* PLANLINT_DIFF_OPTIONS_VERSION */
     double factor;              /* a time that grew by this factor or more is a regression;
@@ -971,9 +982,13 @@ typedef struct planlint_diff_options {
                                  * after plan's total time; 0: 0.01 */
     const char *before_name;    /* shown in the output, may be NULL; copied */
     const char *after_name;
+    /* since version 2 */
+    int fail_on_regression;     /* 1: the caller fails on a regression (planlint diff
+                                 * --fail-on-regression): SARIF reports each one at level
+                                 * error, else at level warning */
 } planlint_diff_options;
 
-#define PLANLINT_DIFF_OPTIONS_INIT { PLANLINT_DIFF_OPTIONS_VERSION, 0, 0, 0, NULL, NULL }
+#define PLANLINT_DIFF_OPTIONS_INIT { PLANLINT_DIFF_OPTIONS_VERSION, 0, 0, 0, NULL, NULL, 0 }
 
 /* What makes a diff a regression (planlint_diff_regressions()). */
 #define PLANLINT_REGRESSION_EXECUTION_TIME 0x01u /* the execution time grew by factor */
@@ -1013,8 +1028,10 @@ PLANLINT_EXTERN const char *planlint_diff_reason(const planlint_diff *d, size_t 
  * became Seq Scan; new finding PL001 seq-scan-filter". Borrowed: valid until
  * planlint_diff_free(). */
 PLANLINT_EXTERN const char *planlint_diff_verdict(const planlint_diff *d);
-/* Renders the diff as PLANLINT_OUTPUT_TREE (text for a terminal) or PLANLINT_OUTPUT_JSON
- * (docs/diff.md); other formats give PLANLINT_EINVAL. On success *out is owned: free
+/* Renders the diff as PLANLINT_OUTPUT_TREE (text for a terminal), PLANLINT_OUTPUT_JSON,
+ * PLANLINT_OUTPUT_MARKDOWN (a pull-request comment) or PLANLINT_OUTPUT_SARIF (the
+ * findings that appeared and the regressions, for code scanning); see docs/diff.md.
+ * Other formats give PLANLINT_EINVAL. On success *out is owned: free
  * with planlint_free(). */
 PLANLINT_EXTERN int planlint_diff_render(char **out, size_t *out_len, const planlint_diff *d,
                                          const planlint_render_options *opts, planlint_error *err);

@@ -6,6 +6,7 @@
 #include "error.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,12 +280,14 @@ int pl_diff_node_spill(pl_buf *b, const planlint_node *n)
     return 0;
 }
 
-/* Records a regression; its text is what b holds (b is reset). */
-static void pl_reason(planlint_diff *d, unsigned int kind, pl_buf *b)
+/* Records a regression about node n of the after plan (NULL: the plan); its text is
+ * what b holds (b is reset). */
+static void pl_reason(planlint_diff *d, unsigned int kind, const planlint_node *n, pl_buf *b)
 {
     d->regressions |= kind;
     if (d->nreasons < PL_DIFF_MAX_REASONS && !b->failed && b->data) {
         d->reasons[d->nreasons].kind = kind;
+        d->reasons[d->nreasons].node = n;
         d->reasons[d->nreasons].text = b->data;
         d->nreasons++;
         pl_buf_init(b);
@@ -323,7 +326,7 @@ static void pl_judge_times(planlint_diff *d)
     if (pl_grew(d, tb, ta)) {
         pl_buf_puts(&b, "execution time ");
         pl_time_change(&b, tb, ta);
-        pl_reason(d, PLANLINT_REGRESSION_EXECUTION_TIME, &b);
+        pl_reason(d, PLANLINT_REGRESSION_EXECUTION_TIME, NULL, &b);
     }
     for (i = 0; i < d->after->nnodes; i++) {
         const planlint_node *n = d->after->nodes[i], *m = d->match_after[n->id];
@@ -336,7 +339,7 @@ static void pl_judge_times(planlint_diff *d)
         pl_diff_node_label(&b, n);
         pl_buf_puts(&b, ": ");
         pl_time_change(&b, eb, ea);
-        pl_reason(d, PLANLINT_REGRESSION_NODE_TIME, &b);
+        pl_reason(d, PLANLINT_REGRESSION_NODE_TIME, n, &b);
     }
 }
 
@@ -372,11 +375,11 @@ static void pl_judge_shapes(planlint_diff *d, const pl_rel_index *before)
             (was = pl_find_scan(before, n, 1))) {
             pl_diff_node_label(&b, was);
             pl_buf_puts(&b, " became Seq Scan");
-            pl_reason(d, PLANLINT_REGRESSION_SEQ_SCAN, &b);
+            pl_reason(d, PLANLINT_REGRESSION_SEQ_SCAN, n, &b);
         }
         if (pl_diff_node_spill(&b, n) && !(m && pl_diff_node_spill(&tmp, m))) {
             pl_buf_printf(&b, "%s", m ? "" : " (a new node)");
-            pl_reason(d, PLANLINT_REGRESSION_SPILL, &b);
+            pl_reason(d, PLANLINT_REGRESSION_SPILL, n, &b);
         }
         pl_buf_release(&b);
         pl_buf_release(&tmp);
@@ -499,6 +502,7 @@ static int pl_diff_setup(planlint_diff *d, const planlint_plan *before, const pl
     d->factor = o->factor > 0 ? o->factor : PL_DIFF_DEFAULT_FACTOR;
     d->min_ms = o->min_node_ms > 0 ? o->min_node_ms : PL_DIFF_DEFAULT_MIN_MS;
     d->min_share = o->min_node_share > 0 ? o->min_node_share : PL_DIFF_DEFAULT_MIN_SHARE;
+    d->failing = o->fail_on_regression != 0;
     d->match_before = pl_malloc((before->nnodes + 1) * sizeof(*d->match_before));
     d->match_after = pl_malloc((after->nnodes + 1) * sizeof(*d->match_after));
     d->before_name = pl_copy_name(o->before_name);
@@ -514,7 +518,7 @@ static int pl_diff_setup(planlint_diff *d, const planlint_plan *before, const pl
 int planlint_diff_new(planlint_diff **out, const planlint_plan *before, const planlint_plan *after,
                       const planlint_diff_options *opts, planlint_error *err)
 {
-    planlint_diff_options defaults = PLANLINT_DIFF_OPTIONS_INIT;
+    planlint_diff_options defaults = PLANLINT_DIFF_OPTIONS_INIT, upgraded = PLANLINT_DIFF_OPTIONS_INIT;
     pl_rel_index ib = { NULL, 0 }, ia = { NULL, 0 };
     planlint_diff *d;
 
@@ -523,8 +527,14 @@ int planlint_diff_new(planlint_diff **out, const planlint_plan *before, const pl
     *out = NULL;
     if (!opts)
         opts = &defaults;
-    if (opts->version != PLANLINT_DIFF_OPTIONS_VERSION)
+    if (opts->version == 1) {
+        /* A version 1 struct ends before fail_on_regression: read only what it has. */
+        memcpy(&upgraded, opts, offsetof(planlint_diff_options, fail_on_regression));
+        upgraded.version = PLANLINT_DIFF_OPTIONS_VERSION;
+        opts = &upgraded;
+    } else if (opts->version != PLANLINT_DIFF_OPTIONS_VERSION) {
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unsupported options version %u", opts->version);
+    }
     if (!before->root || !after->root)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "a plan without nodes cannot be compared");
     if (!(d = pl_malloc(sizeof(*d))))

@@ -1,5 +1,7 @@
 /* diff_render.c - planlint_diff_render(): the diff as text for a terminal or as JSON
- * (docs/diff.md). Both walk the after plan's tree, removed nodes under their parent. */
+ * (docs/diff.md), and the walk every rendering shows the nodes in: the after plan's
+ * tree, removed nodes under their parent. Markdown and SARIF are in diff_markdown.c and
+ * diff_sarif.c. */
 #include "diff.h"
 #include "render.h"
 #include "finding.h"
@@ -9,9 +11,6 @@
 #include <string.h>
 
 #define PL_DIFF_JSON_VERSION 1
-
-typedef void (*pl_diff_visit)(void *ctx, const planlint_node *before, const planlint_node *after,
-                              unsigned int depth);
 
 /* Removed nodes: those of the before plan left unmatched, with their unmatched children. */
 static void pl_walk_removed(const planlint_diff *d, const planlint_node *a, unsigned int depth,
@@ -39,14 +38,19 @@ static void pl_walk(const planlint_diff *d, const planlint_node *b, unsigned int
             pl_walk_removed(d, a->children[i], depth + 1, visit, ctx);
 }
 
-static const char *pl_change(const planlint_node *a, const planlint_node *b)
+void pl_diff_walk(const planlint_diff *d, pl_diff_visit visit, void *ctx)
+{
+    pl_walk(d, d->after->root, 0, visit, ctx);
+}
+
+const char *pl_diff_change(const planlint_node *a, const planlint_node *b)
 {
     if (!a || !b)
         return a ? "removed" : "added";
     return strcmp(pl_diff_node_type(a), pl_diff_node_type(b)) != 0 ? "changed" : "same";
 }
 
-static double pl_buffers(const planlint_node *n)
+double pl_diff_buffers(const planlint_node *n)
 {
     double hit = n->m[PLANLINT_M_EXCL_SHARED_HIT], read = n->m[PLANLINT_M_EXCL_SHARED_READ];
 
@@ -68,7 +72,7 @@ static void pl_paint(pl_diff_text *t, const char *code)
         pl_buf_puts(t->b, code);
 }
 
-static void pl_num(pl_buf *b, double v, int is_time)
+void pl_diff_num(pl_buf *b, double v, int is_time)
 {
     if (isnan(v))
         pl_buf_puts(b, "?");
@@ -87,10 +91,10 @@ static void pl_text_metric(pl_buf *b, const char *label, const planlint_node *x,
     if (isnan(va) && isnan(vb))
         return;
     pl_buf_printf(b, "  %s ", label);
-    pl_num(b, x ? va : vb, is_time);
+    pl_diff_num(b, x ? va : vb, is_time);
     if (x && y) {
         pl_buf_puts(b, " -> ");
-        pl_num(b, vb, is_time);
+        pl_diff_num(b, vb, is_time);
     }
     if (is_time)
         pl_buf_puts(b, " ms");
@@ -140,7 +144,7 @@ static void pl_text_labels(pl_buf *b, const planlint_node *x, const planlint_nod
 static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node *b, unsigned int depth)
 {
     pl_diff_text *t = ctx;
-    const char *change = pl_change(a, b);
+    const char *change = pl_diff_change(a, b);
     const char *mark = *change == 'a' ? "+ " : *change == 'r' ? "- " : *change == 'c' ? "~ " : "  ";
 
     pl_paint(t, *change == 'a' ? "\x1b[32m" : *change == 'r' ? "\x1b[31m" : *change == 'c' ? "\x1b[33m" : "");
@@ -155,7 +159,7 @@ static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node 
     pl_buf_puts(t->b, " ");
     pl_text_metric(t->b, "self", a, b, pl_get_time, 1);
     pl_text_metric(t->b, "rows", a, b, pl_get_rows, 0);
-    pl_text_metric(t->b, "buffers", a, b, pl_buffers, 0);
+    pl_text_metric(t->b, "buffers", a, b, pl_diff_buffers, 0);
     pl_text_metric(t->b, "estimated rows", a, b, pl_get_est, 0);
     pl_text_spill(t->b, a, b ? "was: " : "");
     pl_text_spill(t->b, b, a ? "now: " : "");
@@ -240,7 +244,7 @@ static void pl_diff_text_render(pl_buf *b, const planlint_diff *d, const planlin
     pl_text_plan_time(b, "Execution time", d, PLANLINT_PLAN_EXECUTION_TIME);
     pl_text_plan_time(b, "Planning time", d, PLANLINT_PLAN_PLANNING_TIME);
     pl_buf_puts(b, "\nNodes (before -> after; ~ changed, + added, - removed; self time, rows, buffers hit+read):\n");
-    pl_walk(d, d->after->root, 0, pl_text_node, &t);
+    pl_diff_walk(d, pl_text_node, &t);
     pl_text_findings(&t, d, 1);
     pl_text_findings(&t, d, 0);
     pl_text_regressions(&t, d);
@@ -310,7 +314,7 @@ static void pl_json_node(pl_buf *b, const planlint_node *n)
     pl_jnum(b, "total_rows", n->m[PLANLINT_M_TOTAL_ROWS], 0, 1);
     pl_jnum(b, "plan_rows", n->m[PLANLINT_M_PLAN_ROWS], 0, 1);
     pl_jnum(b, "estimate_factor", n->m[PLANLINT_M_ESTIMATE_FACTOR], 0, 1);
-    pl_jnum(b, "buffers", pl_buffers(n), 0, 1);
+    pl_jnum(b, "buffers", pl_diff_buffers(n), 0, 1);
     pl_jnum(b, "temp_written", n->m[PLANLINT_M_EXCL_TEMP_WRITTEN], 0, 1);
     pl_buf_init(&spill);
     if (pl_diff_node_spill(&spill, n))
@@ -328,7 +332,7 @@ static void pl_json_visit(void *ctx, const planlint_node *a, const planlint_node
         pl_buf_putc(j->b, ',');
     j->first = 0;
     pl_buf_printf(j->b, "\n    {\"depth\":%u,", depth);
-    pl_jstr(j->b, "change", pl_change(a, b), 1);
+    pl_jstr(j->b, "change", pl_diff_change(a, b), 1);
     pl_jkey(j->b, "before");
     pl_json_node(j->b, a);
     pl_buf_putc(j->b, ',');
@@ -362,7 +366,7 @@ static void pl_json_findings(pl_buf *b, const planlint_diff *d, int appeared)
     pl_buf_puts(b, n ? "\n    ]" : "]");
 }
 
-static const char *pl_kind_name(unsigned int kind)
+const char *pl_diff_kind_name(unsigned int kind)
 {
     switch (kind) {
     case PLANLINT_REGRESSION_EXECUTION_TIME: return "execution_time";
@@ -392,7 +396,7 @@ static void pl_json_regression(pl_buf *b, const planlint_diff *d)
     pl_buf_printf(b, "\"regressed\":%s,\"reasons\":[", d->regressions ? "true" : "false");
     for (i = 0; i < d->nreasons; i++) {
         pl_buf_puts(b, i ? ",\n    {" : "\n    {");
-        pl_jstr(b, "kind", pl_kind_name(d->reasons[i].kind), 1);
+        pl_jstr(b, "kind", pl_diff_kind_name(d->reasons[i].kind), 1);
         pl_jstr(b, "text", d->reasons[i].text, 0);
         pl_buf_putc(b, '}');
     }
@@ -416,7 +420,7 @@ static void pl_diff_json_render(pl_buf *b, const planlint_diff *d)
     pl_buf_puts(b, "  \"nodes\": [");
     j.b = b;
     j.first = 1;
-    pl_walk(d, d->after->root, 0, pl_json_visit, &j);
+    pl_diff_walk(d, pl_json_visit, &j);
     pl_buf_puts(b, "\n  ],\n  \"findings\": {\n    \"appeared\": ");
     pl_json_findings(b, d, 1);
     pl_buf_puts(b, ",\n    \"disappeared\": ");
@@ -437,13 +441,15 @@ int planlint_diff_render(char **out, size_t *out_len, const planlint_diff *d, co
         opts = &defaults;
     if (opts->version != PLANLINT_RENDER_OPTIONS_VERSION)
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unsupported options version %u", opts->version);
-    if (opts->format != PLANLINT_OUTPUT_TREE && opts->format != PLANLINT_OUTPUT_JSON)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "a diff is rendered as tree or json only");
     pl_buf_init(&b);
-    if (opts->format == PLANLINT_OUTPUT_JSON)
-        pl_diff_json_render(&b, d);
-    else
-        pl_diff_text_render(&b, d, opts);
+    switch (opts->format) {
+    case PLANLINT_OUTPUT_TREE: pl_diff_text_render(&b, d, opts); break;
+    case PLANLINT_OUTPUT_JSON: pl_diff_json_render(&b, d); break;
+    case PLANLINT_OUTPUT_MARKDOWN: pl_diff_render_markdown(&b, d, opts); break;
+    case PLANLINT_OUTPUT_SARIF: pl_diff_render_sarif(&b, d); break;
+    default:
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "a diff is rendered as tree, json, markdown or sarif only");
+    }
     if (!b.failed)
         pl_buf_add(&b, "", 0);
     if (b.failed || !b.data) {

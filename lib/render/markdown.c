@@ -47,7 +47,7 @@ static size_t pl_md_line_start(pl_buf *b, const char *s, size_t i, size_t n)
 /* Text from the plan or a rule, escaped: control characters and invalid UTF-8 first
  * made visible (pl_buf_add_visible), then Markdown's punctuation. In a table cell a
  * line break is shown as "\n"; in a paragraph it is a hard line break. */
-static void pl_md_text(pl_buf *b, const char *s, int paragraph)
+void pl_md_text(pl_buf *b, const char *s, int paragraph)
 {
     pl_buf v;
     size_t i, k;
@@ -140,7 +140,7 @@ static void pl_md_sql(pl_buf *b, const char *sql)
     pl_buf_release(&v);
 }
 
-static void pl_md_node(pl_buf *b, const planlint_node *n)
+void pl_md_node(pl_buf *b, const planlint_node *n)
 {
     pl_buf l;
 
@@ -201,14 +201,14 @@ static void pl_md_stake(pl_buf *b, const planlint_finding *f)
     }
 }
 
-static void pl_md_table(pl_buf *b, const planlint_plan *p)
+void pl_md_findings_table(pl_buf *b, const planlint_finding *const *findings, size_t n)
 {
     size_t i;
 
     pl_buf_puts(b, "| # | Severity | Rule | Node | Time at stake | Message |\n"
                    "|--:|----------|------|------|--------------:|---------|\n");
-    for (i = 0; i < p->nfindings; i++) {
-        const planlint_finding *f = p->findings[i];
+    for (i = 0; i < n; i++) {
+        const planlint_finding *f = findings[i];
         pl_buf_printf(b, "| %zu | %s | %s ", i + 1, planlint_severity_name(f->severity), f->rule->id);
         pl_md_text(b, f->rule->name, 0);
         pl_buf_puts(b, " | ");
@@ -222,7 +222,7 @@ static void pl_md_table(pl_buf *b, const planlint_plan *p)
     pl_buf_putc(b, '\n');
 }
 
-static void pl_md_finding(pl_buf *b, const planlint_finding *f, size_t k)
+void pl_md_finding(pl_buf *b, const planlint_finding *f, size_t k)
 {
     const pl_sql_shown *s;
 
@@ -252,8 +252,8 @@ static void pl_md_finding(pl_buf *b, const planlint_finding *f, size_t k)
 /* The terminal tree, without colour and without its findings list (the table has
  * them; the [PL...] markers on the nodes stay): a copy of the plan that says it was
  * not checked is enough for the tree renderer to leave the list out. */
-static void pl_md_tree(pl_buf *b, const planlint_plan *p, size_t nplans,
-                       const planlint_render_options *opts)
+void pl_md_tree(pl_buf *b, const planlint_plan *p, size_t nplans, const planlint_render_options *opts,
+                const char *summary)
 {
     planlint_render_options o = *opts;
     planlint_plan copy = *p;
@@ -265,7 +265,7 @@ static void pl_md_tree(pl_buf *b, const planlint_plan *p, size_t nplans,
     copy.index = 0;   /* no blank line before it */
     pl_buf_init(&t);
     pl_render_tree(&t, &copy, nplans, &o);
-    pl_buf_puts(b, "<details><summary>Plan tree</summary>\n\n");
+    pl_buf_printf(b, "<details><summary>%s</summary>\n\n", summary);
     if (t.failed)
         b->failed = 1;
     else
@@ -285,11 +285,11 @@ static void pl_md_plan(pl_buf *b, const planlint_plan *p, size_t nplans,
     if (p->checked && p->nfindings == 0)
         pl_buf_puts(b, "No findings.\n\n");
     if (p->checked && p->nfindings > 0) {
-        pl_md_table(b, p);
+        pl_md_findings_table(b, p->findings, p->nfindings);
         for (i = 0; i < p->nfindings; i++)
             pl_md_finding(b, p->findings[i], i + 1);
     }
-    pl_md_tree(b, p, nplans, opts);
+    pl_md_tree(b, p, nplans, opts, "Plan tree");
 }
 
 int pl_render_markdown(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,

@@ -32,6 +32,29 @@ int pl_render_speedscope(pl_buf *b, const planlint_plan *head, const planlint_re
 int pl_render_folded(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
                      planlint_error *err);
 
+/* markdown.c, shared with the diff's Markdown (lib/diff/diff_markdown.c): text from the
+ * plan or a rule escaped for inline Markdown (a table cell; paragraph = 1: a paragraph,
+ * line breaks kept); a node's label escaped ("(plan)" for NULL); the findings table;
+ * finding number k with its advice and its SQL in ```sql blocks; the plan's tree without
+ * colour in a <details> block headed summary (raw HTML: pass a literal). */
+void pl_md_text(pl_buf *b, const char *s, int paragraph);
+void pl_md_node(pl_buf *b, const planlint_node *n);
+void pl_md_findings_table(pl_buf *b, const planlint_finding *const *findings, size_t n);
+void pl_md_finding(pl_buf *b, const planlint_finding *f, size_t k);
+void pl_md_tree(pl_buf *b, const planlint_plan *p, size_t nplans, const planlint_render_options *opts,
+                const char *summary);
+/* sarif.c, shared with the diff's SARIF (lib/diff/diff_sarif.c): the document's opening
+ * up to the tool's rule catalog, left open ("...,\"rules\":[{...},{...}") so the caller
+ * can add rules, then close it with "]}}"; one result for finding f of plan p
+ * (opts->source_name is its artifact); "\"key\":{\"text\":s}"; the partialFingerprints
+ * member for what id says about node n (NULL: the plan), as findings get them. */
+void pl_sarif_open(pl_buf *b);
+void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
+                     const planlint_render_options *opts);
+void pl_sarif_message(pl_buf *b, const char *key, const char *s);
+void pl_sarif_uri(pl_buf *b, const char *name);
+void pl_sarif_fingerprint(pl_buf *b, const char *id, const planlint_node *n);
+void pl_sarif_logical(pl_buf *b, const planlint_plan *p, const planlint_node *n, size_t nplans);
 /* json.c: a JSON string, valid UTF-8 whatever s holds, controls as \u00XX; a number
  * planlint computed, rounded to what the input carried (null when NaN). */
 void pl_json_string(pl_buf *b, const char *s);

@@ -13,7 +13,7 @@ static const char *pl_sarif_level(planlint_severity s)
 }
 
 /* {"text": s} */
-static void pl_sarif_message(pl_buf *b, const char *key, const char *s)
+void pl_sarif_message(pl_buf *b, const char *key, const char *s)
 {
     pl_buf_printf(b, "\"%s\":{\"text\":", key);
     pl_json_string(b, s);
@@ -61,10 +61,12 @@ static void pl_sarif_rule(pl_buf *b, const planlint_rule *r)
     pl_buf_puts(b, "]}}");
 }
 
-static void pl_sarif_driver(pl_buf *b)
+void pl_sarif_open(pl_buf *b)
 {
     size_t i, n = planlint_rule_count();
 
+    pl_buf_puts(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
+                   "\"runs\":[{");
     pl_buf_puts(b, "\"tool\":{\"driver\":{\"name\":\"planlint\",\"version\":");
     pl_json_string(b, PLANLINT_VERSION);
     pl_buf_putc(b, ',');
@@ -77,12 +79,11 @@ static void pl_sarif_driver(pl_buf *b)
             pl_buf_putc(b, ',');
         pl_sarif_rule(b, planlint_rule_at(i));
     }
-    pl_buf_puts(b, "]}}");
 }
 
 /* A file name as a URI reference: unreserved characters, '/' and the sub-delimiters
  * stay, everything else (blanks, ':', '%', controls, non-ASCII bytes) is %XX. */
-static void pl_sarif_uri(pl_buf *b, const char *name)
+void pl_sarif_uri(pl_buf *b, const char *name)
 {
     static const char keep[] = "-._~/!$&'()*+,;=@";
     static const char hex[] = "0123456789ABCDEF";
@@ -114,10 +115,10 @@ static uint64_t pl_fnv(uint64_t h, const char *s)
 /* What stays the same when the same problem is seen again in another capture of the
  * plan: the rule, the node's type and relation, and the types on the way from the
  * root; not the node ids, the numbers or the order of the findings. */
-static void pl_sarif_fingerprint(pl_buf *b, const planlint_finding *f)
+void pl_sarif_fingerprint(pl_buf *b, const char *id, const planlint_node *n)
 {
-    uint64_t h = pl_fnv(0xcbf29ce484222325ULL, f->rule->id);
-    const planlint_node *n = f->node, *a;
+    uint64_t h = pl_fnv(0xcbf29ce484222325ULL, id);
+    const planlint_node *a;
     const char *rel;
 
     if (n) {
@@ -132,7 +133,7 @@ static void pl_sarif_fingerprint(pl_buf *b, const planlint_finding *f)
 }
 
 /* The node as a logical location: its place in the EXPLAIN document and its label. */
-static void pl_sarif_logical(pl_buf *b, const planlint_plan *p, const planlint_node *n, size_t nplans)
+void pl_sarif_logical(pl_buf *b, const planlint_plan *p, const planlint_node *n, size_t nplans)
 {
     pl_buf t;
 
@@ -188,8 +189,8 @@ static size_t pl_sarif_rule_index(const planlint_rule *r)
     return i;
 }
 
-static void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
-                            const planlint_render_options *opts)
+void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
+                     const planlint_render_options *opts)
 {
     pl_buf_puts(b, "{\"ruleId\":");
     pl_json_string(b, f->rule->id);
@@ -205,7 +206,7 @@ static void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_fi
     }
     pl_sarif_logical(b, p, f->node, nplans);
     pl_buf_puts(b, "}],");
-    pl_sarif_fingerprint(b, f);
+    pl_sarif_fingerprint(b, f->rule->id, f->node);
     pl_buf_puts(b, ",\"properties\":{\"time_at_stake_ms\":");
     pl_json_derived_number(b, f->time_at_stake, 1);
     pl_buf_puts(b, ",\"share\":");
@@ -226,10 +227,8 @@ int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_
     (void)err;
     for (p = head; p; p = p->next)
         nplans++;
-    pl_buf_puts(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
-                   "\"runs\":[{");
-    pl_sarif_driver(b);
-    pl_buf_puts(b, ",\"results\":[");
+    pl_sarif_open(b);
+    pl_buf_puts(b, "]}},\"results\":[");
     for (p = head; p; p = p->next)
         for (i = 0; p->checked && i < p->nfindings; i++) {
             if (!first)

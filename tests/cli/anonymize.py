@@ -1,6 +1,6 @@
 """--anonymize over every captured fixture: no original name or literal is left in any
 output, the plan keeps its shape and its numbers, and the anonymized plan written back
-(--emit-plan) reads again into the same findings.  Run by anonymize.sh."""
+(--emit-plan, as JSON and as text) reads again into the same findings.  Run by anonymize.sh."""
 import concurrent.futures, glob, json, os, re, subprocess, sys
 
 PLANLINT = sys.argv[1]
@@ -130,8 +130,9 @@ def check(f):
         return None   # not a plan planlint reads (a fixture of an error case)
     names = secrets(original)
     anon = run("--anonymize=names", "--emit-plan", f)
+    anon_text = run("--anonymize=names", "--emit-plan=text", f)
     problems = []
-    for what, text in (("emitted plan", anon), ("tree", run("--anonymize=names", f)),
+    for what, text in (("emitted plan", anon), ("emitted text", anon_text), ("tree", run("--anonymize=names", f)),
                        ("json", run("--anonymize=names", "--format", "json", f))):
         bad = leaks(text, names)
         if bad:
@@ -147,6 +148,13 @@ def check(f):
     fb, fa = findings(before), findings(after)
     if fb != fa:
         problems.append("findings differ: %s vs %s" % (fb, fa))
+    # The text carries what the JSON carries: the anonymized JSON written as text is the
+    # anonymized text, and reading it gives the original's findings.
+    if run("--emit-plan=text", "-", stdin=anon.encode()) != anon_text:
+        problems.append("--emit-plan=text differs from the anonymized JSON written as text")
+    ft = findings(json.loads(run("--format", "json", "-", stdin=anon_text.encode())))
+    if fb != ft:
+        problems.append("findings of the emitted text differ: %s vs %s" % (fb, ft))
     for p in before["plans"] + after["plans"]:
         p.pop("findings", None)
     d = same_shape(before, after)

@@ -38,6 +38,7 @@ expect "auto json text xml yaml" --input-format ""
 expect "always auto" --color = a
 expect "--color=always --color=auto" --color=a
 expect "--fail-on=warning" --fail-on=w
+expect "--emit-plan=text" --emit-plan=t
 expect "PL001 PL002 PL003 PL004 PL005 PL006 PL007 PL008 PL009" --explain PL00
 expect "PL001,seq-scan-filter" --enable PL001,seq-scan
 expect "$1/tests/cli/text-plan.txt" "$1/tests/cli/text-pl"

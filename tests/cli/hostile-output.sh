@@ -64,9 +64,20 @@ for plan in "$dir/hostile.json" "$dir/hostile.txt" "$name"; do
     no_controls "$tmp/md" "$base markdown"
     grep -q '^| 1 | warning | PL001 seq-scan-filter | \\#1 Seq Scan on public.customers' "$tmp/md" ||
         bad "$base markdown: the first finding's row is not one table row"
+    run "$tmp/emit" "$base emitted text" -- --emit-plan=text "$plan"
+    no_controls "$tmp/emit" "$base emitted text"
+    grep -qF '  ->  Seq Scan on public."customers\x1b[2J\x1b]0;pwned\x07"' "$tmp/emit" ||
+        bad "$base emitted text: the relation name is not shown escaped"
     run "$tmp/out-$base.json" "$base json" -- --format=json "$plan"
     LC_ALL=C grep -q "$esc" "$tmp/out-$base.json" && bad "$base json: a raw ESC"
 done
+
+# planlint diff as Markdown, the hostile names in the title, the node table and the
+# trees: nothing raw, and every table row stays one row.
+run "$tmp/diff.md" "diff markdown" -- diff --format=markdown "$dir/hostile.txt" "$name"
+no_controls "$tmp/diff.md" "diff markdown"
+grep '^| ' "$tmp/diff.md" | grep -qF 'o\\x1b\[31mred' || bad "diff markdown: no node row shows the alias escaped"
+grep '^| ' "$tmp/diff.md" | grep -v ' |$' > "$tmp/rows" && { bad "diff markdown: a table row is cut"; cat "$tmp/rows"; }
 
 # Errors quote the input near the error, escaped, on one line.
 for broken in broken.json broken.txt; do

@@ -28,6 +28,14 @@ run --tree "$dir" json xml $(names json xml all)
 # shellcheck disable=SC2046
 run --tree "$dir" yaml xml $(names yaml xml)
 
+# Text written from JSON (--emit-plan=text): every JSON/text pair, here and in advice/
+# and diff/, reads back into the JSON's tree and matches the captured text.
+for d in "$dir" "$dir/advice" "$dir/diff"; do
+    # shellcheck disable=SC2046
+    "$bld/tests/parity/text_parity" --emit "$d" $(cd "$d" && for f in *.json; do
+        [ -f "${f%.json}.txt" ] && echo "${f%.json}"; done) || fail=1
+done
+
 # Hard-wrapped text: every fixture that fold -w N or fold -s -w N broke reads into the
 # tree of the unbroken one, or is flagged unsure. Every width from 40 to 200 for a
 # sample of shapes (parallel workers, incremental sort, hash batches, triggers, JIT,

@@ -59,6 +59,25 @@ for plan in "$@"; do
     (cd "$src" && "$planlint" --format=json "$plan" > "$tmp/out$k.json")
     node "$here/check.js" "$tmp/out$k.sarif" "$tmp/out$k.json" "$tmp/rules.json" || bad "$plan: check.js"
 done
+# planlint diff on the captured before/after pairs, failing on regressions and not, and
+# on the hostile plan against its text rendition.
+for pair in index_drop work_mem parallel same_plan; do
+    for failing in 0 1; do
+        k=$((k + 1))
+        b=fixtures/pg15/diff/$pair.before.json a=fixtures/pg15/diff/$pair.after.json
+        fopt=--min-severity=info
+        [ $failing = 1 ] && fopt=--fail-on-regression=1.5
+        (cd "$src" && "$planlint" diff "$fopt" --format=sarif "$b" "$a" > "$tmp/out$k.sarif"; echo $? > "$tmp/rc")
+        [ "$(cat "$tmp/rc")" -le 1 ] || bad "diff $pair: exit $(cat "$tmp/rc")"
+        (cd "$src" && "$planlint" diff "$fopt" --format=json "$b" "$a" > "$tmp/diff$k.json"
+         "$planlint" --format=sarif "$a" > "$tmp/after$k.sarif")
+        node "$here/check-diff.js" "$tmp/out$k.sarif" "$tmp/diff$k.json" "$tmp/after$k.sarif" "$tmp/rules.json" \
+            "$failing" || bad "diff $pair: check-diff.js"
+    done
+done
+k=$((k + 1))
+"$planlint" diff --format=sarif "$src/tests/cli/hostile/hostile.txt" "$name" > "$tmp/out$k.sarif"
+[ $? -le 1 ] || bad "diff of the hostile plans"
 node "$here/validate.js" "$schema" "$tmp"/out*.sarif || bad "the SARIF output does not validate"
 
 # The same problem seen in the JSON and the text rendition of one plan keeps its

@@ -53,15 +53,16 @@ static void chaos(const char *rel, planlint_output_format fmt)
     free(buf);
 }
 
-/* planlint_plan_anonymize() and planlint_plan_write(): parse, anonymize (names too),
- * check, write; the anonymizer's table and the rewritten strings fail too. */
+/* planlint_plan_anonymize(), planlint_plan_write() and planlint_plan_write_text():
+ * parse, anonymize (names too), check, write both ways; the anonymizer's table, the
+ * rewritten strings and the quoted names of the text fail too. */
 static int run_anon_once(const char *buf, size_t len)
 {
     planlint_anonymize_options ao = PLANLINT_ANONYMIZE_OPTIONS_INIT;
     planlint_anonymizer *a = NULL;
     planlint_plan *p = NULL;
     planlint_error err;
-    char *out = NULL;
+    char *out = NULL, *text = NULL;
     int rc;
 
     memset(&err, 0, sizeof(err));
@@ -75,9 +76,12 @@ static int run_anon_once(const char *buf, size_t len)
         rc = planlint_check(p, NULL, &err);
     if (rc == 0)
         rc = planlint_plan_write(&out, NULL, p, &err);
+    if (rc == 0)
+        rc = planlint_plan_write_text(&text, NULL, p, &err);
     CHECK(rc == 0 || (rc == PLANLINT_ENOMEM && err.code == PLANLINT_ENOMEM));
-    CHECK(rc != 0 || out != NULL);
+    CHECK(rc != 0 || (out != NULL && text != NULL));
     planlint_free(out);
+    planlint_free(text);
     planlint_anonymizer_free(a);
     planlint_plan_free(p);
     return rc;
@@ -138,5 +142,6 @@ int main(void)
     chaos_big_text();
     chaos_anonymize("fixtures/pg15/subplan_correlated.json");
     chaos_anonymize("tests/golden/anonymize-query/stdin");
+    CHECK(planlint_plan_write_text(NULL, NULL, NULL, NULL) == PLANLINT_EINVAL);
     return tap_done("test_chaos");
 }

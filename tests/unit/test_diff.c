@@ -75,13 +75,38 @@ static void test_arguments(void)
     CHECK(planlint_diff_new(&d, a, a, &o, NULL) == PLANLINT_EINVAL);
     CHECK(planlint_diff_new(&d, a, a, NULL, NULL) == 0);
     CHECK(planlint_diff_regressions(d) == 0 && planlint_diff_finding_count(d, 1) == 0);
-    ro.format = PLANLINT_OUTPUT_SARIF;
+    ro.format = PLANLINT_OUTPUT_HTML;
     CHECK(planlint_diff_render(&out, NULL, d, &ro, NULL) == PLANLINT_EINVAL && out == NULL);
     planlint_diff_free(d);
     planlint_diff_free(NULL);
     CHECK(planlint_diff_match(NULL, NULL) == NULL && planlint_diff_verdict(NULL) == NULL);
     CHECK(planlint_diff_regressions(NULL) == 0 && planlint_diff_reason_count(NULL) == 0);
     planlint_plan_free(a);
+}
+
+/* A regression is a SARIF error when the caller fails on it, a warning otherwise; a
+ * version 1 options struct (without fail_on_regression) reads as not failing. */
+static int sarif_level_is(unsigned int version, int failing, const char *level)
+{
+    planlint_render_options ro = PLANLINT_RENDER_OPTIONS_INIT;
+    planlint_diff_options o = PLANLINT_DIFF_OPTIONS_INIT;
+    planlint_plan *a = load(DIR "work_mem.before.json"), *b = load(DIR "work_mem.after.json");
+    planlint_diff *d = NULL;
+    char *out = NULL, want[64];
+    int ok;
+
+    o.version = version;
+    o.fail_on_regression = failing;
+    ro.format = PLANLINT_OUTPUT_SARIF;
+    snprintf(want, sizeof(want), "\"ruleId\":\"PLDIFF\",\"ruleIndex\":%zu,\"level\":\"%s\"",
+             planlint_rule_count(), level);
+    ok = planlint_diff_new(&d, a, b, &o, NULL) == 0 && planlint_diff_render(&out, NULL, d, &ro, NULL) == 0 &&
+         strstr(out, want) != NULL;
+    planlint_free(out);
+    planlint_diff_free(d);
+    planlint_plan_free(a);
+    planlint_plan_free(b);
+    return ok;
 }
 
 /* Every allocation of planlint_diff_new() and planlint_diff_render() failed in turn. */
@@ -124,5 +149,10 @@ int main(void)
     CHECK(regressions(DIR "same_plan.before.json", DIR "same_plan.after.json") == 0);
     test_chaos(PLANLINT_OUTPUT_TREE);
     test_chaos(PLANLINT_OUTPUT_JSON);
+    test_chaos(PLANLINT_OUTPUT_MARKDOWN);
+    test_chaos(PLANLINT_OUTPUT_SARIF);
+    CHECK(sarif_level_is(PLANLINT_DIFF_OPTIONS_VERSION, 1, "error"));
+    CHECK(sarif_level_is(PLANLINT_DIFF_OPTIONS_VERSION, 0, "warning"));
+    CHECK(sarif_level_is(1, 1, "warning"));
     return tap_done("test_diff");
 }
