@@ -2,6 +2,8 @@
  * tool.driver.rules, one result per finding. The mapping is in docs/sarif.md. */
 #include "render.h"
 #include "finding.h"
+#include "alloc.h"
+#include "error.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -188,8 +190,14 @@ static size_t pl_sarif_rule_index(const planlint_rule *r)
     return i;
 }
 
+/* Where a result is: the input's name, and the line of the statement in it when known. */
+typedef struct pl_sarif_at {
+    const char *source;
+    size_t line;
+} pl_sarif_at;
+
 static void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
-                            const planlint_render_options *opts)
+                            const pl_sarif_at *at)
 {
     pl_buf_puts(b, "{\"ruleId\":");
     pl_json_string(b, f->rule->id);
@@ -198,10 +206,13 @@ static void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_fi
     pl_buf_printf(b, ",\"level\":\"%s\",", pl_sarif_level(f->severity));
     pl_sarif_text(b, f);
     pl_buf_puts(b, ",\"locations\":[{");
-    if (opts->source_name) {
+    if (at->source) {
         pl_buf_puts(b, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-        pl_sarif_uri(b, opts->source_name);
-        pl_buf_puts(b, "}},");
+        pl_sarif_uri(b, at->source);
+        pl_buf_putc(b, '}');
+        if (at->line > 0)
+            pl_buf_printf(b, ",\"region\":{\"startLine\":%zu}", at->line);
+        pl_buf_puts(b, "},");
     }
     pl_sarif_logical(b, p, f->node, nplans);
     pl_buf_puts(b, "}],");
@@ -216,27 +227,94 @@ static void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_fi
     pl_buf_puts(b, "}}");
 }
 
-int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
-                    planlint_error *err)
+/* Results for every finding of every plan of the list, each after a ',' unless first. */
+static void pl_sarif_results(pl_buf *b, const planlint_plan *head, const pl_sarif_at *at, int *first)
 {
     const planlint_plan *p;
     size_t i, nplans = 0;
-    int first = 1;
 
-    (void)err;
     for (p = head; p; p = p->next)
         nplans++;
+    for (p = head; p; p = p->next)
+        for (i = 0; p->checked && i < p->nfindings; i++) {
+            if (!*first)
+                pl_buf_putc(b, ',');
+            *first = 0;
+            pl_sarif_result(b, p, p->findings[i], nplans, at);
+        }
+}
+
+static void pl_sarif_open(pl_buf *b)
+{
     pl_buf_puts(b, "{\"$schema\":\"https://json.schemastore.org/sarif-2.1.0.json\",\"version\":\"2.1.0\","
                    "\"runs\":[{");
     pl_sarif_driver(b);
     pl_buf_puts(b, ",\"results\":[");
-    for (p = head; p; p = p->next)
-        for (i = 0; p->checked && i < p->nfindings; i++) {
-            if (!first)
-                pl_buf_putc(b, ',');
-            first = 0;
-            pl_sarif_result(b, p, p->findings[i], nplans, opts);
-        }
+}
+
+int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                    planlint_error *err)
+{
+    pl_sarif_at at;
+    int first = 1;
+
+    (void)err;
+    at.source = opts->source_name, at.line = 0;
+    pl_sarif_open(b);
+    pl_sarif_results(b, head, &at, &first);
     pl_buf_puts(b, "]}]}\n");
     return 0;
+}
+
+/* ---------------------------------------------------------------- one log, several inputs */
+
+struct planlint_sarif {
+    pl_buf results;
+    int first;
+};
+
+int planlint_sarif_new(planlint_sarif **out, planlint_error *err)
+{
+    if (!out)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out must not be NULL");
+    if (!(*out = pl_malloc(sizeof(**out))))
+        return pl_error_nomem(err);
+    pl_buf_init(&(*out)->results);
+    (*out)->first = 1;
+    return 0;
+}
+
+int planlint_sarif_add(planlint_sarif *log, const planlint_plan *plan, const char *source, size_t line,
+                       planlint_error *err)
+{
+    pl_sarif_at at;
+
+    if (!log || !plan)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "log and plan must not be NULL");
+    at.source = source, at.line = line;
+    pl_sarif_results(&log->results, plan, &at, &log->first);
+    return log->results.failed ? pl_error_nomem(err) : 0;
+}
+
+int planlint_sarif_finish(char **out, size_t *out_len, const planlint_sarif *log, planlint_error *err)
+{
+    pl_buf b;
+
+    if (!out || !log)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and log must not be NULL");
+    *out = NULL;
+    pl_buf_init(&b);
+    pl_sarif_open(&b);
+    if (log->results.len)
+        pl_buf_add(&b, log->results.data, log->results.len);
+    pl_buf_puts(&b, "]}]}\n");
+    return pl_buf_hand_over(&b, out, out_len, err);
+}
+
+void planlint_sarif_free(planlint_sarif *log)
+{
+    if (!log)
+        return;
+    pl_buf_release(&log->results);
+    pl_free(log);
 }
