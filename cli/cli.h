@@ -111,10 +111,14 @@ int cli_exit_code(int rc);
 
 /* main.c: parses, checks and renders one input; returns an exit code. With conn (live
  * mode), the plan is enriched from the server's catalog before the rules run. */
-/* What live mode adds to the analysis: the connection, and the statement captured. */
+/* What live mode adds to the analysis: the connection, and the statement captured. In
+ * a batch with --format sarif, the findings go to one log instead of the output. */
 typedef struct cli_live {
     planlint_conn *conn;
     const char *sql;
+    planlint_sarif *sarif;    /* NULL: render as usual */
+    const char *file;         /* the statement's file and line, for the SARIF log */
+    size_t line;
 } cli_live;
 
 /* live is NULL for a file. */
@@ -139,6 +143,34 @@ int cli_live_requested(const cli_settings *s);
 int cli_exec_live(char **argv);
 /* live.c, in planlint-live. */
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width);
+/* live.c: SIGINT, SIGTERM and SIGHUP cancel the server's work (see cli_capture()). */
+void cli_catch_signals(void);
+/* live.c: from now on a signal while the server runs nothing stops a batch before its
+ * next statement instead of ending planlint at once. */
+void cli_defer_signals(void);
+/* live.c: 0, or the exit code after saying which signal stopped the run. */
+int cli_stop_requested(void);
+/* live.c: connects as psql would (the password prompt included); 0 or an exit code. */
+int cli_connect(const cli_settings *s, planlint_conn **conn);
+void cli_capture_options(const cli_settings *s, planlint_capture_options *o);
+/* live.c: captures sql's plan (*json owned: planlint_free()). An exit code: 0, a
+ * signal's, or the error's after saying it, prefixed with name unless NULL. */
+int cli_capture(const cli_settings *s, planlint_conn *conn, const char *name, const char *sql, char **json,
+                size_t *len);
+/* live.c: json with sql as its "Query Text". Owned: planlint_free(); NULL after saying
+ * why (for name). */
+char *cli_with_query(const char *name, const char *json, size_t len, const char *sql, size_t *out_len);
+/* live.c: writes json and a newline to path; an exit code. */
+int cli_save(const char *path, const char *json, size_t len);
+/* batch.c: -f FILE with several statements (sql, len: its text), or -f DIR (sql NULL):
+ * each statement captured, analyzed and reported under its name; the exit code, or
+ * CLI_NOT_A_BATCH when sql holds one statement or none (or does not parse), which live
+ * mode then takes as one statement, as always. */
+#define CLI_NOT_A_BATCH (-1)
+int cli_run_batch(const cli_settings *s, const char *sql, size_t len, FILE *out, int color,
+                  unsigned int width);
+/* batch.c: 1 when path names a directory. */
+int cli_is_directory(const char *path);
 /* Between parsing and the rules: a note on a generic plan, and the catalog's data. 0,
  * or PL_EXIT_SIGNAL + the signal that cancelled it. */
 int cli_live_before_check(const cli_settings *s, planlint_plan *plan, const cli_live *live);

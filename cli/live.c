@@ -1,6 +1,7 @@
 /* live.c - live mode: read the statement, connect, capture its plan through the
- * library, then analyze the captured JSON exactly as a file. SIGINT, SIGTERM and SIGHUP
- * cancel the query on the server instead of leaving it running. */
+ * library, then analyze the captured JSON exactly as a file (several statements:
+ * batch.c). SIGINT, SIGTERM and SIGHUP cancel the query on the server instead of
+ * leaving it running. */
 #include "cli.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 static planlint_cancel *volatile cli_cancel;
 static volatile sig_atomic_t cli_cancel_ready;
 static volatile sig_atomic_t cli_signal;   /* the first SIGINT, SIGTERM or SIGHUP */
+static volatile sig_atomic_t cli_deferred; /* a batch: a signal between statements stops it */
 
 static const int cli_stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 
@@ -54,19 +56,35 @@ static void cli_on_alarm(int sig)
 
 /* The first signal cancels what runs on the server and lets the library call end (with
  * its ROLLBACK); the caller then exits 128 + the signal. With nothing running, or on a
- * second signal, planlint ends at once. */
+ * second signal, planlint ends at once; in a batch, the first signal between two
+ * statements stops it before the next one, so that the reports so far are written. */
 static void cli_on_stop_signal(int sig)
 {
-    if (cli_signal || !cli_cancel_ready) {
+    if (cli_signal || (!cli_cancel_ready && !cli_deferred)) {
         cli_say_cancelled(sig);
         _exit(PL_EXIT_SIGNAL + sig);
     }
     cli_signal = sig;
+    if (!cli_cancel_ready)
+        return;
     planlint_cancel_send(cli_cancel);
     cli_resend_timer(1);
 }
 
-static void cli_catch_signals(void)
+void cli_defer_signals(void)
+{
+    cli_deferred = 1;
+}
+
+int cli_stop_requested(void)
+{
+    if (!cli_signal)
+        return 0;
+    fprintf(stderr, "planlint: cancelled by %s\n", cli_signal_name(cli_signal));
+    return PL_EXIT_SIGNAL + cli_signal;
+}
+
+void cli_catch_signals(void)
 {
     struct sigaction sa;
     size_t i;
@@ -145,7 +163,7 @@ static int cli_open(const cli_settings *s, const char *password, planlint_conn *
 
 /* As psql: -W asks before connecting; otherwise, when the server wants a password that
  * nothing supplied, ask once and retry, unless -w or stdin is not a terminal (a script). */
-static int cli_connect(const cli_settings *s, planlint_conn **conn)
+int cli_connect(const cli_settings *s, planlint_conn **conn)
 {
     planlint_error err;
     char *password = NULL;
@@ -166,7 +184,7 @@ static int cli_connect(const cli_settings *s, planlint_conn **conn)
     return cli_exit_code(rc);
 }
 
-static void cli_capture_options(const cli_settings *s, planlint_capture_options *o)
+void cli_capture_options(const cli_settings *s, planlint_capture_options *o)
 {
     planlint_capture_options init = PLANLINT_CAPTURE_OPTIONS_INIT;
 
@@ -179,11 +197,16 @@ static void cli_capture_options(const cli_settings *s, planlint_capture_options 
     o->nparams = s->nparams;
 }
 
-/* While the server works for us, a signal becomes a cancel request. */
+/* While the server works for us, a signal becomes a cancel request; one that came just
+ * before (in a batch) is sent now, and again until the call returns. */
 static void cli_cancel_arm(planlint_conn *conn)
 {
     cli_cancel = planlint_conn_cancel_handle(conn);
     cli_cancel_ready = cli_cancel != NULL;
+    if (cli_signal && cli_cancel_ready) {
+        planlint_cancel_send(cli_cancel);
+        cli_resend_timer(1);
+    }
 }
 
 /* After a library call: 0, or the exit code once a signal cancelled it. */
@@ -199,9 +222,8 @@ static int cli_cancel_disarm(void)
     return PL_EXIT_SIGNAL + cli_signal;
 }
 
-/* An exit code: 0, a signal's, or the error's after saying it. */
-static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *sql, char **json,
-                       size_t *len)
+int cli_capture(const cli_settings *s, planlint_conn *conn, const char *name, const char *sql, char **json,
+                size_t *len)
 {
     planlint_capture_options o;
     planlint_error err;
@@ -215,7 +237,10 @@ static int cli_capture(const cli_settings *s, planlint_conn *conn, const char *s
         return stopped;
     if (rc == 0)
         return 0;
-    cli_error("%s", err.text[0] ? err.text : planlint_strerror(rc));
+    if (name)
+        cli_error("%s: %s", name, err.text[0] ? err.text : planlint_strerror(rc));
+    else
+        cli_error("%s", err.text[0] ? err.text : planlint_strerror(rc));
     return cli_exit_code(rc);
 }
 
@@ -258,7 +283,21 @@ int cli_verify(const cli_settings *s, planlint_plan *plan, const cli_live *live)
     return 0;
 }
 
-static int cli_save(const char *path, const char *json, size_t len)
+/* The captured plan with its statement as "Query Text": self-describing, as
+ * auto_explain logs it. Owned: planlint_free(); NULL after saying why. */
+char *cli_with_query(const char *name, const char *json, size_t len, const char *sql, size_t *out_len)
+{
+    planlint_error err;
+    char *out = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    if ((rc = planlint_explain_set_query(&out, out_len, json, len, sql, &err)) != 0)
+        cli_report(name, &err, rc);
+    return out;
+}
+
+int cli_save(const char *path, const char *json, size_t len)
 {
     FILE *f = fopen(path, "w");
     int failed;
@@ -275,20 +314,42 @@ static int cli_save(const char *path, const char *json, size_t len)
     return 0;
 }
 
+/* --save FILE: the plan and its statement. An exit code. */
+static int cli_save_with_query(const char *path, const char *name, const char *json, size_t len,
+                               const char *sql)
+{
+    size_t saved_len = 0;
+    char *saved = cli_with_query(name, json, len, sql, &saved_len);
+    int rc;
+
+    if (!saved)
+        return PL_EXIT_INTERNAL;
+    rc = cli_save(path, saved, saved_len);
+    planlint_free(saved);
+    return rc;
+}
+
 int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width)
 {
     planlint_conn *conn = NULL;
     planlint_error err;
     char *sql, *json = NULL;
     size_t len = 0;
-    cli_live live;
+    cli_live live = { NULL, NULL, NULL, NULL, 0 };
     planlint_capture_options opts;
     int rc;
 
     memset(&err, 0, sizeof(err));
     cli_catch_signals();
+    if (s->sql_file && !s->command && !s->nfiles && cli_is_directory(s->sql_file))
+        return cli_run_batch(s, NULL, 0, out, color, width);
     if (!(sql = cli_statement(s)))
         return PL_EXIT_USAGE;
+    /* -f with several statements: a batch, each under its name. */
+    if (s->sql_file && (rc = cli_run_batch(s, sql, strlen(sql), out, color, width)) != CLI_NOT_A_BATCH) {
+        free(sql);
+        return rc;
+    }
     /* Refused statements are refused before connecting, let alone running. */
     cli_capture_options(s, &opts);
     if (planlint_capture_check(sql, &opts, &err) != 0) {
@@ -297,9 +358,9 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
         return PL_EXIT_USAGE;
     }
     if ((rc = cli_connect(s, &conn)) == 0)
-        rc = cli_capture(s, conn, sql, &json, &len);
+        rc = cli_capture(s, conn, NULL, sql, &json, &len);
     if (rc == 0 && s->save)
-        rc = cli_save(s->save, json, len);
+        rc = cli_save_with_query(s->save, "<capture>", json, len, sql);
     /* The connection stays open for the enrichment and the hypopg check. */
     live.conn = conn;
     live.sql = sql;

@@ -198,7 +198,9 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
         planlint_plan_free(plan);
         return stopped;
     }
-    if (rc == 0) {
+    if (rc == 0 && live && live->sarif) {
+        rc = planlint_sarif_add(live->sarif, plan, live->file, live->line, &err);
+    } else if (rc == 0) {
         ropts.format = s->format;
         ropts.color = color;
         ropts.width = width;
@@ -216,7 +218,8 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
         cli_report(name, &err, rc);
         return cli_exit_code(rc);
     }
-    fwrite(text, 1, text_len, out);
+    if (text)
+        fwrite(text, 1, text_len, out);
     planlint_free(text);
     return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
 }

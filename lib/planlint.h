@@ -503,6 +503,26 @@ typedef struct planlint_render_options {
 PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                                     const planlint_render_options *opts, planlint_error *err);
 
+/* One SARIF log over several inputs, such as the statements of a SQL file captured one
+ * by one: one run, the results of each plan added in turn, each located by its own
+ * source and line. planlint_render() with PLANLINT_OUTPUT_SARIF is the same for one
+ * input without a line. */
+typedef struct planlint_sarif planlint_sarif;
+
+/* On success *out is owned: free with planlint_sarif_free(). */
+PLANLINT_EXTERN int planlint_sarif_new(planlint_sarif **out, planlint_error *err);
+/* Adds a result for every finding of every plan of the list that starts at plan (run
+ * planlint_check() first), located at source (a file name, or NULL for none) and, when
+ * line > 0, at that 1-based line of it (region.startLine). The plan may be freed after. */
+PLANLINT_EXTERN int planlint_sarif_add(planlint_sarif *log, const planlint_plan *plan, const char *source,
+                                       size_t line, planlint_error *err);
+/* The log with every result added so far. On success *out is owned: free with
+ * planlint_free(); *out_len (if not NULL) gets its length. */
+PLANLINT_EXTERN int planlint_sarif_finish(char **out, size_t *out_len, const planlint_sarif *log,
+                                          planlint_error *err);
+/* NULL is fine. */
+PLANLINT_EXTERN void planlint_sarif_free(planlint_sarif *log);
+
 /* ---------------------------------------------------------------- sharing plans */
 
 /* What planlint_plan_anonymize() replaces. */
@@ -562,6 +582,47 @@ PLANLINT_EXTERN int planlint_plan_write(char **out, size_t *out_len, const planl
  * free with planlint_free(); *out_len (if not NULL) gets its length. */
 PLANLINT_EXTERN int planlint_plan_write_text(char **out, size_t *out_len, const planlint_plan *plan,
                                              planlint_error *err);
+
+/*
+ * EXPLAIN (FORMAT JSON)'s text (json, len bytes) with "Query Text": query added as the
+ * first member of its top-level object, where auto_explain logs the statement, so that a
+ * saved capture says what it is the plan of. The rest is kept byte for byte; the query
+ * is written as JSON escapes it (invalid UTF-8 as U+FFFD). Returns 0, PLANLINT_EINVAL,
+ * PLANLINT_ENOMEM, PLANLINT_EPARSE (not JSON) or PLANLINT_ESCHEMA (no "Plan" in the
+ * first object, or a "Query Text" there already). On success *out is owned: free with
+ * planlint_free(); *out_len (if not NULL) gets its length.
+ */
+PLANLINT_EXTERN int planlint_explain_set_query(char **out, size_t *out_len, const char *json, size_t len,
+                                               const char *query, planlint_error *err);
+
+/* ---------------------------------------------------------------- SQL scripts */
+
+/* A SQL file cut into statements by PostgreSQL's own grammar (libpg_query's parser, for
+ * PostgreSQL 15), as psql -f runs them one by one. */
+typedef struct planlint_script planlint_script;
+
+/*
+ * Splits sql (len bytes, NUL-terminated or not) where the grammar ends its statements:
+ * a ';' inside a string, a quoted name, a dollar-quoted body, a comment or a BEGIN
+ * ATOMIC ... END body does not end one. Empty statements (";;", a file of comments)
+ * are left out. Each statement's text is what lies after the previous ';' up to its
+ * own ';' (which is left out), less the blanks around it: the comments before it are
+ * part of it, as PostgreSQL's parser sees them. Its line is the line of its first
+ * word. A text the grammar cannot read anywhere is not split: PLANLINT_EPARSE, with
+ * the parser's message in err and, when it points at one, err->line and err->column
+ * (in characters) of the place. Also PLANLINT_EINVAL, PLANLINT_ENOMEM, and
+ * PLANLINT_EPARSE for a NUL byte or a text over 16 MiB. On success *out is owned: free
+ * with planlint_script_free().
+ */
+PLANLINT_EXTERN int planlint_script_split(planlint_script **out, const char *sql, size_t len,
+                                          planlint_error *err);
+PLANLINT_EXTERN size_t planlint_script_count(const planlint_script *s);
+/* Statement i (from 0): its text, NUL-terminated; *len and *line (1-based) when not
+ * NULL. Borrowed: valid until planlint_script_free(). NULL when i is out of range. */
+PLANLINT_EXTERN const char *planlint_script_statement(const planlint_script *s, size_t i, size_t *len,
+                                                      size_t *line);
+/* NULL is fine. */
+PLANLINT_EXTERN void planlint_script_free(planlint_script *s);
 
 /* ---------------------------------------------------------------- server logs */
 

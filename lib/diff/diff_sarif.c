@@ -65,17 +65,15 @@ static void pl_diff_sarif_reason(pl_buf *b, const planlint_diff *d, const pl_dif
 
 void pl_diff_render_sarif(pl_buf *b, const planlint_diff *d)
 {
-    planlint_render_options o = PLANLINT_RENDER_OPTIONS_INIT;
     size_t i;
 
-    o.source_name = d->after_name;
     pl_sarif_open(b);
     pl_diff_sarif_rule(b, d);
     pl_buf_puts(b, "]}},\"results\":[");
     for (i = 0; i < d->nappeared; i++) {
         if (i)
             pl_buf_putc(b, ',');
-        pl_sarif_result(b, d->after, d->appeared[i], 1, &o);
+        pl_sarif_result(b, d->after, d->appeared[i], 1, d->after_name, 0);
     }
     for (i = 0; i < d->nreasons; i++) {
         if (i || d->nappeared)

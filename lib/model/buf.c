@@ -20,6 +20,19 @@ void pl_buf_release(pl_buf *b)
     pl_buf_init(b);
 }
 
+int pl_buf_hand_over(pl_buf *b, char **out, size_t *out_len, planlint_error *err)
+{
+    pl_buf_add(b, "", 0);
+    if (b->failed || !b->data) {
+        pl_buf_release(b);
+        return pl_error_nomem(err);
+    }
+    *out = b->data;
+    if (out_len)
+        *out_len = b->len;
+    return 0;
+}
+
 static int pl_buf_reserve(pl_buf *b, size_t extra)
 {
     size_t ncap;

@@ -13,6 +13,10 @@ typedef struct pl_buf {
 
 void pl_buf_init(pl_buf *b);
 void pl_buf_release(pl_buf *b);
+/* Ends the text with a NUL and hands it over: *out is then the caller's (free with
+ * planlint_free()), *out_len (if not NULL) its length. 0, or PLANLINT_ENOMEM in err
+ * after releasing b when an append failed. */
+int pl_buf_hand_over(pl_buf *b, char **out, size_t *out_len, planlint_error *err);
 void pl_buf_add(pl_buf *b, const char *s, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, char c);

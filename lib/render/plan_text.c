@@ -594,12 +594,12 @@ static void pl_jit_pairs(pl_buf *b, const char *key, const planlint_value *o, un
     for (i = 0; i < o->size; i++) {
         const planlint_value *v = &o->items[i];
         pl_buf_puts(b, i ? ", " : "");
-        pl_put(b, o->keys[i]);
+        pl_put(b, pl_value_keys(o)[i]);
         pl_buf_putc(b, ' ');
         if (v->type == PLANLINT_VALUE_OBJECT && v->size > 0) {
             pl_buf_fixed(b, pl_num(v, "Total"), 3);
             pl_buf_puts(b, " ms (");
-            pl_put(b, v->keys[0]);
+            pl_put(b, pl_value_keys(v)[0]);
             pl_buf_putc(b, ' ');
             pl_buf_fixed(b, v->items[0].number, 3);
             pl_buf_puts(b, " ms)");
@@ -621,10 +621,10 @@ static void pl_jit(pl_buf *b, const planlint_value *jit, unsigned int indent)
     pl_buf_puts(b, "JIT:\n");
     for (i = 0; i < jit->size; i++) {
         if (jit->items[i].type == PLANLINT_VALUE_OBJECT) {
-            pl_jit_pairs(b, jit->keys[i], &jit->items[i], indent + 1);
+            pl_jit_pairs(b, pl_value_keys(jit)[i], &jit->items[i], indent + 1);
         } else {
             pl_indent(b, indent + 1);
-            pl_put(b, jit->keys[i]);
+            pl_put(b, pl_value_keys(jit)[i]);
             pl_buf_puts(b, ": ");
             pl_value_text(b, &jit->items[i]);
             pl_buf_putc(b, '\n');
@@ -736,14 +736,14 @@ static void pl_details(const pl_text *t, const planlint_value *n, unsigned int i
     size_t i;
 
     for (i = 0; n->type == PLANLINT_VALUE_OBJECT && i < n->size; i++) {
-        int g = pl_group_of(n->keys[i]);
+        int g = pl_group_of(pl_value_keys(n)[i]);
         if (g == PL_G_SKIP || (g != PL_G_NONE && (done & (1u << g))))
             continue;
         if (g != PL_G_NONE) {
             done |= 1u << g;
             pl_group(t->b, g, n, indent);
         } else {
-            pl_detail(t, n->keys[i], &n->items[i], indent);
+            pl_detail(t, pl_value_keys(n)[i], &n->items[i], indent);
         }
     }
 }
@@ -790,7 +790,7 @@ static void pl_settings(pl_buf *b, const planlint_value *o)
     pl_buf_puts(b, "Settings: ");
     for (i = 0; i < o->size; i++) {
         pl_buf_puts(b, i ? ", " : "");
-        pl_put(b, o->keys[i]);
+        pl_put(b, pl_value_keys(o)[i]);
         pl_buf_puts(b, " = '");
         pl_value_text(b, &o->items[i]);
         pl_buf_putc(b, '\'');
@@ -866,10 +866,10 @@ static void pl_plan_keys(const pl_text *t, const planlint_value *obj)
         if (pl_get(obj, order[k]))
             pl_plan_key(t, order[k], pl_get(obj, order[k]));
     for (i = 0; obj && obj->type == PLANLINT_VALUE_OBJECT && i < obj->size; i++) {
-        for (k = 0; k < sizeof(order) / sizeof(order[0]) && strcmp(obj->keys[i], order[k]) != 0; k++)
+        for (k = 0; k < sizeof(order) / sizeof(order[0]) && strcmp(pl_value_keys(obj)[i], order[k]) != 0; k++)
             ;
         if (k == sizeof(order) / sizeof(order[0]))
-            pl_plan_key(t, obj->keys[i], &obj->items[i]);
+            pl_plan_key(t, pl_value_keys(obj)[i], &obj->items[i]);
     }
 }
 

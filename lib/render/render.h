@@ -46,11 +46,11 @@ void pl_md_tree(pl_buf *b, const planlint_plan *p, size_t nplans, const planlint
 /* sarif.c, shared with the diff's SARIF (lib/diff/diff_sarif.c): the document's opening
  * up to the tool's rule catalog, left open ("...,\"rules\":[{...},{...}") so the caller
  * can add rules, then close it with "]}}"; one result for finding f of plan p
- * (opts->source_name is its artifact); "\"key\":{\"text\":s}"; the partialFingerprints
+ * (source is its artifact, line its first line when not 0); "\"key\":{\"text\":s}"; the partialFingerprints
  * member for what id says about node n (NULL: the plan), as findings get them. */
 void pl_sarif_open(pl_buf *b);
 void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
-                     const planlint_render_options *opts);
+                     const char *source, size_t line);
 void pl_sarif_message(pl_buf *b, const char *key, const char *s);
 void pl_sarif_uri(pl_buf *b, const char *name);
 void pl_sarif_fingerprint(pl_buf *b, const char *id, const planlint_node *n);

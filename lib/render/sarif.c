@@ -2,6 +2,8 @@
  * tool.driver.rules, one result per finding. The mapping is in docs/sarif.md. */
 #include "render.h"
 #include "finding.h"
+#include "alloc.h"
+#include "error.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -190,7 +192,7 @@ static size_t pl_sarif_rule_index(const planlint_rule *r)
 }
 
 void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *f, size_t nplans,
-                     const planlint_render_options *opts)
+                     const char *source, size_t line)
 {
     pl_buf_puts(b, "{\"ruleId\":");
     pl_json_string(b, f->rule->id);
@@ -199,10 +201,13 @@ void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *
     pl_buf_printf(b, ",\"level\":\"%s\",", pl_sarif_level(f->severity));
     pl_sarif_text(b, f);
     pl_buf_puts(b, ",\"locations\":[{");
-    if (opts->source_name) {
+    if (source) {
         pl_buf_puts(b, "\"physicalLocation\":{\"artifactLocation\":{\"uri\":");
-        pl_sarif_uri(b, opts->source_name);
-        pl_buf_puts(b, "}},");
+        pl_sarif_uri(b, source);
+        pl_buf_putc(b, '}');
+        if (line > 0)
+            pl_buf_printf(b, ",\"region\":{\"startLine\":%zu}", line);
+        pl_buf_puts(b, "},");
     }
     pl_sarif_logical(b, p, f->node, nplans);
     pl_buf_puts(b, "}],");
@@ -217,25 +222,89 @@ void pl_sarif_result(pl_buf *b, const planlint_plan *p, const planlint_finding *
     pl_buf_puts(b, "}}");
 }
 
-int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
-                    planlint_error *err)
+/* Results for every finding of every plan of the list, each after a ',' unless first. */
+static void pl_sarif_results(pl_buf *b, const planlint_plan *head, const char *source, size_t line,
+                             int *first)
 {
     const planlint_plan *p;
     size_t i, nplans = 0;
+
+    for (p = head; p; p = p->next)
+        nplans++;
+    for (p = head; p; p = p->next)
+        for (i = 0; p->checked && i < p->nfindings; i++) {
+            if (!*first)
+                pl_buf_putc(b, ',');
+            *first = 0;
+            pl_sarif_result(b, p, p->findings[i], nplans, source, line);
+        }
+}
+
+/* The document up to its results array, left open. */
+static void pl_sarif_head(pl_buf *b)
+{
+    pl_sarif_open(b);
+    pl_buf_puts(b, "]}},\"results\":[");
+}
+
+int pl_render_sarif(pl_buf *b, const planlint_plan *head, const planlint_render_options *opts,
+                    planlint_error *err)
+{
     int first = 1;
 
     (void)err;
-    for (p = head; p; p = p->next)
-        nplans++;
-    pl_sarif_open(b);
-    pl_buf_puts(b, "]}},\"results\":[");
-    for (p = head; p; p = p->next)
-        for (i = 0; p->checked && i < p->nfindings; i++) {
-            if (!first)
-                pl_buf_putc(b, ',');
-            first = 0;
-            pl_sarif_result(b, p, p->findings[i], nplans, opts);
-        }
+    pl_sarif_head(b);
+    pl_sarif_results(b, head, opts->source_name, 0, &first);
     pl_buf_puts(b, "]}]}\n");
     return 0;
+}
+
+/* ---------------------------------------------------------------- one log, several inputs */
+
+struct planlint_sarif {
+    pl_buf results;
+    int first;
+};
+
+int planlint_sarif_new(planlint_sarif **out, planlint_error *err)
+{
+    if (!out)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out must not be NULL");
+    if (!(*out = pl_malloc(sizeof(**out))))
+        return pl_error_nomem(err);
+    pl_buf_init(&(*out)->results);
+    (*out)->first = 1;
+    return 0;
+}
+
+int planlint_sarif_add(planlint_sarif *log, const planlint_plan *plan, const char *source, size_t line,
+                       planlint_error *err)
+{
+    if (!log || !plan)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "log and plan must not be NULL");
+    pl_sarif_results(&log->results, plan, source, line, &log->first);
+    return log->results.failed ? pl_error_nomem(err) : 0;
+}
+
+int planlint_sarif_finish(char **out, size_t *out_len, const planlint_sarif *log, planlint_error *err)
+{
+    pl_buf b;
+
+    if (!out || !log)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and log must not be NULL");
+    *out = NULL;
+    pl_buf_init(&b);
+    pl_sarif_head(&b);
+    if (log->results.len)
+        pl_buf_add(&b, log->results.data, log->results.len);
+    pl_buf_puts(&b, "]}]}\n");
+    return pl_buf_hand_over(&b, out, out_len, err);
+}
+
+void planlint_sarif_free(planlint_sarif *log)
+{
+    if (!log)
+        return;
+    pl_buf_release(&log->results);
+    pl_free(log);
 }

@@ -287,6 +287,12 @@ hostile() {
                 [ "$(wc -l < "$err")" = 1 ] && grep -q refused "$err" || detail="exit 2, not a one-line refusal"
             elif [ $got != 3 ]; then detail="exit $got, expected 2 or 3"
             fi;;
+        batch*)   # -f with several statements: each refused one named, then the summary
+            summary=${want#batch:}
+            if [ $got != 2 ]; then detail="exit $got, expected 2"
+            elif grep '^planlint: error: ' "$err" | grep -qv ': refused: '; then detail="exit 2, an error that is no refusal"
+            elif [ "$(tail -n 1 "$err")" != "planlint: $summary" ]; then detail="exit 2, the summary is not '$summary'"
+            fi;;
         ran) [ $got = 0 ] || [ $got = 1 ] || detail="exit $got, expected 0 or 1";;
         safe) [ $got -le 3 ] || detail="exit $got, expected 0 to 3";;
     esac
@@ -490,9 +496,12 @@ lexer_case ran '/* nested /* comment */ ; DELETE FROM t */ SELECT @P@' "a nested
 lexer_case ran "SELECT @P@ AS a, U&'d!0061t!+000061' UESCAPE '!' AS b" "U&'...' UESCAPE, one statement" postgres
 lexer_case ran 'SELECT @P@;' "a trailing ';' alone" postgres
 lexer_case ran "$(printf ' \n\t/* lead */ -- comment\n SELECT @P@ /* trail */ -- end\n  ')" "leading and trailing blanks and comments" postgres
-# From a file, with the CR inside.
+# From a file, with the CR inside: -f splits it with the server's own lexer, so the
+# CR ends the comment there too, and COMMIT and DELETE are statements of a batch, each
+# refused on its own before anything of it is sent.
 printf 'SELECT 1 --\r; COMMIT; DELETE FROM t\n' > "$dir/cr.sql"
-lexer=1 hostile blocked "a -- comment ended by a lone CR, from -f" -f "$dir/cr.sql" -- ""
+lexer=1 hostile "batch:3 statements: 1 analyzed, 2 refused, 0 failed" \
+    "a -- comment ended by a lone CR, from -f: a batch" -f "$dir/cr.sql" -- ""
 
 # ---- writes without --allow-writes: refused before anything runs
 for s in "INSERT INTO t VALUES (9999, 'x', 1)" "UPDATE t SET v = 'x'" "DELETE FROM t" \

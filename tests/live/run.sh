@@ -57,9 +57,11 @@ SQL
 # --no-enrich: a file has no catalog to read, so only the plan alone compares.
 expect 0 "--save keeps the captured JSON" -- --no-enrich --save "$dir/saved.json" -c "SELECT * FROM t WHERE n = 5"
 cp "$out" "$dir/live.out"
+# The saved plan carries its statement ("Query Text"), which a file's report shows.
 if "$planlint" "$dir/saved.json" > "$dir/file.out" 2>"$err" && grep -q '"Plan"' "$dir/saved.json" &&
-   [ "$(grep -c . "$dir/file.out")" = "$(grep -c . "$dir/live.out")" ]; then
-    echo "ok: the saved plan analyzes like a file"
+   grep -qx 'query: SELECT \* FROM t WHERE n = 5' "$dir/file.out" &&
+   [ "$(grep -v '^query: ' "$dir/file.out" | grep -c .)" = "$(grep -c . "$dir/live.out")" ]; then
+    echo "ok: the saved plan analyzes like a file, and names its statement"
 else
     echo "FAIL: the saved plan does not analyze like the capture"; cat "$err"; fail=1
 fi
