@@ -124,6 +124,9 @@ typedef struct cli_live {
 /* live is NULL for a file. */
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width);
+/* The same for a plan read already, which it frees. */
+int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *plan, const cli_live *live,
+                     FILE *out, int color, unsigned int width);
 
 /* log.c: reads the files as server logs, groups their entries by query and prints the
  * summary (or JSON Lines); returns an exit code. */

@@ -5,12 +5,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CLI_MAX_INPUT ((size_t)1 << 30)
 
+/* A regular file is read into a buffer of its size (plus the NUL and one byte to see
+ * the end), so a big plan is not held in twice the room it needs. */
+static size_t cli_first_capacity(FILE *f)
+{
+    struct stat st;
+
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size < CLI_MAX_INPUT)
+        return (size_t)st.st_size + 2;
+    return 1 << 16;
+}
+
 static char *cli_read_stream(FILE *f, size_t *len, char *why, size_t why_size)
 {
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = cli_first_capacity(f), n = 0;
     char *buf = malloc(cap), *nb;
 
     if (!buf) {

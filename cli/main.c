@@ -155,23 +155,44 @@ static int cli_emit_plan(const char *name, planlint_plan *plan, int format, FILE
     return PL_EXIT_OK;
 }
 
-int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
-                const cli_live *live, FILE *out, int color, unsigned int width)
+/* Reads buf into *plan: 0, or an exit code after a message. */
+static int cli_parse(const cli_settings *s, const char *name, const char *buf, size_t len, planlint_plan **plan)
 {
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
-    planlint_check_options copts;
-    planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
     planlint_error err;
-    planlint_plan *plan = NULL;
-    char *text = NULL;
-    size_t text_len = 0;
-    int rc, failing, stopped = 0;
+    int rc;
 
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
-    rc = planlint_plan_parse(&plan, buf, len, &popts, &err);
-    if (rc == 0)
-        cli_warn_doubts(name, plan);
+    *plan = NULL;
+    if ((rc = planlint_plan_parse(plan, buf, len, &popts, &err)) < 0) {
+        cli_report(name, &err, rc);
+        return cli_exit_code(rc);
+    }
+    cli_warn_doubts(name, *plan);
+    return 0;
+}
+
+int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
+                const cli_live *live, FILE *out, int color, unsigned int width)
+{
+    planlint_plan *plan;
+    int rc = cli_parse(s, name, buf, len, &plan);
+
+    return rc ? rc : cli_analyze_plan(s, name, plan, live, out, color, width);
+}
+
+int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *plan, const cli_live *live,
+                     FILE *out, int color, unsigned int width)
+{
+    planlint_check_options copts;
+    planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
+    planlint_error err;
+    char *text = NULL;
+    size_t text_len = 0;
+    int rc = 0, failing, stopped = 0;
+
+    memset(&err, 0, sizeof(err));
     if (rc == 0 && s->anonymizer)
         rc = planlint_plan_anonymize(plan, s->anonymizer, &err);
     if (rc == 0 && s->emit_plan)
@@ -227,6 +248,7 @@ int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t
 static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    planlint_plan *plan;
     char why[256], *buf;
     size_t len;
     int rc;
@@ -235,9 +257,10 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
         cli_error("%s: %s", name, why);
         return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
     }
-    rc = cli_analyze(s, name, buf, len, NULL, out, color, width);
+    /* The plan keeps copies of what it needs: the input goes before the analysis. */
+    rc = cli_parse(s, name, buf, len, &plan);
     free(buf);
-    return rc;
+    return rc ? rc : cli_analyze_plan(s, name, plan, NULL, out, color, width);
 }
 
 static int cli_close_output(FILE *out, const char *name)
