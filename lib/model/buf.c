@@ -68,6 +68,16 @@ void pl_buf_add(pl_buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+void pl_buf_insert(pl_buf *b, size_t at, const char *s, size_t n)
+{
+    if (at > b->len || pl_buf_reserve(b, n) < 0)
+        return;
+    memmove(b->data + at + n, b->data + at, b->len - at);
+    memcpy(b->data + at, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
 void pl_buf_puts(pl_buf *b, const char *s)
 {
     pl_buf_add(b, s, strlen(s));

@@ -18,6 +18,8 @@ void pl_buf_release(pl_buf *b);
  * after releasing b when an append failed. */
 int pl_buf_hand_over(pl_buf *b, char **out, size_t *out_len, planlint_error *err);
 void pl_buf_add(pl_buf *b, const char *s, size_t n);
+/* s[0..n) put in at byte at, what follows moved after it. */
+void pl_buf_insert(pl_buf *b, size_t at, const char *s, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);
 void pl_buf_putc(pl_buf *b, char c);
 void pl_buf_repeat(pl_buf *b, const char *s, size_t times);

@@ -13,13 +13,9 @@
  * and a bound. */
 #define PL_MAX_JOIN 4096
 
-typedef struct pl_raw {
-    const char *s;
-    size_t n;
-    int lineno, shift;
-    int trail;                /* blanks cut from its end (unframed lines only) */
-    size_t width;             /* display width in the input, those blanks included */
-} pl_raw;
+/* A line of the input, frames and headers gone; width is its display width in the
+ * input, the blanks cut from its end included (pl_fold_width()). */
+typedef pl_uline pl_raw;
 
 /* A logical line being joined from raw pieces. */
 typedef struct pl_joining {
@@ -292,24 +288,6 @@ static void pl_unquote(const char **s, size_t *n, char quote)
         (*n)--;
 }
 
-static size_t pl_split(const pl_unwrapped *u, pl_raw *raw)
-{
-    size_t pos = 0, k = 0;
-
-    while (pos < u->len && k < u->nlines) {
-        const char *nl = memchr(u->text + pos, '\n', u->len - pos);
-        size_t n = nl ? (size_t)(nl - (u->text + pos)) : u->len - pos;
-        raw[k].s = u->text + pos;
-        raw[k].n = n;
-        raw[k].lineno = u->orig_line[k];
-        raw[k].shift = u->orig_col_shift[k];
-        raw[k].trail = u->trail[k];
-        k++;
-        pos += n + 1;
-    }
-    return k;
-}
-
 /* The quote around every line, judged by the first non-blank one; 0 when none. */
 static char pl_first_quoted(const pl_raw *raw, size_t count)
 {
@@ -336,7 +314,7 @@ static size_t pl_fold_width(pl_raw *raw, size_t count)
     pl_tline t;
 
     for (i = 0; i < count; i++) {
-        raw[i].width = raw[i].shift ? 0 : pl_width(raw[i].s, raw[i].n) + (size_t)raw[i].trail;
+        raw[i].width = raw[i].shift ? 0 : (unsigned int)(pl_width(raw[i].s, raw[i].n) + (size_t)raw[i].trail);
         if (raw[i].width > max)
             max = raw[i].width;
     }
@@ -426,8 +404,11 @@ static int pl_each(pl_raw *raw, size_t count, pl_tline_fn fn, void *ctx)
     pl_joining j;
     int rc = 0, broken_input = 0;
 
-    for (i = 0; i < count; i++)
-        pl_unquote(&raw[i].s, &raw[i].n, quoted);
+    for (i = 0; i < count; i++) {
+        size_t n = raw[i].n;
+        pl_unquote(&raw[i].s, &n, quoted);
+        raw[i].n = (unsigned int)n;
+    }
     fold_w = quoted ? 0 : pl_fold_width(raw, count);
     memset(&j, 0, sizeof(j));
     for (i = 0; i < count && !j.costs; i++)
@@ -478,9 +459,7 @@ static int pl_needs_cleaning(const char *buf, size_t len)
 int pl_text_each_line(const char *buf, size_t len, pl_tline_fn fn, void *ctx)
 {
     pl_unwrapped u;
-    pl_raw *raw;
     pl_buf clean;
-    size_t count;
     int rc;
 
     pl_buf_init(&clean);
@@ -491,18 +470,13 @@ int pl_text_each_line(const char *buf, size_t len, pl_tline_fn fn, void *ctx)
         buf = clean.data;
         len = clean.len;
     }
-    rc = pl_unwrap_ex(buf, len, 1, &u);
-    pl_buf_release(&clean);
-    if (rc < 0)
-        return PLANLINT_ENOMEM;
-    raw = pl_malloc((u.nlines ? u.nlines : 1) * sizeof(*raw));
-    if (!raw) {
-        pl_unwrapped_free(&u);
+    /* The lines point into buf: clean lives until they are read. */
+    if (pl_unwrap_lines(buf, len, &u) < 0) {
+        pl_buf_release(&clean);
         return PLANLINT_ENOMEM;
     }
-    count = pl_split(&u, raw);
-    rc = pl_each(raw, count, fn, ctx);
-    pl_free(raw);
+    rc = pl_each(u.lines, u.nlines, fn, ctx);
     pl_unwrapped_free(&u);
+    pl_buf_release(&clean);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include "alloc.h"
 
 #include <stdint.h>
+#include <limits.h>
 #include <string.h>
 
 typedef struct pl_line {
@@ -294,8 +295,16 @@ static int pl_wrapped_at_end(pl_line l)
     return l.n && l.s[l.n - 1] == '.';
 }
 
-static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines)
+static int pl_unwrap_alloc(pl_unwrapped *u, size_t len, size_t nlines, int spans)
 {
+    if (spans) {
+        /* Line lengths and joined offsets are unsigned ints. */
+        if (len > UINT_MAX || nlines > SIZE_MAX / sizeof(pl_uline) ||
+            !(u->lines = pl_malloc(nlines * sizeof(pl_uline))))
+            return -1;
+        pl_buf_init(&u->joined);
+        return 0;
+    }
     if (nlines > SIZE_MAX / sizeof(int) || len >= SIZE_MAX - 1)
         return -1;
     u->text = pl_malloc(len + 2);  /* a last line without newline gets one */
@@ -325,6 +334,16 @@ static int pl_trailing_blanks(pl_line l)
 
 static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift, int trail)
 {
+    if (u->lines) {
+        pl_uline *x = &u->lines[u->nlines++];
+        x->s = l.s;
+        x->n = (unsigned int)l.n;
+        x->lineno = lineno;
+        x->shift = shift > 100000 ? 100000 : (int)shift;
+        x->trail = trail;
+        x->width = 0;
+        return;
+    }
     u->trail[u->nlines] = trail;
     memcpy(u->text + u->len, l.s, l.n);
     u->len += l.n;
@@ -334,9 +353,43 @@ static void pl_emit_line(pl_unwrapped *u, pl_line l, int lineno, size_t shift, i
     u->nlines++;
 }
 
+/* The joined lines' offsets become pointers once u->joined no longer grows. */
+static int pl_resolve_joined(pl_unwrapped *u)
+{
+    size_t i;
+
+    if (u->joined.failed) {
+        pl_unwrapped_free(u);
+        return -1;
+    }
+    for (i = 0; i < u->nlines; i++)
+        if (!u->lines[i].s) {
+            u->lines[i].s = u->joined.data + u->lines[i].width;
+            u->lines[i].width = 0;
+        }
+    return 0;
+}
+
 int pl_unwrap(const char *buf, size_t len, pl_unwrapped *u)
 {
     return pl_unwrap_ex(buf, len, 0, u);
+}
+
+/* Lines mode: the last line moves to the end of u->joined, to be continued there (its
+ * offset is kept in width until pl_unwrap_lines() ends); dot: without its last byte. */
+static void pl_join_line(pl_unwrapped *u, int dot)
+{
+    pl_uline *x = &u->lines[u->nlines - 1];
+
+    if (x->s) {
+        x->width = (unsigned int)u->joined.len;
+        pl_buf_add(&u->joined, x->s, x->n);
+        x->s = NULL;
+    }
+    if (dot && x->n && !u->joined.failed) {
+        x->n--;
+        u->joined.len--;
+    }
 }
 
 /* \pset format wrapped: the rest of a cell after its wrap mark ("...(actual tim." +
@@ -348,23 +401,31 @@ static void pl_join_wrapped(pl_unwrapped *u, pl_line l, size_t mark, int plus, i
     l.s += mark;
     l.n -= mark;
     pl_rtrim(&l);
-    u->len -= *wrapped_dot ? 2 : 1;
+    if (u->lines)
+        pl_join_line(u, *wrapped_dot);
+    else
+        u->len -= *wrapped_dot ? 2 : 1;
     *wrapped = pl_wrapped_at_end(l);
     *wrapped_dot = *wrapped && l.s[l.n - 1] == '.';
     pl_drop_continuation(&l, 1, plus);
+    if (u->lines) {
+        pl_buf_add(&u->joined, l.s, l.n);
+        u->lines[u->nlines - 1].n += (unsigned int)l.n;
+        return;
+    }
     memcpy(u->text + u->len, l.s, l.n);
     u->len += l.n;
     u->text[u->len++] = '\n';
 }
 
-int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
+static int pl_unwrap_mode(const char *buf, size_t len, int keep_indent, int spans, pl_unwrapped *u)
 {
     size_t pos = 0;
     int lineno = 0, framed, right_framed = 0, plus, wrapped = 0, wrapped_dot = 0, rules = 0, marks = 0;
     size_t mark;
 
     memset(u, 0, sizeof(*u));
-    if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len)) < 0)
+    if (pl_unwrap_alloc(u, len, pl_count_lines(buf, len), spans) < 0)
         return -1;
     if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {   /* UTF-8 byte order mark */
         pos = 3;
@@ -426,10 +487,22 @@ int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
         pl_drop_continuation(&l, keep_indent, plus);
         pl_emit_line(u, l, lineno, shift + (size_t)(l.s - t.s), trail);
     }
+    if (spans)
+        return pl_resolve_joined(u);
     u->text[u->len] = '\0';
     if (!keep_indent)
         pl_undouble_quotes(u);
     return 0;
+}
+
+int pl_unwrap_ex(const char *buf, size_t len, int keep_indent, pl_unwrapped *u)
+{
+    return pl_unwrap_mode(buf, len, keep_indent, 0, u);
+}
+
+int pl_unwrap_lines(const char *buf, size_t len, pl_unwrapped *u)
+{
+    return pl_unwrap_mode(buf, len, 1, 1, u);
 }
 
 void pl_unwrapped_free(pl_unwrapped *u)
@@ -440,5 +513,8 @@ void pl_unwrapped_free(pl_unwrapped *u)
     pl_free(u->orig_line);
     pl_free(u->orig_col_shift);
     pl_free(u->trail);
+    if (u->lines)
+        pl_buf_release(&u->joined);
+    pl_free(u->lines);
     memset(u, 0, sizeof(*u));
 }

@@ -1375,8 +1375,8 @@ static void pl_render_nodes(pl_tree *t)
  * findings goes before it. */
 static void pl_render_body(pl_tree *t)
 {
-    pl_buf *out = t->b, tree;
-    size_t i, lines = 0;
+    pl_buf *out = t->b, sum;
+    size_t i, lines = 0, from = out->len;
 
     if (t->o->findings_only)
         return;
@@ -1384,22 +1384,25 @@ static void pl_render_body(pl_tree *t)
         pl_render_top(t);
         return;
     }
-    pl_buf_init(&tree);
-    t->b = &tree;
-    t->line_start = 0;
+    /* The tree goes straight into out (a big plan's tree is not held twice); a long
+     * one then gets the summary inserted before it. */
     pl_columns_header(t);
     pl_render_nodes(t);
+    for (i = from; i < out->len; i++)
+        lines += out->data[i] == '\n';
+    if (lines <= PL_LONG_TREE_LINES || out->failed)
+        return;
+    pl_buf_init(&sum);
+    t->b = &sum;
+    t->line_start = 0;
+    pl_findings_summary(t);
     t->b = out;
-    t->line_start = out->len;
-    if (tree.failed)
+    if (sum.failed)
         out->failed = 1;
-    for (i = 0; i < tree.len; i++)
-        lines += tree.data[i] == '\n';
-    if (lines > PL_LONG_TREE_LINES)
-        pl_findings_summary(t);
-    pl_buf_add(out, tree.data ? tree.data : "", tree.len);
+    else if (sum.len)
+        pl_buf_insert(out, from, sum.data, sum.len);
     t->line_start = out->len;
-    pl_buf_release(&tree);
+    pl_buf_release(&sum);
 }
 
 void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
