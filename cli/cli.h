@@ -112,16 +112,17 @@ int cli_exit_code(int rc);
 /* main.c: parses, checks and renders one input; returns an exit code. With conn (live
  * mode), the plan is enriched from the server's catalog before the rules run. */
 /* What live mode adds to the analysis: the connection, and the statement captured. In
- * a batch with --format sarif, the findings go to one log instead of the output. */
+ * a batch with --format sarif, the findings go to one log instead of the output. For
+ * several FILEs with --format sarif, conn is NULL and only the log and file are set. */
 typedef struct cli_live {
-    planlint_conn *conn;
+    planlint_conn *conn;      /* NULL: no enrichment nor verification (a FILE) */
     const char *sql;
     planlint_sarif *sarif;    /* NULL: render as usual */
     const char *file;         /* the statement's file and line, for the SARIF log */
     size_t line;
 } cli_live;
 
-/* live is NULL for a file. */
+/* live is NULL for a file rendered on its own. */
 int cli_analyze(const cli_settings *s, const char *name, const char *buf, size_t len,
                 const cli_live *live, FILE *out, int color, unsigned int width);
 /* The same for a plan read already, which it frees. */

@@ -198,7 +198,7 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
     if (rc == 0 && s->emit_plan)
         return cli_emit_plan(name, plan, s->emit_plan, out);
 #ifdef PL_CLI_LIVE
-    if (rc == 0 && live)
+    if (rc == 0 && live && live->conn)
         stopped = cli_live_before_check(s, plan, live);
 #endif
     if (rc == 0 && !stopped && !s->no_rules) {
@@ -212,7 +212,7 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
         return rc;
     }
 #ifdef PL_CLI_LIVE
-    if (rc == 0 && !stopped && live && !s->no_rules && !s->no_verify)
+    if (rc == 0 && !stopped && live && live->conn && !s->no_rules && !s->no_verify)
         stopped = cli_verify(s, plan, live);
 #endif
     if (stopped) {   /* a signal cancelled the server's work: no report */
@@ -245,9 +245,13 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
     return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
 }
 
-static int cli_process(const cli_settings *s, const char *path, FILE *out, int color, unsigned int width)
+/* One FILE; with sarif, its findings go to that log instead of the output, and *added
+ * tells whether they did. */
+static int cli_process(const cli_settings *s, const char *path, planlint_sarif *sarif, int *added,
+                       FILE *out, int color, unsigned int width)
 {
     const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    cli_live sink;
     planlint_plan *plan;
     char why[256], *buf;
     size_t len;
@@ -260,7 +264,46 @@ static int cli_process(const cli_settings *s, const char *path, FILE *out, int c
     /* The plan keeps copies of what it needs: the input goes before the analysis. */
     rc = cli_parse(s, name, buf, len, &plan);
     free(buf);
-    return rc ? rc : cli_analyze_plan(s, name, plan, NULL, out, color, width);
+    if (rc)
+        return rc;
+    memset(&sink, 0, sizeof(sink));
+    sink.sarif = sarif, sink.file = name;
+    rc = cli_analyze_plan(s, name, plan, sarif ? &sink : NULL, out, color, width);
+    *added |= rc == PL_EXIT_OK || rc == PL_EXIT_FINDINGS;
+    return rc;
+}
+
+/* The FILEs in turn; the worst exit code. With --format sarif they make one log with
+ * one run, each result's artifact its file: a file that cannot be read is reported and
+ * left out, and the log is written when at least one file was. */
+static int cli_run_files(const cli_settings *s, char **files, size_t n, FILE *out, int color,
+                         unsigned int width)
+{
+    planlint_sarif *sarif = NULL;
+    planlint_error err;
+    char *text = NULL;
+    size_t i, len = 0;
+    int worst = PL_EXIT_OK, added = 0, rc;
+
+    memset(&err, 0, sizeof(err));
+    if (s->format == PLANLINT_OUTPUT_SARIF && !s->emit_plan && (rc = planlint_sarif_new(&sarif, &err)) != 0) {
+        cli_report("sarif", &err, rc);
+        return cli_exit_code(rc);
+    }
+    for (i = 0; i < n; i++) {
+        rc = cli_process(s, files[i], sarif, &added, out, color, width);
+        if (rc > worst)
+            worst = rc;
+    }
+    if (sarif && added && (rc = planlint_sarif_finish(&text, &len, sarif, &err)) != 0) {
+        cli_report("sarif", &err, rc);
+        worst = PL_EXIT_INTERNAL;
+    }
+    if (text)
+        fwrite(text, 1, len, out);
+    planlint_free(text);
+    planlint_sarif_free(sarif);
+    return worst;
 }
 
 static int cli_close_output(FILE *out, const char *name)
@@ -297,7 +340,7 @@ static int cli_run(cli_settings *s)
 {
     static char *stdin_only[] = { "-" };
     char **files = s->nfiles ? s->files : stdin_only;
-    size_t n = s->nfiles ? s->nfiles : 1, i;
+    size_t n = s->nfiles ? s->nfiles : 1;
     FILE *out = stdout;
     int worst = PL_EXIT_OK, color, rc;
     unsigned int width;
@@ -332,11 +375,7 @@ static int cli_run(cli_settings *s)
         worst = s->known || s->seen ? PL_EXIT_USAGE : cli_run_log(s, s->files, s->nfiles, out, color);
     } else {
         cli_hint_terminal_input(s);
-        for (i = 0; i < n; i++) {
-            rc = cli_process(s, files[i], out, color, width);
-            if (rc > worst)
-                worst = rc;
-        }
+        worst = cli_run_files(s, files, n, out, color, width);
     }
     if (out != stdout && !s->output) {
         if (cli_pager_end(&pager) < 0)

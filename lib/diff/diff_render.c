@@ -450,14 +450,5 @@ int planlint_diff_render(char **out, size_t *out_len, const planlint_diff *d, co
     default:
         return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "a diff is rendered as tree, json, markdown or sarif only");
     }
-    if (!b.failed)
-        pl_buf_add(&b, "", 0);
-    if (b.failed || !b.data) {
-        pl_buf_release(&b);
-        return pl_error_nomem(err);
-    }
-    *out = b.data;
-    if (out_len)
-        *out_len = b.len;
-    return 0;
+    return pl_buf_hand_over(&b, out, out_len, err);
 }

@@ -305,6 +305,130 @@ static int pl_d_presorted_groups(pl_arena *a, pl_tgrammar *g, planlint_value *ob
     return pl_groups(a, obj, "Pre-sorted Groups", v, n);
 }
 
+/* ------------------------------------------------------------ grouping sets */
+
+/* Grouping sets (explain.c's show_grouping_set_keys()) print one line per set: "Hash
+ * Key: a" for each hashed set, each its own Grouping Set; "Group Key: a, b" for each
+ * set of a sorted rollup, "Group Key: ()" for the empty set, under the rollup's own
+ * "Sort Key: a, b" when it has one. JSON has them as "Grouping Sets": [{"Hash Keys":
+ * [["a"]]}, {"Sort Key": ["a", "b"], "Group Keys": [["a", "b"], []]}]. A lone
+ * "Group Key: a, b" is a plain aggregate's "Group Key": ["a", "b"]: it turns into a
+ * Grouping Set when another key line follows it. */
+
+/* The member of obj under key, to change in place; NULL when there is none. */
+static planlint_value *pl_member(planlint_value *obj, const char *key)
+{
+    const char **keys = obj->type == PLANLINT_VALUE_OBJECT ? pl_value_keys(obj) : NULL;
+    size_t i;
+
+    for (i = 0; keys && i < obj->size; i++)
+        if (strcmp(keys[i], key) == 0)
+            return &obj->items[i];
+    return NULL;
+}
+
+/* One set's keys: "()" is the empty set. */
+static int pl_gset_list(pl_arena *a, planlint_value *arr, const char *v, size_t n)
+{
+    if (!pl_text_is(v, n, "()"))
+        return pl_tv_list(a, arr, v, n);
+    memset(arr, 0, sizeof(*arr));
+    arr->type = PLANLINT_VALUE_ARRAY;
+    return 0;
+}
+
+/* Appends list to the array under key in obj, creating it. */
+static int pl_push_under(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *list)
+{
+    const planlint_value *old = pl_value_get(obj, key);
+    planlint_value arr;
+
+    memset(&arr, 0, sizeof(arr));
+    if (old)
+        arr = *old;
+    return pl_tv_push(a, &arr, list) < 0 ? -1 : pl_tv_set(a, obj, key, &arr);
+}
+
+/* The node's "Grouping Sets", made when missing: a plain "Group Key" read before
+ * becomes its first set, in the place it had among the node's keys. */
+static planlint_value *pl_gsets(pl_arena *a, planlint_value *obj)
+{
+    planlint_value *gs = pl_member(obj, "Grouping Sets"), *plain, set, none;
+
+    if (gs)
+        return gs;
+    memset(&set, 0, sizeof(set));
+    set.type = PLANLINT_VALUE_OBJECT;
+    memset(&none, 0, sizeof(none));
+    none.type = PLANLINT_VALUE_ARRAY;
+    if ((plain = pl_member(obj, "Group Key")) != NULL) {
+        if (pl_push_under(a, &set, "Group Keys", plain) < 0)
+            return NULL;
+        memset(plain, 0, sizeof(*plain));
+        if (pl_tv_push(a, plain, &set) < 0)
+            return NULL;
+        pl_value_keys(obj)[plain - obj->items] = "Grouping Sets";
+        return plain;
+    }
+    if (pl_tv_set(a, obj, "Grouping Sets", &none) < 0)
+        return NULL;
+    return pl_member(obj, "Grouping Sets");
+}
+
+/* A new Grouping Set holding key: list ("Hash Keys": [list], or a rollup's "Sort Key"). */
+static int pl_gset_new(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *list,
+                       int nested)
+{
+    planlint_value *gs = pl_gsets(a, obj), set;
+
+    memset(&set, 0, sizeof(set));
+    set.type = PLANLINT_VALUE_OBJECT;
+    if (!gs || (nested ? pl_push_under(a, &set, key, list) : pl_tv_set(a, &set, key, list)) < 0)
+        return -1;
+    return pl_tv_push(a, gs, &set);
+}
+
+static int pl_d_hash_key(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                         const char *v, size_t n)
+{
+    planlint_value list;
+
+    (void)g, (void)type;
+    return pl_gset_list(a, &list, v, n) < 0 ? -1 : pl_gset_new(a, obj, "Hash Keys", &list, 1);
+}
+
+/* In an Aggregate, a "Sort Key" belongs to a sorted rollup of grouping sets. */
+static int pl_d_sort_key(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                         const char *v, size_t n)
+{
+    planlint_value list;
+
+    (void)g;
+    if (!type || strcmp(type, "Aggregate") != 0)
+        return pl_tv_set_list(a, obj, "Sort Key", v, n);
+    return pl_tv_list(a, &list, v, n) < 0 ? -1 : pl_gset_new(a, obj, "Sort Key", &list, 0);
+}
+
+/* In an Aggregate, a second "Group Key" line, or "Group Key: ()", means grouping sets:
+ * the sorted rollup being read goes on; after a hashed set, a new one starts. */
+static int pl_d_group_key(pl_arena *a, pl_tgrammar *g, planlint_value *obj, const char *type,
+                          const char *v, size_t n)
+{
+    planlint_value list, *gs, *last;
+    int empty = pl_text_is(v, n, "()");
+
+    (void)g;
+    if (!type || strcmp(type, "Aggregate") != 0 ||
+        (!empty && !pl_value_get(obj, "Group Key") && !pl_value_get(obj, "Grouping Sets")))
+        return pl_tv_set_list(a, obj, "Group Key", v, n);
+    if (pl_gset_list(a, &list, v, n) < 0 || !(gs = pl_gsets(a, obj)))
+        return -1;
+    last = gs->size ? &gs->items[gs->size - 1] : NULL;
+    if (last && !pl_value_get(last, "Hash Keys"))
+        return pl_push_under(a, last, "Group Keys", &list);
+    return pl_gset_new(a, obj, "Group Keys", &list, 1);
+}
+
 static const pl_detail pl_details[] = {
     { "Full-sort Groups", NULL, PL_D_FN, pl_d_full_groups, 0 },
     { "Pre-sorted Groups", NULL, PL_D_FN, pl_d_presorted_groups, 0 },
@@ -328,8 +452,9 @@ static const pl_detail pl_details[] = {
     { "Maximum Storage", "Maximum Storage", PL_D_NUM, NULL, 1 },
     { "Planned Partitions", "Planned Partitions", PL_D_NUM, NULL, 1 },
     { "Output", "Output", PL_D_LIST, NULL, 0 },
-    { "Sort Key", "Sort Key", PL_D_LIST, NULL, 0 },
-    { "Group Key", "Group Key", PL_D_LIST, NULL, 0 },
+    { "Sort Key", NULL, PL_D_FN, pl_d_sort_key, 0 },
+    { "Group Key", NULL, PL_D_FN, pl_d_group_key, 0 },
+    { "Hash Key", NULL, PL_D_FN, pl_d_hash_key, 0 },
     { "Presorted Key", "Presorted Key", PL_D_LIST, NULL, 0 },
     { "Rows Removed by Filter", "Rows Removed by Filter", PL_D_NUM, NULL, 0 },
     { "Rows Removed by Join Filter", "Rows Removed by Join Filter", PL_D_NUM, NULL, 0 },

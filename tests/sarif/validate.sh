@@ -78,6 +78,25 @@ done
 k=$((k + 1))
 "$planlint" diff --format=sarif "$src/tests/cli/hostile/hostile.txt" "$name" > "$tmp/out$k.sarif"
 [ $? -le 1 ] || bad "diff of the hostile plans"
+# Several FILEs, JSON and text, with findings and without: one log, one run, the
+# results of each file as it gives them on its own. A file that cannot be read is
+# left out of the log, and the exit code is still the worst (2).
+files="fixtures/pg15/seq_scan_filter.json fixtures/pg15/index_scan.json fixtures/pg15/hash_join_batches.txt"
+k=$((k + 1))
+(cd "$src" && "$planlint" --format=sarif --fail-on=warning $files > "$tmp/out$k.sarif"; echo $? > "$tmp/rc")
+[ "$(cat "$tmp/rc")" = 1 ] || bad "three files: exit $(cat "$tmp/rc"), not 1"
+j=0
+for plan in $files; do
+    j=$((j + 1))
+    (cd "$src" && "$planlint" --format=sarif "$plan" > "$tmp/single$j.json")
+done
+node "$here/check-files.js" "$tmp/out$k.sarif" "$tmp"/single[123].json || bad "three files: check-files.js"
+k=$((k + 1))
+(cd "$src" && "$planlint" --format=sarif --fail-on=warning tests/cli/bad/invalid.json $files \
+    > "$tmp/out$k.sarif" 2> "$tmp/err"; echo $? > "$tmp/rc")
+[ "$(cat "$tmp/rc")" = 2 ] || bad "a bad file and three: exit $(cat "$tmp/rc"), not 2"
+grep -q '^planlint: error: tests/cli/bad/invalid.json:' "$tmp/err" || bad "a bad file and three: no error"
+node "$here/check-files.js" "$tmp/out$k.sarif" "$tmp"/single[123].json || bad "a bad file and three: check-files.js"
 node "$here/validate.js" "$schema" "$tmp"/out*.sarif || bad "the SARIF output does not validate"
 
 # The same problem seen in the JSON and the text rendition of one plan keeps its

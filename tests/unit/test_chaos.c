@@ -132,10 +132,12 @@ int main(void)
     chaos("fixtures/pg15/wrapped/psql-unicode-border2.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/seq_scan_filter.json", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/hash_join_batches.json", PLANLINT_OUTPUT_JSON);
-    /* The text reader: workers, subplans, and Incremental Sort's group objects. */
+    /* The text reader: workers, subplans, Incremental Sort's group objects, and grouping
+     * sets (hashed ones, sorted rollups under their Sort Key). */
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/subplan_correlated.txt", PLANLINT_OUTPUT_JSON);
     chaos("fixtures/pg15/incremental_sort.txt", PLANLINT_OUTPUT_TREE);
+    chaos("tests/parity/grouping_sets_sorted.txt", PLANLINT_OUTPUT_JSON);
     /* The flame graphs, which allocate buffers of their own beside the output. */
     chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_FOLDED);
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_SPEEDSCOPE);
