@@ -29,7 +29,7 @@ unsigned long long pl_log_input_raw_bytes(const pl_log_input *in);
 enum pl_plan_kind { PL_PLAN_JSON = 0, PL_PLAN_TEXT, PL_PLAN_YAML, PL_PLAN_XML };
 
 struct planlint_log_entry {
-    char *fields[PLANLINT_LOG_FIELD_COUNT_];   /* owned (pl_free), NULL when absent */
+    char *fields[PLANLINT_LOG_FIELD_COUNT_];   /* in the entry's block but QUERY (owned), NULL when absent */
     long pid;
     double duration, time;
     size_t line;              /* where the entry starts in the file */

@@ -10,6 +10,7 @@
 #include <math.h>
 #include <pg_query.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ the message */
@@ -252,41 +253,65 @@ static char *pl_query_of(planlint_log_entry *e, const char *s, size_t n)
     return NULL;
 }
 
-static int pl_set(planlint_log_entry *e, planlint_log_field f, const char *s, size_t n)
+/* The entry with its strings (but the query, found later) in one block: the reader
+ * thread allocates entries and the analyzing one frees them, and each free of another
+ * thread's memory takes a lock of malloc's; one free an entry costs far less than nine. */
+static planlint_log_entry *pl_entry_block(const char *const *src, const size_t *len)
 {
-    if (!s)
-        return 0;
-    return (e->fields[f] = pl_dup(s, n)) ? 0 : -1;
+    size_t total = sizeof(planlint_log_entry), i;
+    planlint_log_entry *e;
+    char *p;
+
+    for (i = 0; i < PLANLINT_LOG_FIELD_COUNT_; i++)
+        if (src[i]) {
+            if (len[i] > SIZE_MAX / 2 - total)
+                return NULL;
+            total += len[i] + 1;
+        }
+    if (!(e = pl_malloc(total)))
+        return NULL;
+    memset(e, 0, sizeof(*e));
+    p = (char *)(e + 1);
+    for (i = 0; i < PLANLINT_LOG_FIELD_COUNT_; i++)
+        if (src[i]) {
+            memcpy(p, src[i], len[i]);
+            p[len[i]] = '\0';
+            e->fields[i] = p;
+            p += len[i] + 1;
+        }
+    return e;
 }
 
 planlint_log_entry *pl_log_entry_new(const pl_log_meta *m, const char *msg, size_t n, size_t body,
                                      double duration, const char *file, size_t line, size_t body_line)
 {
-    planlint_log_entry *e = pl_malloc(sizeof(*e));
     static const char *kinds[] = { "json", "text", "yaml", "xml" };
+    const char *src[PLANLINT_LOG_FIELD_COUNT_] = { NULL };
+    size_t len[PLANLINT_LOG_FIELD_COUNT_] = { 0 };
+    enum pl_plan_kind kind = pl_plan_kind(msg + body, n - body);
+    planlint_log_entry *e;
     int bad;
 
-    if (!e)
+    src[PLANLINT_LOG_TIMESTAMP] = m->ts, len[PLANLINT_LOG_TIMESTAMP] = m->ts_n;
+    src[PLANLINT_LOG_USER] = m->user, len[PLANLINT_LOG_USER] = m->user_n;
+    src[PLANLINT_LOG_DATABASE] = m->db, len[PLANLINT_LOG_DATABASE] = m->db_n;
+    src[PLANLINT_LOG_APPLICATION] = m->app, len[PLANLINT_LOG_APPLICATION] = m->app_n;
+    src[PLANLINT_LOG_PREFIX] = m->prefix, len[PLANLINT_LOG_PREFIX] = m->prefix_n;
+    src[PLANLINT_LOG_PLAN_TEXT] = msg + body, len[PLANLINT_LOG_PLAN_TEXT] = n - body;
+    src[PLANLINT_LOG_PLAN_FORMAT] = kinds[kind], len[PLANLINT_LOG_PLAN_FORMAT] = strlen(kinds[kind]);
+    src[PLANLINT_LOG_FILE] = file, len[PLANLINT_LOG_FILE] = strlen(file);
+    if (!(e = pl_entry_block(src, len)))
         return NULL;
-    memset(e, 0, sizeof(*e));
     e->pid = m->pid;
     e->duration = duration;
     e->line = line;
     e->body_line = body_line;
     e->plan_rc = 1;
     e->time = m->ts ? pl_log_time(m->ts, m->ts_n) : NAN;
-    e->kind = pl_plan_kind(msg + body, n - body);
-    bad = pl_set(e, PLANLINT_LOG_TIMESTAMP, m->ts, m->ts_n) | pl_set(e, PLANLINT_LOG_USER, m->user, m->user_n) |
-          pl_set(e, PLANLINT_LOG_DATABASE, m->db, m->db_n) | pl_set(e, PLANLINT_LOG_APPLICATION, m->app, m->app_n) |
-          pl_set(e, PLANLINT_LOG_PREFIX, m->prefix, m->prefix_n) |
-          pl_set(e, PLANLINT_LOG_PLAN_TEXT, msg + body, n - body) |
-          pl_set(e, PLANLINT_LOG_PLAN_FORMAT, kinds[e->kind], strlen(kinds[e->kind])) |
-          pl_set(e, PLANLINT_LOG_FILE, file, strlen(file));
-    if (!bad) {
-        e->fields[PLANLINT_LOG_QUERY] = pl_query_of(e, msg + body, n - body);
-        bad = !e->fields[PLANLINT_LOG_QUERY] && e->plan_offset == 0 && e->kind == PL_PLAN_JSON &&
-              memmem(msg + body, n - body, "\"Query Text\": \"", 15) != NULL;
-    }
+    e->kind = kind;
+    e->fields[PLANLINT_LOG_QUERY] = pl_query_of(e, msg + body, n - body);
+    bad = !e->fields[PLANLINT_LOG_QUERY] && e->plan_offset == 0 && e->kind == PL_PLAN_JSON &&
+          memmem(msg + body, n - body, "\"Query Text\": \"", 15) != NULL;
     if (bad) {
         planlint_log_entry_free(e);
         return NULL;
@@ -296,12 +321,9 @@ planlint_log_entry *pl_log_entry_new(const pl_log_meta *m, const char *msg, size
 
 void planlint_log_entry_free(planlint_log_entry *e)
 {
-    int i;
-
     if (!e)
         return;
-    for (i = 0; i < PLANLINT_LOG_FIELD_COUNT_; i++)
-        pl_free(e->fields[i]);
+    pl_free(e->fields[PLANLINT_LOG_QUERY]);   /* the only field outside the entry's block */
     planlint_plan_free(e->plan);
     pl_free(e->outline);
     pl_free(e);
