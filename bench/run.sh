@@ -129,6 +129,7 @@ fmt='%8s %8s %-5s %9s %11s %6s %8s %8s %12s %8s\n'
 printf "$fmt" nodes file_MB mode bare_ms planlint_ms ratio us/node bare_MB planlint_MB RSS/file
 failed=0
 usmin='' usmax=''
+text_rows=()
 
 for n in $sizes; do
 	file="$tmp/plan-$n.json"
@@ -159,8 +160,29 @@ for n in $sizes; do
 			usmax=$(greater "$usmax" "$us")
 		fi
 	done
-	rm -f "$file"
+	# The same plan in EXPLAIN's text format, as planlint writes it back; read as text.
+	txt="$tmp/plan-$n.txt"
+	if "$PLANLINT" --emit-plan=text "$file" >"$txt" 2>"$tmp/stderr"; then
+		txt_kb=$(( $(wc -c <"$txt") / 1024 ))
+		if best "$PLANLINT" --color=never "$txt"; then
+			text_rows+=("$(awk -v n="$n" -v f="$txt_kb" -v p="$best_ms" -v r="$best_rss" 'BEGIN {
+				printf "%8d %8.1f %11s %8.2f %11s ", n, f / 1024, p, p * 1000 / n, (r == "-") ? "-" : sprintf("%.1f", r / 1024)
+				if (r == "-") print "-"; else printf "%8.2f\n", r / f }')")
+		fi
+	else
+		echo "run.sh: planlint --emit-plan=text failed on $n nodes" >&2
+		failed=1
+	fi
+	rm -f "$file" "$txt"
 done
+
+if [ "${#text_rows[@]}" -gt 0 ]; then
+	echo
+	echo "text input: the same plans in EXPLAIN's text format (planlint --emit-plan=text), tree output;"
+	echo "target: peak RSS <= 5x the text file's size from 10,000 nodes"
+	printf '%8s %8s %11s %8s %11s %8s\n' nodes text_MB planlint_ms us/node planlint_MB RSS/file
+	printf '%s\n' "${text_rows[@]}"
+fi
 
 if [ -n "$usmin" ] && [ "$usmin" != "$usmax" ]; then
 	echo

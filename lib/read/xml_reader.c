@@ -6,11 +6,10 @@
 #include "markup.h"
 #include "alloc.h"
 #include "error.h"
+#include "xml_lib.h"
 
 #include <limits.h>
 #include <string.h>
-#include <libxml/parser.h>
-#include <libxml/xmlreader.h>
 
 #define PL_EXPLAIN_NS "http://www.postgresql.org/2009/explain"
 
@@ -25,6 +24,7 @@ typedef struct pl_xframe {
 typedef struct pl_xml {
     pl_markup *m;
     const pl_span *span;
+    const pl_xml_lib *lib;
     xmlTextReaderPtr reader;
     pl_xframe *stack;         /* m->max_depth + 2 frames */
     unsigned int depth;
@@ -120,8 +120,8 @@ static int pl_blank_lines(const char *s, size_t n)
 
 static int pl_xml_fail(pl_xml *x, int code, const char *msg)
 {
-    return pl_markup_error(x->m, x->span, code, xmlTextReaderGetParserLineNumber(x->reader),
-                           xmlTextReaderGetParserColumnNumber(x->reader), "%s", msg);
+    return pl_markup_error(x->m, x->span, code, x->lib->TextReaderGetParserLineNumber(x->reader),
+                           x->lib->TextReaderGetParserColumnNumber(x->reader), "%s", msg);
 }
 
 /* explain.c names two groups in XML by their kind, not their label: an incremental
@@ -178,7 +178,7 @@ static int pl_xml_start(pl_xml *x, const char *name)
     size_t klen;
 
     if (!parent) {
-        ns = (const char *)xmlTextReaderConstNamespaceUri(x->reader);
+        ns = (const char *)x->lib->TextReaderConstNamespaceUri(x->reader);
         if (strcmp(name, "explain") != 0 || (ns && strcmp(ns, PL_EXPLAIN_NS) != 0))
             return pl_markup_error(x->m, x->span, PLANLINT_EPARSE, 1, 1,
                                    "expected EXPLAIN's <explain xmlns=\"" PL_EXPLAIN_NS "\">");
@@ -223,13 +223,13 @@ static int pl_xml_node(pl_xml *x)
     const char *v;
     int rc;
 
-    switch (xmlTextReaderNodeType(x->reader)) {
+    switch (x->lib->TextReaderNodeType(x->reader)) {
     case XML_READER_TYPE_ELEMENT:
         if (x->depth > x->m->max_depth)
             return pl_xml_fail(x, PLANLINT_ELIMIT, "XML nested deeper than the limit (see max_depth)");
-        if ((rc = pl_xml_start(x, (const char *)xmlTextReaderConstLocalName(x->reader))) < 0)
+        if ((rc = pl_xml_start(x, (const char *)x->lib->TextReaderConstLocalName(x->reader))) < 0)
             return rc;
-        if (xmlTextReaderIsEmptyElement(x->reader))
+        if (x->lib->TextReaderIsEmptyElement(x->reader))
             pl_xml_end(x);
         return 0;
     case XML_READER_TYPE_END_ELEMENT:
@@ -239,7 +239,7 @@ static int pl_xml_node(pl_xml *x)
     case XML_READER_TYPE_CDATA:
     case XML_READER_TYPE_WHITESPACE:
     case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-        if ((v = (const char *)xmlTextReaderConstValue(x->reader)) != NULL)
+        if ((v = (const char *)x->lib->TextReaderConstValue(x->reader)) != NULL)
             pl_buf_puts(&x->text, v);
         return 0;
     case XML_READER_TYPE_DOCUMENT_TYPE:
@@ -285,7 +285,7 @@ static int pl_xml_walk(pl_xml *x)
 {
     int ret, rc = 0;
 
-    while (rc == 0 && (ret = xmlTextReaderRead(x->reader)) == 1) {
+    while (rc == 0 && (ret = x->lib->TextReaderRead(x->reader)) == 1) {
         rc = pl_xml_node(x);
         if (rc == 0 && (x->text.failed || x->key.failed))
             rc = pl_error_nomem(x->m->err);
@@ -300,6 +300,7 @@ static int pl_xml_span(pl_markup *m, const pl_span *span)
     /* No XML_PARSE_NOENT, DTDLOAD or DTDATTR: entities stay unexpanded, no DTD is
      * read; no XML_PARSE_HUGE: libxml2's limits on nesting, names and text hold. */
     const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOCDATA;
+    const char *why = NULL;
     pl_xml x;
     int rc;
 
@@ -310,16 +311,17 @@ static int pl_xml_span(pl_markup *m, const pl_span *span)
     x.span = span;
     pl_buf_init(&x.text);
     pl_buf_init(&x.key);
-    xmlInitParser();
+    if (!(x.lib = pl_xml_lib_get(&why)))
+        return pl_markup_error(m, span, PLANLINT_EFORMAT, 0, 0, "%s", why);
     x.stack = pl_malloc(((size_t)m->max_depth + 2) * sizeof(*x.stack));
-    x.reader = x.stack ? xmlReaderForMemory(span->s, (int)span->n, NULL, "UTF-8", options) : NULL;
+    x.reader = x.stack ? x.lib->ReaderForMemory(span->s, (int)span->n, NULL, "UTF-8", options) : NULL;
     if (!x.reader) {
         pl_free(x.stack);
         return pl_error_nomem(m->err);
     }
-    xmlTextReaderSetStructuredErrorHandler(x.reader, pl_xml_on_error, &x);
+    x.lib->TextReaderSetStructuredErrorHandler(x.reader, pl_xml_on_error, &x);
     rc = pl_xml_walk(&x);
-    xmlFreeTextReader(x.reader);
+    x.lib->FreeTextReader(x.reader);
     pl_buf_release(&x.text);
     pl_buf_release(&x.key);
     pl_free(x.stack);

@@ -3,7 +3,7 @@
 # analyzer's API (tests/api/exports.txt), libplanlint-live that and live mode's
 # (tests/api/exports-live.txt), and nothing internal. A new export must be added there
 # on purpose. libplanlint must not need libpq: embedding the analyzer pulls no client
-# library.
+# library, nor libxml2 before an XML plan comes.
 src=${top_srcdir:-.}
 bld=${top_builddir:-.}
 command -v nm >/dev/null 2>&1 || { echo "nm not found"; exit 99; }
@@ -29,4 +29,14 @@ elif command -v readelf >/dev/null 2>&1 && readelf -d "$bld/lib/.libs/libplanlin
 else
     echo "libplanlint: no libpq"
 fi
+# libxml2 (and ICU behind it) is loaded only when an XML plan comes (lib/read/xml_lib.c).
+for so in libplanlint libplanlint-live; do
+    if command -v readelf >/dev/null 2>&1 && readelf -d "$bld/lib/.libs/$so.so" | grep -q 'libxml2'; then
+        echo "FAIL: $so is linked with libxml2"; fail=1
+    elif nm -D --undefined-only "$bld/lib/.libs/$so.so" | grep -q ' xml'; then
+        echo "FAIL: $so needs libxml2 symbols at load time"; fail=1
+    else
+        echo "$so: libxml2 not linked"
+    fi
+done
 exit $fail
