@@ -155,6 +155,14 @@ static int cli_emit_plan(const char *name, planlint_plan *plan, int format, FILE
     return PL_EXIT_OK;
 }
 
+/* A write error shows in the stream's error flag, which the caller checks when it
+ * closes the output (cli_close_output), as for every other write. */
+static int cli_write_out(void *ctx, const char *s, size_t n)
+{
+    fwrite(s, 1, n, ctx);
+    return 0;
+}
+
 /* Reads buf into *plan: 0, or an exit code after a message. */
 static int cli_parse(const cli_settings *s, const char *name, const char *buf, size_t len, planlint_plan **plan)
 {
@@ -188,8 +196,6 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
     planlint_check_options copts;
     planlint_render_options ropts = PLANLINT_RENDER_OPTIONS_INIT;
     planlint_error err;
-    char *text = NULL;
-    size_t text_len = 0;
     int rc = 0, failing, stopped = 0;
 
     memset(&err, 0, sizeof(err));
@@ -231,7 +237,8 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
         ropts.top = s->top_given ? (size_t)s->top : 0;
         ropts.findings_only = s->findings_only;
         ropts.stats = s->stats;
-        rc = planlint_render(&text, &text_len, plan, &ropts, &err);
+        /* Written as it is made: a big plan's report is not held whole. */
+        rc = planlint_render_write(plan, &ropts, cli_write_out, out, &err);
     }
     failing = rc == 0 && cli_failing(plan, s->fail_on);
     planlint_plan_free(plan);
@@ -239,9 +246,6 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
         cli_report(name, &err, rc);
         return cli_exit_code(rc);
     }
-    if (text)
-        fwrite(text, 1, text_len, out);
-    planlint_free(text);
     return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
 }
 

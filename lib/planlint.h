@@ -503,6 +503,18 @@ typedef struct planlint_render_options {
 PLANLINT_EXTERN int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
                                     const planlint_render_options *opts, planlint_error *err);
 
+/* Where planlint_render_write() sends the text: n bytes at s; 0, or nonzero when the
+ * write failed (rendering then stops with PLANLINT_EIO). */
+typedef int (*planlint_write_fn)(void *ctx, const char *s, size_t n);
+
+/*
+ * The same text as planlint_render(), handed to write in pieces as it is made, so a
+ * big plan's report (the tree, the JSON) is not held whole in memory. A failed write
+ * or allocation can leave the text cut short; the return code says so.
+ */
+PLANLINT_EXTERN int planlint_render_write(const planlint_plan *plan, const planlint_render_options *opts,
+                                          planlint_write_fn write, void *ctx, planlint_error *err);
+
 /* One SARIF log over several inputs, such as the statements of a SQL file captured one
  * by one: one run, the results of each plan added in turn, each located by its own
  * source and line. planlint_render() with PLANLINT_OUTPUT_SARIF is the same for one

@@ -33,6 +33,29 @@ int pl_buf_hand_over(pl_buf *b, char **out, size_t *out_len, planlint_error *err
     return 0;
 }
 
+#define PL_BUF_FLUSH_AT (64u * 1024u)
+
+static void pl_buf_send(pl_buf *b)
+{
+    if (!b->sink || b->failed || b->len == 0)
+        return;
+    if (b->sink(b->sink_ctx, b->data, b->len) != 0)
+        b->failed = b->write_failed = 1;
+    b->len = 0;
+    b->data[0] = '\0';
+}
+
+void pl_buf_flush(pl_buf *b)
+{
+    if (b->len >= PL_BUF_FLUSH_AT)
+        pl_buf_send(b);
+}
+
+void pl_buf_flush_all(pl_buf *b)
+{
+    pl_buf_send(b);
+}
+
 static int pl_buf_reserve(pl_buf *b, size_t extra)
 {
     size_t ncap;

@@ -9,6 +9,9 @@ typedef struct pl_buf {
     char *data;
     size_t len, cap;
     int failed;          /* an allocation failed; further appends are ignored */
+    int write_failed;    /* the sink refused a write (failed is set too) */
+    int (*sink)(void *ctx, const char *s, size_t n);   /* NULL: the text stays in data */
+    void *sink_ctx;
 } pl_buf;
 
 void pl_buf_init(pl_buf *b);
@@ -18,6 +21,12 @@ void pl_buf_release(pl_buf *b);
  * after releasing b when an append failed. */
 int pl_buf_hand_over(pl_buf *b, char **out, size_t *out_len, planlint_error *err);
 void pl_buf_add(pl_buf *b, const char *s, size_t n);
+/* A point where the text so far is final: with a sink, and enough of it gathered, it
+ * goes to the sink and the buffer starts again empty. Offsets into b taken before are
+ * then stale: call it between lines, not inside one. */
+void pl_buf_flush(pl_buf *b);
+/* Sends whatever is left to the sink, if any. */
+void pl_buf_flush_all(pl_buf *b);
 /* s[0..n) put in at byte at, what follows moved after it. */
 void pl_buf_insert(pl_buf *b, size_t at, const char *s, size_t n);
 void pl_buf_puts(pl_buf *b, const char *s);

@@ -113,14 +113,18 @@ static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, 
 }
 
 /* A node line follows the node read so far, so its detail lines are over: its object
- * gets exactly the room it needs, plus what pl_freeze() adds (Parent Relationship,
- * Plans, Workers). A stray detail line later still finds room (pl_tv_set grows it). */
-static int pl_close_node(pl_tread *r, pl_tnode *n)
+ * gets exactly the room it needs, plus what pl_freeze() adds: Parent Relationship,
+ * Plans when the node line that follows is its child (its children follow its details
+ * at once), Workers when it has some. A stray detail line later still finds room
+ * (pl_tv_set grows it). */
+static int pl_close_node(pl_tread *r, pl_tnode *n, int gets_child)
 {
+    unsigned int extra = 1 + (gets_child != 0) + (n && (n->workers.size || r->worker_node == n));
+
     if (!n || n->fitted)
         return 0;
     n->fitted = 1;
-    return pl_tv_fit(r->arena, &n->obj, 3) < 0 ? pl_nomem(r) : 0;
+    return pl_tv_fit(r->arena, &n->obj, extra) < 0 ? pl_nomem(r) : 0;
 }
 
 /* The text quoted is at most 20 bytes of the line, escaped as the tree escapes it. */
@@ -345,7 +349,7 @@ static int pl_child(pl_tread *r, const pl_tline *l)
         p = p->parent;
     if (!p)
         p = r->root;
-    if (pl_flush_worker(r) < 0 || pl_close_node(r, r->cur) < 0)
+    if (pl_flush_worker(r) < 0 || pl_close_node(r, r->cur, p == r->cur) < 0)
         return PLANLINT_ENOMEM;
     if (!(n = pl_new_node(r, l, &t, p)))
         return r->err->code;

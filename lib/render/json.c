@@ -224,6 +224,7 @@ static void pl_json_nodes(pl_buf *b, const planlint_plan *plan)
         pl_buf_puts(b, "]}");
         for (a = n; a->parent && a->parent->children[a->parent->nchildren - 1] == a; a = a->parent)
             pl_buf_puts(b, "]}");
+        pl_buf_flush(b);
     }
 }
 
@@ -349,6 +350,7 @@ static void pl_json_findings(pl_buf *b, const planlint_plan *p)
         if (i)
             pl_buf_putc(b, ',');
         pl_json_finding(b, p->findings[i]);
+        pl_buf_flush(b);
     }
     pl_buf_putc(b, ']');
 }

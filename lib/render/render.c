@@ -6,19 +6,16 @@
 #include <stddef.h>
 #include <string.h>
 
-int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
-                    const planlint_render_options *opts, planlint_error *err)
+/* Renders the list into b: 0 or an error code in err. */
+static int pl_render_into(pl_buf *b, const planlint_plan *plan, const planlint_render_options *opts,
+                          planlint_error *err)
 {
     planlint_render_options defaults = PLANLINT_RENDER_OPTIONS_INIT;
     planlint_render_options upgraded = PLANLINT_RENDER_OPTIONS_INIT;
     const planlint_plan *p;
     size_t nplans = 0;
-    pl_buf b;
     int rc = 0;
 
-    if (!out || !plan)
-        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and plan must not be NULL");
-    *out = NULL;
     if (!opts)
         opts = &defaults;
     if (opts->version == 1) {
@@ -31,33 +28,58 @@ int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
     }
     for (p = plan; p; p = p->next)
         nplans++;
-    pl_buf_init(&b);
     switch (opts->format) {
     case PLANLINT_OUTPUT_TREE:
         for (p = plan; p; p = p->next)
-            pl_render_tree(&b, p, nplans, opts);
+            pl_render_tree(b, p, nplans, opts);
         break;
-    case PLANLINT_OUTPUT_JSON: rc = pl_render_json(&b, plan, opts, err); break;
-    case PLANLINT_OUTPUT_MARKDOWN: rc = pl_render_markdown(&b, plan, opts, err); break;
-    case PLANLINT_OUTPUT_SARIF: rc = pl_render_sarif(&b, plan, opts, err); break;
-    case PLANLINT_OUTPUT_HTML: rc = pl_render_html(&b, plan, opts, err); break;
-    case PLANLINT_OUTPUT_SPEEDSCOPE: rc = pl_render_speedscope(&b, plan, opts, err); break;
-    case PLANLINT_OUTPUT_FOLDED: rc = pl_render_folded(&b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_JSON: rc = pl_render_json(b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_MARKDOWN: rc = pl_render_markdown(b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_SARIF: rc = pl_render_sarif(b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_HTML: rc = pl_render_html(b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_SPEEDSCOPE: rc = pl_render_speedscope(b, plan, opts, err); break;
+    case PLANLINT_OUTPUT_FOLDED: rc = pl_render_folded(b, plan, opts, err); break;
     default:
         rc = pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unknown output format %d", (int)opts->format);
     }
-    if (rc == 0 && (b.failed || !b.data)) {
-        if (!b.failed)
-            pl_buf_add(&b, "", 0);
-        if (b.failed || !b.data)
-            rc = pl_error_nomem(err);
-    }
-    if (rc < 0) {
+    return rc;
+}
+
+int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
+                    const planlint_render_options *opts, planlint_error *err)
+{
+    pl_buf b;
+    int rc;
+
+    if (!out || !plan)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and plan must not be NULL");
+    *out = NULL;
+    pl_buf_init(&b);
+    if ((rc = pl_render_into(&b, plan, opts, err)) < 0) {
         pl_buf_release(&b);
         return rc;
     }
-    *out = b.data;
-    if (out_len)
-        *out_len = b.len;
-    return 0;
+    return pl_buf_hand_over(&b, out, out_len, err);
+}
+
+int planlint_render_write(const planlint_plan *plan, const planlint_render_options *opts,
+                          planlint_write_fn write, void *ctx, planlint_error *err)
+{
+    pl_buf b;
+    int rc;
+
+    if (!plan || !write)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "plan and write must not be NULL");
+    pl_buf_init(&b);
+    b.sink = write;
+    b.sink_ctx = ctx;
+    rc = pl_render_into(&b, plan, opts, err);
+    if (rc == 0)
+        pl_buf_flush_all(&b);
+    if (rc == 0 && b.write_failed)
+        rc = pl_error(err, PLANLINT_EIO, 0, 0, NULL, "writing the report failed");
+    else if (rc == 0 && b.failed)
+        rc = pl_error_nomem(err);
+    pl_buf_release(&b);
+    return rc;
 }

@@ -27,6 +27,7 @@ typedef struct pl_tree {
     const planlint_render_options *o;
     int analyze;                 /* the plan has actual numbers */
     size_t line_start;           /* where the current line began in b */
+    int hold;                    /* offsets into b are kept: no flushing */
     unsigned int max_levels;     /* tree levels drawn before indentation folds */
     unsigned int cols;           /* number columns shown (bits of pl_columns[]) */
     size_t colw;                 /* their width, with the two blanks before the tree */
@@ -1123,16 +1124,23 @@ static void pl_fold_numbers(pl_tree *t, const planlint_node *first, size_t count
 
 /* One line for `count` siblings from first on, with their subtrees:
  * "×363 Seq Scan on public.readings_2024* (#5..#367)", the sums in the columns. */
-static size_t pl_render_fold(pl_tree *t, const planlint_node *first, size_t count)
+/* The last sibling of a fold of count siblings from first. */
+static const planlint_node *pl_fold_last(const planlint_node *first, size_t count)
 {
-    const planlint_node *parent = first->parent, *last, *end;
-    double excl = NAN, share = NAN, bufs[PL_NBUFCOLS] = { 0 };
-    size_t i, c;
+    const planlint_node *parent = first->parent;
+    size_t i;
 
     for (i = 0; parent->children[i] != first; i++)
         ;
-    last = parent->children[i + count - 1];
-    end = pl_last_descendant(last);
+    return parent->children[i + count - 1];
+}
+
+static size_t pl_render_fold(pl_tree *t, const planlint_node *first, size_t count)
+{
+    const planlint_node *last = pl_fold_last(first, count), *end = pl_last_descendant(last);
+    double excl = NAN, share = NAN, bufs[PL_NBUFCOLS] = { 0 };
+    size_t c;
+
     pl_fold_sums(first, end, &excl, &share, bufs);
     pl_fold_numbers(t, first, count, excl, share);
     pl_tree_prefix_as(t, first, 1, pl_is_last_child(last));
@@ -1354,29 +1362,50 @@ static void pl_findings_summary(pl_tree *t)
     pl_line_end(t);
 }
 
+/* At a line's start between nodes: with a sink, the text so far may go out. */
+static void pl_tree_flush(pl_tree *t)
+{
+    if (t->hold || t->line_start != t->b->len)
+        return;
+    pl_buf_flush(t->b);
+    t->line_start = t->b->len;
+}
+
+/* The nodes after pl_plan_folds(). */
 static void pl_render_nodes(pl_tree *t)
 {
     const planlint_plan *plan = t->plan;
     size_t i;
 
-    pl_plan_folds(t);
     for (i = 0; i < plan->nnodes;) {
-        if (t->fold && t->fold[i]) {
+        if (t->fold && t->fold[i])
             i = pl_render_fold(t, plan->nodes[i], t->fold[i]);
-            continue;
-        }
-        pl_render_node(t, plan->nodes[i++]);
+        else
+            pl_render_node(t, plan->nodes[i++]);
+        pl_tree_flush(t);
     }
-    pl_free(t->fold);
-    t->fold = NULL;
 }
 
-/* The tree into its own buffer first: its length decides whether a summary of the
- * findings goes before it. */
+/* Lines the tree draws at least: one per node or fold of nodes. */
+static size_t pl_node_lines(const pl_tree *t)
+{
+    const planlint_plan *plan = t->plan;
+    size_t i, lines = 0;
+
+    for (i = 0; i < plan->nnodes; lines++)
+        i = t->fold && t->fold[i]
+                ? pl_last_descendant(pl_fold_last(plan->nodes[i], t->fold[i]))->id + 1
+                : i + 1;
+    return lines;
+}
+
+/* A long tree gets a summary of the findings before it. When its node lines alone
+ * make it long, the summary comes first and the tree may go out as it is drawn;
+ * else it is drawn, its lines counted, and the summary put in before it. */
 static void pl_render_body(pl_tree *t)
 {
     pl_buf *out = t->b, sum;
-    size_t i, lines = 0, from = out->len;
+    size_t i, lines = 0, from;
 
     if (t->o->findings_only)
         return;
@@ -1384,25 +1413,35 @@ static void pl_render_body(pl_tree *t)
         pl_render_top(t);
         return;
     }
-    /* The tree goes straight into out (a big plan's tree is not held twice); a long
-     * one then gets the summary inserted before it. */
-    pl_columns_header(t);
-    pl_render_nodes(t);
-    for (i = from; i < out->len; i++)
-        lines += out->data[i] == '\n';
-    if (lines <= PL_LONG_TREE_LINES || out->failed)
-        return;
-    pl_buf_init(&sum);
-    t->b = &sum;
-    t->line_start = 0;
-    pl_findings_summary(t);
-    t->b = out;
-    if (sum.failed)
-        out->failed = 1;
-    else if (sum.len)
-        pl_buf_insert(out, from, sum.data, sum.len);
-    t->line_start = out->len;
-    pl_buf_release(&sum);
+    pl_plan_folds(t);
+    if (pl_node_lines(t) > PL_LONG_TREE_LINES) {
+        pl_findings_summary(t);
+        pl_columns_header(t);
+        pl_render_nodes(t);
+    } else {
+        from = out->len;
+        t->hold = 1;
+        pl_columns_header(t);
+        pl_render_nodes(t);
+        t->hold = 0;
+        for (i = from; i < out->len; i++)
+            lines += out->data[i] == '\n';
+        if (lines > PL_LONG_TREE_LINES && !out->failed) {
+            pl_buf_init(&sum);
+            t->b = &sum;
+            t->line_start = 0;
+            pl_findings_summary(t);
+            t->b = out;
+            if (sum.failed)
+                out->failed = 1;
+            else if (sum.len)
+                pl_buf_insert(out, from, sum.data, sum.len);
+            t->line_start = out->len;
+            pl_buf_release(&sum);
+        }
+    }
+    pl_free(t->fold);
+    t->fold = NULL;
 }
 
 void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # A big generated plan (bench/genplan, 20,000 nodes, made on the fly): the folded tree
 # is much shorter than the full one, the sums of a folded line come out in its columns,
-# the findings' summary comes before the long tree, and --top, --stats keep to their size.
+# the findings' summary comes before the long tree, --top, --stats keep to their size,
+# and planlint_render_write() hands on what planlint_render() makes.
 set -u
 src=$(cd "${top_srcdir:-.}" && pwd)
 planlint=${PLANLINT:-./cli/planlint}
@@ -35,4 +36,13 @@ grep -q '^Per node type' "$tmp.stats" && [ "$(wc -l < "$tmp.stats")" -lt 80 ] &&
 
 "$planlint" --format json --stats --no-rules "$tmp.json" | grep -q '"stats":{"tables":\[' &&
     ok "JSON stats" || bad "no stats in the JSON output"
+
+# The report written in pieces as it is made is the report made whole, in every format,
+# from the plan in JSON and as EXPLAIN text.
+"$planlint" --emit-plan=text "$tmp.json" > "$tmp.txt" || bad "--emit-plan=text"
+if "${top_builddir:-.}/tests/unit/render_same" "$tmp.json" "$tmp.txt" > "$tmp.same"; then
+    ok "planlint_render_write: $(grep -c '^ok' "$tmp.same") outputs as planlint_render makes them"
+else
+    grep FAIL "$tmp.same"; bad "planlint_render_write"
+fi
 [ $fail -eq 0 ]
