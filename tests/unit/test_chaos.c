@@ -137,7 +137,7 @@ int main(void)
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/subplan_correlated.txt", PLANLINT_OUTPUT_JSON);
     chaos("fixtures/pg15/incremental_sort.txt", PLANLINT_OUTPUT_TREE);
-    chaos("tests/parity/grouping_sets_sorted.txt", PLANLINT_OUTPUT_JSON);
+    chaos("fixtures/pg15/parity/grouping_sets_sorted.txt", PLANLINT_OUTPUT_JSON);
     /* The flame graphs, which allocate buffers of their own beside the output. */
     chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_FOLDED);
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_SPEEDSCOPE);
