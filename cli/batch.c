@@ -354,6 +354,7 @@ static int cli_batch_report(cli_batch *b, const cli_stmt *st, const char *name, 
         rc = cli_batch_save(b, st, plan, plan_len);
     if (rc == 0 && b->s->format == PLANLINT_OUTPUT_TREE)
         fprintf(b->out, "%s-- %s\n", b->reports++ ? "\n" : "", name);
+    memset(&live, 0, sizeof(live));
     live.conn = b->conn, live.sql = st->sql, live.sarif = b->sarif;
     live.file = cli_display(st->file), live.line = st->line;
     if (rc == 0)

@@ -120,6 +120,7 @@ typedef struct cli_live {
     planlint_sarif *sarif;    /* NULL: render as usual */
     const char *file;         /* the statement's file and line, for the SARIF log */
     size_t line;
+    planlint_html *html;      /* NULL: render as usual; else the page the plan goes on */
 } cli_live;
 
 /* live is NULL for a file rendered on its own. */

@@ -335,7 +335,7 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     planlint_error err;
     char *sql, *json = NULL;
     size_t len = 0;
-    cli_live live = { NULL, NULL, NULL, NULL, 0 };
+    cli_live live = { NULL, NULL, NULL, NULL, 0, NULL };
     planlint_capture_options opts;
     int rc;
 
