@@ -252,17 +252,15 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
 static int cli_process(const cli_settings *s, const char *path, const cli_live *sink, int *added,
                        FILE *out, int color, unsigned int width)
 {
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    const char *name = cli_input_name(path);
     cli_live to;
     planlint_plan *plan;
-    char why[256], *buf;
+    char *buf;
     size_t len;
     int rc;
 
-    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
-        cli_error("%s: %s", name, why);
-        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
-    }
+    if ((rc = cli_load_file(path, &buf, &len)) != 0)
+        return rc;
     /* The plan keeps copies of what it needs: the input goes before the analysis. */
     rc = cli_parse(s, name, buf, len, &plan);
     free(buf);

@@ -1,6 +1,5 @@
 /* render.c - planlint_render(): options, dispatch, ownership of the result. */
 #include "render.h"
-#include "alloc.h"
 #include "error.h"
 
 #include <stddef.h>
@@ -46,18 +45,9 @@ int planlint_render(char **out, size_t *out_len, const planlint_plan *plan,
     default:
         rc = pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "unknown output format %d", (int)opts->format);
     }
-    if (rc == 0 && (b.failed || !b.data)) {
-        if (!b.failed)
-            pl_buf_add(&b, "", 0);
-        if (b.failed || !b.data)
-            rc = pl_error_nomem(err);
-    }
     if (rc < 0) {
         pl_buf_release(&b);
         return rc;
     }
-    *out = b.data;
-    if (out_len)
-        *out_len = b.len;
-    return 0;
+    return pl_buf_hand_over(&b, out, out_len, err);
 }
