@@ -47,18 +47,13 @@ int cli_is_directory(const char *path)
     return strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static const char *cli_display(const char *file)
-{
-    return strcmp(file, "-") == 0 ? "<stdin>" : file;
-}
-
 /* "queries.sql:12", or "queries.sql" for the only statement of its file. */
 static void cli_stmt_name(const cli_stmt *st, char *dst, size_t size)
 {
     if (st->alone)
-        snprintf(dst, size, "%s", cli_display(st->file));
+        snprintf(dst, size, "%s", cli_input_name(st->file));
     else
-        snprintf(dst, size, "%s:%zu", cli_display(st->file), st->line);
+        snprintf(dst, size, "%s:%zu", cli_input_name(st->file), st->line);
 }
 
 /* Room for one more element in an array that grows 16 at a time. */
@@ -113,7 +108,7 @@ static int cli_batch_add_script(cli_batch *b, const char *file, const planlint_s
     cli_stmt *st;
 
     if (n == 0)
-        cli_warning("%s: no statement", cli_display(file));
+        cli_warning("%s: no statement", cli_input_name(file));
     for (i = 0; i < n; i++) {
         if (!(st = cli_batch_new_stmt(b, file)))
             return -1;
@@ -203,15 +198,13 @@ static int cli_batch_list_dir(cli_batch *b, const char *dir)
  * cannot be read stops the batch before it starts. */
 static int cli_batch_load_dir(cli_batch *b, const char *dir)
 {
-    char why[256], *sql;
+    char *sql;
     size_t i, len;
     int rc = cli_batch_list_dir(b, dir);
 
     for (i = 0; rc == 0 && i < b->nfiles; i++) {
-        if (!(sql = cli_read_input(b->files[i], &len, why, sizeof(why)))) {
-            cli_error("%s: %s", b->files[i], why);
-            return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
-        }
+        if ((rc = cli_load_file(b->files[i], &sql, &len)) != 0)
+            return rc;
         if (cli_batch_split(b, i, sql, len) != 0)
             rc = PL_EXIT_INTERNAL;
         free(sql);
@@ -354,8 +347,9 @@ static int cli_batch_report(cli_batch *b, const cli_stmt *st, const char *name, 
         rc = cli_batch_save(b, st, plan, plan_len);
     if (rc == 0 && b->s->format == PLANLINT_OUTPUT_TREE)
         fprintf(b->out, "%s-- %s\n", b->reports++ ? "\n" : "", name);
+    memset(&live, 0, sizeof(live));
     live.conn = b->conn, live.sql = st->sql, live.sarif = b->sarif;
-    live.file = cli_display(st->file), live.line = st->line;
+    live.file = cli_input_name(st->file), live.line = st->line;
     if (rc == 0)
         rc = cli_analyze(b->s, name, plan, plan_len, &live, b->out, b->color, b->width);
     planlint_free(plan);

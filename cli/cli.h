@@ -105,6 +105,11 @@ void cli_print_help(FILE *out);
 
 /* input.c: reads a whole file ("-" = stdin). Owned: free(). NULL + message on failure. */
 char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size);
+/* input.c: the same, but 0 or, after a diagnostic naming the input, an exit code:
+ * PL_EXIT_INTERNAL when out of memory, else PL_EXIT_USAGE. */
+int cli_load_file(const char *path, char **buf, size_t *len);
+/* input.c: how diagnostics name an input: "<stdin>" for "-". */
+const char *cli_input_name(const char *path);
 
 /* main.c: the exit code for a library error code (a negative PLANLINT_E*). */
 int cli_exit_code(int rc);
@@ -120,6 +125,7 @@ typedef struct cli_live {
     planlint_sarif *sarif;    /* NULL: render as usual */
     const char *file;         /* the statement's file and line, for the SARIF log */
     size_t line;
+    planlint_html *html;      /* NULL: render as usual; else the page the plan goes on */
 } cli_live;
 
 /* live is NULL for a file rendered on its own. */

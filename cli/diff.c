@@ -11,15 +11,13 @@ static int cli_diff_side(const cli_settings *s, const char *path, planlint_plan 
     planlint_parse_options popts = PLANLINT_PARSE_OPTIONS_INIT;
     planlint_check_options copts;
     planlint_error err;
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    char why[256], *buf;
+    const char *name = cli_input_name(path);
+    char *buf;
     size_t len;
     int rc;
 
-    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
-        cli_error("%s: %s", name, why);
-        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
-    }
+    if ((rc = cli_load_file(path, &buf, &len)) != 0)
+        return rc;
     memset(&err, 0, sizeof(err));
     popts.format = s->input_format;
     rc = planlint_plan_parse(plan, buf, len, &popts, &err);

@@ -60,6 +60,11 @@ static char *cli_read_stream(FILE *f, size_t *len, char *why, size_t why_size)
     return buf;
 }
 
+const char *cli_input_name(const char *path)
+{
+    return strcmp(path, "-") == 0 ? "<stdin>" : path;
+}
+
 char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size)
 {
     FILE *f;
@@ -75,4 +80,14 @@ char *cli_read_input(const char *path, size_t *len, char *why, size_t why_size)
     buf = cli_read_stream(f, len, why, why_size);
     fclose(f);
     return buf;
+}
+
+int cli_load_file(const char *path, char **buf, size_t *len)
+{
+    char why[256];
+
+    if ((*buf = cli_read_input(path, len, why, sizeof(why))) != NULL)
+        return 0;
+    cli_error("%s: %s", cli_input_name(path), why);
+    return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
 }

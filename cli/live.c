@@ -115,7 +115,7 @@ static char *cli_statement(const cli_settings *s)
     if (strcmp(s->sql_file, "-") == 0 && isatty(STDIN_FILENO))
         fputs("planlint: reading the statement from standard input (end it with Ctrl-D)\n", stderr);
     if (!(buf = cli_read_input(s->sql_file, &len, why, sizeof(why))))
-        cli_error("%s: %s", strcmp(s->sql_file, "-") == 0 ? "<stdin>" : s->sql_file, why);
+        cli_error("%s: %s", cli_input_name(s->sql_file), why);
     else if (memchr(buf, '\0', len))
         cli_error("%s: contains a NUL byte", s->sql_file), free(buf), buf = NULL;
     return buf;
@@ -335,7 +335,7 @@ int cli_run_live(const cli_settings *s, FILE *out, int color, unsigned int width
     planlint_error err;
     char *sql, *json = NULL;
     size_t len = 0;
-    cli_live live = { NULL, NULL, NULL, NULL, 0 };
+    cli_live live = { NULL, NULL, NULL, NULL, 0, NULL };
     planlint_capture_options opts;
     int rc;
 

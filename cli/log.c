@@ -261,7 +261,7 @@ static void cli_read_file(const cli_reader_job *job, const char *path)
     int rc;
 
     memset(&it, 0, sizeof(it));
-    it.file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    it.file = cli_input_name(path);
     if ((rc = cli_open(&r, path, job->format, &it.err)) < 0) {
         it.kind = CLI_FATAL;
         job->deliver(job->ud, &it);

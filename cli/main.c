@@ -227,6 +227,8 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
     }
     if (rc == 0 && live && live->sarif) {
         rc = planlint_sarif_add(live->sarif, plan, live->file, live->line, &err);
+    } else if (rc == 0 && live && live->html) {
+        rc = planlint_html_add(live->html, plan, name, &err);
     } else if (rc == 0) {
         ropts.format = s->format;
         ropts.color = color;
@@ -249,64 +251,92 @@ int cli_analyze_plan(const cli_settings *s, const char *name, planlint_plan *pla
     return failing ? PL_EXIT_FINDINGS : PL_EXIT_OK;
 }
 
-/* One FILE; with sarif, its findings go to that log instead of the output, and *added
- * tells whether they did. */
-static int cli_process(const cli_settings *s, const char *path, planlint_sarif *sarif, int *added,
+/* One FILE; with a sink (a SARIF log, an HTML page), its report goes there instead of
+ * the output, and *added tells whether it did. */
+static int cli_process(const cli_settings *s, const char *path, const cli_live *sink, int *added,
                        FILE *out, int color, unsigned int width)
 {
-    const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    cli_live sink;
+    const char *name = cli_input_name(path);
+    cli_live to;
     planlint_plan *plan;
-    char why[256], *buf;
+    char *buf;
     size_t len;
     int rc;
 
-    if (!(buf = cli_read_input(path, &len, why, sizeof(why)))) {
-        cli_error("%s: %s", name, why);
-        return strcmp(why, "out of memory") == 0 ? PL_EXIT_INTERNAL : PL_EXIT_USAGE;
-    }
+    if ((rc = cli_load_file(path, &buf, &len)) != 0)
+        return rc;
     /* The plan keeps copies of what it needs: the input goes before the analysis. */
     rc = cli_parse(s, name, buf, len, &plan);
     free(buf);
     if (rc)
         return rc;
-    memset(&sink, 0, sizeof(sink));
-    sink.sarif = sarif, sink.file = name;
-    rc = cli_analyze_plan(s, name, plan, sarif ? &sink : NULL, out, color, width);
+    to = *sink;
+    to.file = name;
+    rc = cli_analyze_plan(s, name, plan, to.sarif || to.html ? &to : NULL, out, color, width);
     *added |= rc == PL_EXIT_OK || rc == PL_EXIT_FINDINGS;
     return rc;
 }
 
+/* Several FILEs make one document where the format allows: --format sarif one log,
+ * html one page (*sink gets it). A flame graph is of one input: refused (0). */
+static int cli_files_sink(const cli_settings *s, size_t n, cli_live *sink, planlint_error *err)
+{
+    int rc = 0;
+
+    memset(sink, 0, sizeof(*sink));
+    if (s->emit_plan)
+        return 0;
+    if (n > 1 && (s->format == PLANLINT_OUTPUT_SPEEDSCOPE || s->format == PLANLINT_OUTPUT_FOLDED)) {
+        cli_error("--format %s draws the plans of one FILE; run planlint once per FILE",
+                  s->format == PLANLINT_OUTPUT_FOLDED ? "folded" : "speedscope");
+        return PL_EXIT_USAGE;
+    }
+    if (s->format == PLANLINT_OUTPUT_SARIF)
+        rc = planlint_sarif_new(&sink->sarif, err);
+    else if (s->format == PLANLINT_OUTPUT_HTML && n > 1)
+        rc = planlint_html_new(&sink->html, err);
+    if (rc < 0) {
+        cli_report(s->format == PLANLINT_OUTPUT_SARIF ? "sarif" : "html", err, rc);
+        return cli_exit_code(rc);
+    }
+    return 0;
+}
+
 /* The FILEs in turn; the worst exit code. With --format sarif they make one log with
- * one run, each result's artifact its file: a file that cannot be read is reported and
- * left out, and the log is written when at least one file was. */
+ * one run, each result's artifact its file; with html, one page with a section per
+ * file. A file that cannot be read is reported and left out, and the log or page is
+ * written when at least one file was. */
 static int cli_run_files(const cli_settings *s, char **files, size_t n, FILE *out, int color,
                          unsigned int width)
 {
-    planlint_sarif *sarif = NULL;
+    cli_live sink;
     planlint_error err;
     char *text = NULL;
     size_t i, len = 0;
     int worst = PL_EXIT_OK, added = 0, rc;
 
     memset(&err, 0, sizeof(err));
-    if (s->format == PLANLINT_OUTPUT_SARIF && !s->emit_plan && (rc = planlint_sarif_new(&sarif, &err)) != 0) {
-        cli_report("sarif", &err, rc);
-        return cli_exit_code(rc);
-    }
+    if ((rc = cli_files_sink(s, n, &sink, &err)) != 0)
+        return rc;
     for (i = 0; i < n; i++) {
-        rc = cli_process(s, files[i], sarif, &added, out, color, width);
+        rc = cli_process(s, files[i], &sink, &added, out, color, width);
         if (rc > worst)
             worst = rc;
     }
-    if (sarif && added && (rc = planlint_sarif_finish(&text, &len, sarif, &err)) != 0) {
-        cli_report("sarif", &err, rc);
+    rc = 0;
+    if (added && sink.sarif)
+        rc = planlint_sarif_finish(&text, &len, sink.sarif, &err);
+    else if (added && sink.html)
+        rc = planlint_html_finish(&text, &len, sink.html, &err);
+    if (rc < 0) {
+        cli_report(sink.sarif ? "sarif" : "html", &err, rc);
         worst = PL_EXIT_INTERNAL;
     }
     if (text)
         fwrite(text, 1, len, out);
     planlint_free(text);
-    planlint_sarif_free(sarif);
+    planlint_sarif_free(sink.sarif);
+    planlint_html_free(sink.html);
     return worst;
 }
 

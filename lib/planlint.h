@@ -535,6 +535,26 @@ PLANLINT_EXTERN int planlint_sarif_finish(char **out, size_t *out_len, const pla
 /* NULL is fine. */
 PLANLINT_EXTERN void planlint_sarif_free(planlint_sarif *log);
 
+/* One HTML page over several inputs, such as the files of one command line: the plans
+ * of each input added in turn, each headed by its name, under a list of the inputs
+ * that links to them. planlint_render() with PLANLINT_OUTPUT_HTML is the page of one
+ * input. */
+typedef struct planlint_html planlint_html;
+
+/* On success *out is owned: free with planlint_html_free(). */
+PLANLINT_EXTERN int planlint_html_new(planlint_html **out, planlint_error *err);
+/* Adds every plan of the list that starts at plan (with its findings if
+ * planlint_check() ran), under source (a file name; NULL: "input N"). The plan may be
+ * freed after. */
+PLANLINT_EXTERN int planlint_html_add(planlint_html *page, const planlint_plan *plan, const char *source,
+                                      planlint_error *err);
+/* The page with every input added so far. On success *out is owned: free with
+ * planlint_free(); *out_len (if not NULL) gets its length. */
+PLANLINT_EXTERN int planlint_html_finish(char **out, size_t *out_len, const planlint_html *page,
+                                         planlint_error *err);
+/* NULL is fine. */
+PLANLINT_EXTERN void planlint_html_free(planlint_html *page);
+
 /* ---------------------------------------------------------------- sharing plans */
 
 /* What planlint_plan_anonymize() replaces. */

@@ -345,14 +345,7 @@ int planlint_baseline_render(char **out, size_t *out_len, const planlint_baselin
     }
     pl_buf_puts(&b, bl->n ? "\n  ]\n}\n" : "]\n}\n");
     pl_free((void *)order);
-    if (b.failed || !b.data) {
-        pl_buf_release(&b);
-        return pl_error_nomem(err);
-    }
-    *out = b.data;
-    if (out_len)
-        *out_len = b.len;
-    return 0;
+    return pl_buf_hand_over(&b, out, out_len, err);
 }
 
 /* ------------------------------------------------------------ suppression */

@@ -1,19 +1,23 @@
 /* html.c - one self-contained HTML page: no script, no request (the page forbids both
  * in its Content-Security-Policy), readable on screen and on paper. The words are the
  * tree's (tree.c); every string from the input is escaped twice: control characters
- * as the terminal sees them, then & < > " ' as entities. */
+ * as the terminal sees them, then & < > " ' as entities. One input's plans
+ * (planlint_render()), or several inputs' on one page (planlint_html_*). */
 #include "render.h"
 #include "finding.h"
 #include "alloc.h"
+#include "error.h"
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 typedef struct pl_html {
     pl_buf *b;
     pl_buf tmp;                 /* scratch for text before it is escaped */
     const planlint_plan *plan;
+    size_t anchor;              /* the plan's number on the page, in its ids: p<anchor>-n3 */
     int analyze;
     size_t *first, *next;       /* per node, its findings by rank: first[id], next[rank] */
 } pl_html;
@@ -150,12 +154,20 @@ static void pl_html_query(pl_html *h)
     pl_buf_puts(h->b, "</code></pre></details>\n");
 }
 
-static void pl_html_plan_header(pl_html *h, size_t nplans)
+/* "Plan 2 of 3"; on a page of several inputs, "FILE" or "FILE, plan 2 of 3". */
+static void pl_html_plan_header(pl_html *h, size_t nplans, const char *source)
 {
     const planlint_plan *p = h->plan;
 
-    pl_buf_printf(h->b, "<section class=\"plan\" id=\"p%zu\">\n<h2>Plan %zu of %zu</h2>\n",
-                  p->index + 1, p->index + 1, nplans);
+    pl_buf_printf(h->b, "<section class=\"plan\" id=\"p%zu\">\n<h2>", h->anchor);
+    if (source) {
+        pl_html_text(h, source, 0);
+        if (nplans > 1)
+            pl_buf_printf(h->b, ", plan %zu of %zu", p->index + 1, nplans);
+    } else {
+        pl_buf_printf(h->b, "Plan %zu of %zu", p->index + 1, nplans);
+    }
+    pl_buf_puts(h->b, "</h2>\n");
     pl_buf_puts(h->b, "<dl class=\"summary\">");
     pl_html_metric(h, "Execution", p->pm[PLANLINT_PLAN_EXECUTION_TIME], 3, " ms");
     pl_html_metric(h, "Planning", p->pm[PLANLINT_PLAN_PLANNING_TIME], 3, " ms");
@@ -183,7 +195,7 @@ static const char *pl_html_sev(planlint_severity s)
 
 static void pl_html_node_link(pl_html *h, const planlint_node *n)
 {
-    pl_buf_printf(h->b, " on <a href=\"#p%zu-n%zu\">", h->plan->index + 1, n->id);
+    pl_buf_printf(h->b, " on <a href=\"#p%zu-n%zu\">", h->anchor, n->id);
     h->tmp.len = 0;
     pl_tree_node_title(&h->tmp, n);
     pl_html_tmp(h);
@@ -214,7 +226,7 @@ static void pl_html_finding(pl_html *h, const planlint_finding *f, size_t rank)
 
     pl_buf_printf(h->b, "<li id=\"p%zu-f%zu\" class=\"%s\"><div><span class=\"sev\">%s</span> "
                         "<span class=\"rule\">%s %s</span>",
-                  h->plan->index + 1, rank, pl_html_sev(f->severity), planlint_severity_name(f->severity),
+                  h->anchor, rank, pl_html_sev(f->severity), planlint_severity_name(f->severity),
                   f->rule->id, f->rule->name);
     if (f->node)
         pl_html_node_link(h, f->node);
@@ -290,7 +302,7 @@ static void pl_html_marks(pl_html *h, const planlint_node *n)
     for (i = h->first[n->id]; i != PL_NONE; i = h->next[i]) {
         const planlint_finding *f = h->plan->findings[i];
         pl_buf_printf(h->b, "<a class=\"%s\" href=\"#p%zu-f%zu\" title=\"finding %zu: %s\">%s</a>",
-                      pl_html_sev(f->severity), h->plan->index + 1, i + 1, i + 1, f->rule->name, f->rule->id);
+                      pl_html_sev(f->severity), h->anchor, i + 1, i + 1, f->rule->name, f->rule->id);
     }
     pl_buf_puts(h->b, "</span>");
 }
@@ -411,7 +423,7 @@ static void pl_html_node(pl_html *h, const planlint_node *n)
 {
     int flagged = h->first && h->first[n->id] != PL_NONE;
 
-    pl_buf_printf(h->b, "<li id=\"p%zu-n%zu\"%s>", h->plan->index + 1, n->id, flagged ? " class=\"flagged\"" : "");
+    pl_buf_printf(h->b, "<li id=\"p%zu-n%zu\"%s>", h->anchor, n->id, flagged ? " class=\"flagged\"" : "");
     h->tmp.len = 0;
     pl_tree_node_details(&h->tmp, n);
     if (h->tmp.failed)
@@ -465,16 +477,19 @@ static void pl_html_tree(pl_html *h)
 
 /* ------------------------------------------------------------ page */
 
-static void pl_html_plan(pl_buf *b, const planlint_plan *plan, size_t nplans)
+/* One plan's section, anchored as p<anchor>; source: the input's name on a page of
+ * several, NULL on a page of one. */
+static void pl_html_plan(pl_buf *b, const planlint_plan *plan, size_t nplans, size_t anchor, const char *source)
 {
     pl_html h;
 
     memset(&h, 0, sizeof(h));
     h.b = b;
     h.plan = plan;
+    h.anchor = anchor;
     h.analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
     pl_buf_init(&h.tmp);
-    pl_html_plan_header(&h, nplans);
+    pl_html_plan_header(&h, nplans, source);
     pl_html_index(&h);
     pl_html_findings(&h);
     pl_html_tree(&h);
@@ -484,23 +499,24 @@ static void pl_html_plan(pl_buf *b, const planlint_plan *plan, size_t nplans)
     pl_buf_release(&h.tmp);
 }
 
-static void pl_html_head(pl_html *h, const planlint_render_options *opts)
+/* The page up to its first section; source names the input(s) in the title and header. */
+static void pl_html_head(pl_html *h, const char *source)
 {
     pl_buf_puts(h->b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
                       "style-src 'unsafe-inline'\">\n"
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       "<meta name=\"generator\" content=\"planlint\">\n<title>planlint");
-    if (opts->source_name) {
+    if (source) {
         pl_buf_puts(h->b, ": ");
-        pl_html_text(h, opts->source_name, 0);
+        pl_html_text(h, source, 0);
     }
     pl_buf_puts(h->b, "</title>\n<style>\n");
     pl_buf_puts(h->b, pl_html_css);
     pl_buf_puts(h->b, "</style>\n</head>\n<body>\n<header><h1>planlint report</h1>");
-    if (opts->source_name) {
+    if (source) {
         pl_buf_puts(h->b, "<p class=\"src\">");
-        pl_html_text(h, opts->source_name, 0);
+        pl_html_text(h, source, 0);
         pl_buf_puts(h->b, "</p>");
     }
     pl_buf_puts(h->b, "</header>\n");
@@ -519,10 +535,111 @@ int pl_render_html(pl_buf *b, const planlint_plan *head, const planlint_render_o
     memset(&h, 0, sizeof(h));
     h.b = b;
     pl_buf_init(&h.tmp);
-    pl_html_head(&h, opts);
+    pl_html_head(&h, opts->source_name);
     pl_buf_release(&h.tmp);
     for (p = head; p; p = p->next)
-        pl_html_plan(b, p, nplans);
+        pl_html_plan(b, p, nplans, p->index + 1, NULL);
     pl_buf_puts(b, "</body>\n</html>\n");
     return 0;
+}
+
+/* ------------------------------------------------------------ a page of several inputs */
+
+struct planlint_html {
+    pl_buf nav;         /* one link per input, to its first plan */
+    pl_buf body;        /* the plans' sections */
+    size_t nplans;      /* plans on the page so far: the next one is p<nplans + 1> */
+    size_t ninputs;
+};
+
+int planlint_html_new(planlint_html **out, planlint_error *err)
+{
+    if (!out)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out must not be NULL");
+    if (!(*out = pl_malloc(sizeof(**out))))
+        return pl_error_nomem(err);
+    memset(*out, 0, sizeof(**out));
+    pl_buf_init(&(*out)->nav);
+    pl_buf_init(&(*out)->body);
+    return 0;
+}
+
+/* "<li><a href="#p3">FILE</a> <span class="dim">2 plans, 1 finding</span></li>" */
+static void pl_html_nav_item(planlint_html *page, const planlint_plan *plan, const char *source)
+{
+    const planlint_plan *p;
+    size_t nplans = 0, nfindings = 0;
+    int checked = 1;
+    pl_html h;
+
+    for (p = plan; p; p = p->next, nplans++) {
+        nfindings += p->nfindings;
+        checked &= p->checked != 0;
+    }
+    memset(&h, 0, sizeof(h));
+    h.b = &page->nav;
+    pl_buf_init(&h.tmp);
+    pl_buf_printf(&page->nav, "<li><a href=\"#p%zu\">", page->nplans + 1);
+    pl_html_text(&h, source, 0);
+    pl_buf_printf(&page->nav, "</a> <span class=\"dim\">%zu plan%s", nplans, nplans == 1 ? "" : "s");
+    if (checked)
+        pl_buf_printf(&page->nav, ", %zu finding%s", nfindings, nfindings == 1 ? "" : "s");
+    pl_buf_puts(&page->nav, "</span></li>\n");
+    pl_buf_release(&h.tmp);
+}
+
+int planlint_html_add(planlint_html *page, const planlint_plan *plan, const char *source, planlint_error *err)
+{
+    const planlint_plan *p;
+    char unnamed[32];
+    size_t nplans = 0;
+
+    if (!page || !plan)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "page and plan must not be NULL");
+    page->ninputs++;
+    if (!source) {
+        snprintf(unnamed, sizeof(unnamed), "input %zu", page->ninputs);
+        source = unnamed;
+    }
+    for (p = plan; p; p = p->next)
+        nplans++;
+    pl_html_nav_item(page, plan, source);
+    for (p = plan; p; p = p->next)
+        pl_html_plan(&page->body, p, nplans, ++page->nplans, source);
+    return page->nav.failed || page->body.failed ? pl_error_nomem(err) : 0;
+}
+
+int planlint_html_finish(char **out, size_t *out_len, const planlint_html *page, planlint_error *err)
+{
+    char title[48];
+    pl_buf b;
+    pl_html h;
+
+    if (!out || !page)
+        return pl_error(err, PLANLINT_EINVAL, 0, 0, NULL, "out and page must not be NULL");
+    *out = NULL;
+    snprintf(title, sizeof(title), "%zu inputs", page->ninputs);
+    pl_buf_init(&b);
+    memset(&h, 0, sizeof(h));
+    h.b = &b;
+    pl_buf_init(&h.tmp);
+    pl_html_head(&h, title);
+    pl_buf_release(&h.tmp);
+    pl_buf_puts(&b, "<nav><ul class=\"inputs\">\n");
+    if (page->nav.len)
+        pl_buf_add(&b, page->nav.data, page->nav.len);
+    pl_buf_puts(&b, "</ul></nav>\n");
+    if (page->body.len)
+        pl_buf_add(&b, page->body.data, page->body.len);
+    pl_buf_puts(&b, "</body>\n</html>\n");
+    return pl_buf_hand_over(&b, out, out_len, err);
+}
+
+void planlint_html_free(planlint_html *page)
+{
+    if (!page)
+        return;
+    pl_buf_release(&page->nav);
+    pl_buf_release(&page->body);
+    pl_free(page);
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The HTML page in a real browser: headless Chromium loads the page of a few captured
-# plans from a file:// URL, with no console message, and the DOM it built holds the
-# findings and the node names; its screenshot is a PNG of a reasonable size. Skipped
+# plans, and the one page of several files, from a file:// URL, with no console message,
+# and the DOM it built holds the findings and the node names, and no id twice; its
+# screenshot is a PNG of a reasonable size. Skipped
 # (77) when chromium is not installed; under PLANLINT_CI=1 a browser that is missing
 # or cannot run fails the test.
 set -u
@@ -38,13 +39,24 @@ console_errors() {
     grep -i 'CONSOLE\|Content Security Policy\|Uncaught' "$1"
 }
 
-# check CASE TEXT...: the page of fixtures/pg15/CASE.json shows every TEXT.
+# page CASE FILE...: the one page of the FILEs (in fixtures/pg15/), for check CASE.
+page() {
+    case=$1
+    shift
+    (cd "$src/fixtures/pg15" && "$planlint" --format html "$@") > "$tmp/$case.html"
+    [ $? -le 1 ] || bad "$case: planlint failed"
+}
+
+# check CASE TEXT...: the page made by page CASE, else that of fixtures/pg15/CASE.json,
+# shows every TEXT.
 check() {
     case=$1
     shift
     html=$tmp/$case.html
-    "$planlint" --format html "$src/fixtures/pg15/$case.json" > "$html"
-    [ $? -le 1 ] || { bad "$case: planlint failed"; return; }
+    if [ ! -f "$html" ]; then
+        "$planlint" --format html "$src/fixtures/pg15/$case.json" > "$html"
+        [ $? -le 1 ] || { bad "$case: planlint failed"; return; }
+    fi
     if ! chrome "$tmp/$case.dom.log" --dump-dom "file://$html" > "$tmp/$case.dom"; then
         bad "$case: chromium could not run: $(grep -v dbus "$tmp/$case.dom.log" | tail -3)"
         return
@@ -53,6 +65,8 @@ check() {
     for want in "$@"; do
         grep -qF "$want" "$tmp/$case.dom" || bad "$case: the DOM does not show: $want"
     done
+    twice=$(grep -o ' id="[^"]*"' "$tmp/$case.dom" | sort | uniq -d | tr -d '\n')
+    [ -z "$twice" ] || bad "$case: ids given twice:$twice"
     errs=$(console_errors "$tmp/$case.dom.log")
     [ -z "$errs" ] || bad "$case: console messages: $errs"
     chrome "$tmp/$case.png.log" --screenshot="$tmp/$case.png" --window-size=1200,1600 "file://$html" > /dev/null ||
@@ -75,6 +89,10 @@ check seq_scan_filter 'PL001 seq-scan-filter' '#0 Seq Scan on public.order_items
     'CREATE INDEX ON public.order_items (unit_price);' 'Filter: (order_items.unit_price &gt; 999.00)'
 check no_analyze '#0' 'No ANALYZE'
 check nested_loop_many_loops 'Nested Loop' 'Index'
+page two_files hash_join_batches.json seq_scan_filter.txt
+check two_files '<title>planlint: 2 inputs</title>' '<a href="#p2">seq_scan_filter.txt</a>' \
+    '<h2>hash_join_batches.json</h2>' '<h2>seq_scan_filter.txt</h2>' 'href="#p1-f1"' 'href="#p2-f1"' \
+    'PL005 hash-spill' 'PL001 seq-scan-filter' '#0 Seq Scan on public.order_items'
 
 [ $fail -eq 0 ] && echo "html-chromium: ok"
 exit $fail

@@ -9,36 +9,35 @@ dir=$src/fixtures/pg15
 fail=0
 # UPDATE statements change the table between two captures: estimates differ.
 loose=" update_fk_triggers "
-# names A B [all]: the fixtures captured as A and B; "all" marks every one loose.
+# names DIR A B [all]: the fixtures in DIR captured as A and B; "all" marks every one loose.
 names() {
-    (cd "$dir" && for f in *."$1"; do
-        n=${f%."$1"}
-        [ -f "$n.$2" ] || continue
-        case "$3$loose" in all*|*" $n "*) echo "~$n" ;; *) echo "$n" ;; esac
+    (cd "$1" && for f in *."$2"; do
+        n=${f%."$2"}
+        [ -f "$n.$3" ] || continue
+        case "$4$loose" in all*|*" $n "*) echo "~$n" ;; *) echo "$n" ;; esac
     done)
 }
 run() { "$bld/tests/parity/text_parity" "$@" || fail=1; }
 # shellcheck disable=SC2046
-run "$dir" json txt $(names json txt)
+run "$dir" json txt $(names "$dir" json txt)
 # The YAML and XML files come from a later capture run than the JSON and text ones:
 # ANALYZE sampled anew, so estimates are compared between YAML and XML only.
 # shellcheck disable=SC2046
-run --tree "$dir" json yaml $(names json yaml all)
+run --tree "$dir" json yaml $(names "$dir" json yaml all)
 # shellcheck disable=SC2046
-run --tree "$dir" json xml $(names json xml all)
+run --tree "$dir" json xml $(names "$dir" json xml all)
 # shellcheck disable=SC2046
-run --tree "$dir" yaml xml $(names yaml xml)
+run --tree "$dir" yaml xml $(names "$dir" yaml xml)
 
-# A shape the fixtures lack, captured by hand from PostgreSQL 15 (the statement is in
-# tests/parity/grouping_sets_sorted.sql): grouping sets in sorted rollups, each under
-# its own Sort Key, next to a hashed one.
-run "$src/tests/parity" json txt grouping_sets_sorted
-"$bld/tests/parity/text_parity" --emit "$src/tests/parity" grouping_sets_sorted || fail=1
+# Shapes the main fixtures lack (fixtures/capture-parity.sh, one fixtures/parity/*.sql
+# each): grouping sets in sorted rollups, each under its own Sort Key, next to a hashed one.
+# shellcheck disable=SC2046
+run "$dir/parity" json txt $(names "$dir/parity" json txt)
 
-# Text written from JSON (--emit-plan=text): every JSON/text pair, here and in advice/
-# and diff/, reads back into the JSON's tree and matches the captured text; the
+# Text written from JSON (--emit-plan=text): every JSON/text pair, here and in advice/,
+# diff/ and parity/, reads back into the JSON's tree and matches the captured text; the
 # captured text read and written again must be the captured text, byte for byte.
-for d in "$dir" "$dir/advice" "$dir/diff"; do
+for d in "$dir" "$dir/advice" "$dir/diff" "$dir/parity"; do
     # shellcheck disable=SC2046
     "$bld/tests/parity/text_parity" --emit "$d" $(cd "$d" && for f in *.json; do
         [ -f "${f%.json}.txt" ] && echo "${f%.json}"; done) || fail=1

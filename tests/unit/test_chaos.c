@@ -104,6 +104,56 @@ static void chaos_anonymize(const char *rel)
     free(buf);
 }
 
+/* planlint_html_*: one page of two inputs; the page's buffers fail too. */
+static int run_html_once(const char *a, size_t alen, const char *b, size_t blen)
+{
+    planlint_html *page = NULL;
+    planlint_plan *pa = NULL, *pb = NULL;
+    planlint_error err;
+    char *out = NULL;
+    int rc;
+
+    memset(&err, 0, sizeof(err));
+    rc = planlint_plan_parse(&pa, a, alen, NULL, &err);
+    if (rc == 0)
+        rc = planlint_plan_parse(&pb, b, blen, NULL, &err);
+    if (rc == 0)
+        rc = planlint_check(pa, NULL, &err);
+    if (rc == 0)
+        rc = planlint_html_new(&page, &err);
+    if (rc == 0)
+        rc = planlint_html_add(page, pa, "a.json", &err);
+    if (rc == 0)
+        rc = planlint_html_add(page, pb, NULL, &err);
+    if (rc == 0)
+        rc = planlint_html_finish(&out, NULL, page, &err);
+    CHECK(rc == 0 || (rc == PLANLINT_ENOMEM && err.code == PLANLINT_ENOMEM));
+    CHECK(rc != 0 || (out != NULL && strstr(out, "id=\"p2\"") != NULL));
+    planlint_free(out);
+    planlint_html_free(page);
+    planlint_plan_free(pa);
+    planlint_plan_free(pb);
+    return rc;
+}
+
+static void chaos_html(const char *rel_a, const char *rel_b)
+{
+    size_t alen, blen;
+    char *a = tap_slurp(rel_a, &alen), *b = tap_slurp(rel_b, &blen);
+    long n;
+    int rc = -1;
+
+    for (n = 0; n < 200000 && rc != 0; n++) {
+        pl_alloc_fail_after(n);
+        rc = run_html_once(a, alen, b, blen);
+    }
+    pl_alloc_fail_after(-1);
+    CHECK(rc == 0);
+    printf("%s + %s, one HTML page: succeeded after %ld injected failures\n", rel_a, rel_b, n - 1);
+    free(a);
+    free(b);
+}
+
 /* A text plan big enough to need many arena chunks, so that failures land inside
  * the text reader's object growth and not only in its first allocations. */
 static void chaos_big_text(void)
@@ -137,11 +187,12 @@ int main(void)
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_TREE);
     chaos("fixtures/pg15/subplan_correlated.txt", PLANLINT_OUTPUT_JSON);
     chaos("fixtures/pg15/incremental_sort.txt", PLANLINT_OUTPUT_TREE);
-    chaos("tests/parity/grouping_sets_sorted.txt", PLANLINT_OUTPUT_JSON);
+    chaos("fixtures/pg15/parity/grouping_sets_sorted.txt", PLANLINT_OUTPUT_JSON);
     /* The flame graphs, which allocate buffers of their own beside the output. */
     chaos("fixtures/pg15/cte_materialized.json", PLANLINT_OUTPUT_FOLDED);
     chaos("fixtures/pg15/parallel_hash_join.txt", PLANLINT_OUTPUT_SPEEDSCOPE);
     chaos_big_text();
+    chaos_html("fixtures/pg15/hash_join_batches.json", "fixtures/pg15/init_plan.txt");
     chaos_anonymize("fixtures/pg15/subplan_correlated.json");
     chaos_anonymize("tests/golden/anonymize-query/stdin");
     CHECK(planlint_plan_write_text(NULL, NULL, NULL, NULL) == PLANLINT_EINVAL);
