@@ -22,10 +22,19 @@ typedef struct pl_free_block {
     struct pl_free_block *next;
 } pl_free_block;
 
+/* Interned key lists (pl_arena_shape): open addressing on a hash of the keys' text. */
+typedef struct pl_shape {
+    const char **keys;        /* in the arena; NULL: a free slot */
+    size_t n;
+    size_t hash;
+} pl_shape;
+
 struct pl_arena {
     pl_chunk *head;
     size_t footprint;
     pl_free_block *recycled[PL_ARENA_RECYCLE_MAX + 1];
+    pl_shape *shapes;         /* pl_malloc'd */
+    size_t nshapes, shapes_cap;
 };
 
 #define PL_CHUNK_HEADER ((sizeof(pl_chunk) + PL_ARENA_ALIGN - 1) & ~(size_t)(PL_ARENA_ALIGN - 1))
@@ -50,6 +59,7 @@ void pl_arena_free(pl_arena *a)
         next = c->next;
         pl_free(c);
     }
+    pl_free(a->shapes);
     pl_free(a);
 }
 
@@ -143,6 +153,71 @@ void *pl_arena_array(pl_arena *a, size_t n, size_t size)
     if (size && n > SIZE_MAX / size)
         return NULL;
     return pl_arena_alloc(a, n * size);
+}
+
+/* Keys are compared by their text: a reader may hold one key in several copies. */
+static size_t pl_shape_hash(const char *const *keys, size_t n)
+{
+    size_t h = (size_t)0xcbf29ce484222325ULL ^ n, i;
+    const unsigned char *k;
+
+    for (i = 0; i < n; i++) {
+        for (k = (const unsigned char *)keys[i]; *k; k++)
+            h = (h ^ *k) * (size_t)0x100000001b3ULL;
+        h = (h ^ 0xff) * (size_t)0x100000001b3ULL;
+    }
+    return h ^ (h >> 29);
+}
+
+static int pl_same_keys(const char *const *a, const char *const *b, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (a[i] != b[i] && strcmp(a[i], b[i]) != 0)
+            return 0;
+    return 1;
+}
+
+static int pl_shapes_grow(pl_arena *a)
+{
+    size_t cap = a->shapes_cap ? a->shapes_cap * 2 : 64, i, j;
+    pl_shape *t;
+
+    if (cap > SIZE_MAX / sizeof(*t) || !(t = pl_malloc(cap * sizeof(*t))))
+        return -1;
+    memset(t, 0, cap * sizeof(*t));
+    for (i = 0; i < a->shapes_cap; i++) {
+        if (!a->shapes[i].keys)
+            continue;
+        for (j = a->shapes[i].hash & (cap - 1); t[j].keys; j = (j + 1) & (cap - 1))
+            ;
+        t[j] = a->shapes[i];
+    }
+    pl_free(a->shapes);
+    a->shapes = t;
+    a->shapes_cap = cap;
+    return 0;
+}
+
+const char **pl_arena_shape(pl_arena *a, const char *const *keys, size_t n)
+{
+    size_t h = pl_shape_hash(keys, n), j;
+    const char **copy;
+
+    if ((a->nshapes + 1) * 2 > a->shapes_cap && pl_shapes_grow(a) < 0)
+        return NULL;
+    for (j = h & (a->shapes_cap - 1); a->shapes[j].keys; j = (j + 1) & (a->shapes_cap - 1))
+        if (a->shapes[j].hash == h && a->shapes[j].n == n && pl_same_keys(a->shapes[j].keys, keys, n))
+            return a->shapes[j].keys;
+    if (!(copy = pl_arena_array(a, n ? n : 1, sizeof(*copy))))
+        return NULL;
+    memcpy(copy, keys, n * sizeof(*keys));
+    a->shapes[j].keys = copy;
+    a->shapes[j].n = n;
+    a->shapes[j].hash = h;
+    a->nshapes++;
+    return copy;
 }
 
 char *pl_arena_strndup(pl_arena *a, const char *s, size_t n)

@@ -17,6 +17,9 @@ void *pl_arena_array(pl_arena *a, size_t n, size_t size);
  * then do not leave their smaller copies behind). Blocks under 16 bytes or over 4 kB
  * are not kept. */
 void pl_arena_recycle(pl_arena *a, void *p, size_t size);
+/* The arena's one copy of the key list keys[0..n) (compared by text): objects of one
+ * shape share it. NULL on out of memory. */
+const char **pl_arena_shape(pl_arena *a, const char *const *keys, size_t n);
 /* A NUL-terminated copy of s[0..n) (not aligned). */
 char *pl_arena_strndup(pl_arena *a, const char *s, size_t n);
 /* Bytes requested from the heap so far (for tests and benchmarks). */

@@ -8,12 +8,14 @@
 #include <stddef.h>
 
 /* 16 bytes: a plan of 100k nodes holds millions of these. Which member of the union
- * is set follows from type. An OBJECT's keys (interned strings) follow its members in
- * the same block: pl_value_keys(). */
+ * is set follows from type. An OBJECT's items are preceded by one slot whose keys
+ * member says where its keys are: objects of one shape share one array of them
+ * (pl_arena_shape()), so a key costs its item alone. */
 struct planlint_value {
     unsigned char type;       /* planlint_value_type */
     unsigned char boolean;
-    unsigned char is_integer; /* a NUMBER written without fraction or exponent */
+    unsigned char is_integer; /* NUMBER: written without fraction or exponent; OBJECT:
+                               * its keys are a shared shape, never to be written */
     unsigned char room;       /* ARRAY / OBJECT: 0 when the block holds the power of two
                                * from 4 that size implies (text_build.c grows it so),
                                * else 1 + the free slots after size */
@@ -22,10 +24,11 @@ struct planlint_value {
         double number;
         const char *string;   /* STRING: NUL-terminated; may contain no NUL */
         planlint_value *items; /* ARRAY elements / OBJECT member values */
+        const char **keys;    /* the slot before an OBJECT's items: its keys */
     };
 };
 
-/* Slots in the block of an ARRAY or OBJECT. */
+/* Slots for items in the block of an ARRAY or OBJECT. */
 static inline size_t pl_value_capacity(const planlint_value *v)
 {
     size_t cap = 4;
@@ -40,7 +43,7 @@ static inline size_t pl_value_capacity(const planlint_value *v)
 /* An OBJECT's keys, in the order of its items. */
 static inline const char **pl_value_keys(const planlint_value *v)
 {
-    return v->items ? (const char **)(void *)(v->items + pl_value_capacity(v)) : NULL;
+    return v->items ? v->items[-1].keys : NULL;
 }
 
 /* Node kinds the derivations care about, decided once from "Node Type". */

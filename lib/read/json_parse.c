@@ -411,11 +411,16 @@ static int pl_close(pl_json_parser *p, planlint_value *out, size_t base, int obj
     p->sp = base;
     if (n == 0)
         return 0;
-    if (!(out->items = pl_arena_array(p->arena, n, sizeof(*out->items) + (object ? sizeof(char *) : 0))))
+    if (!(out->items = pl_arena_array(p->arena, n + (size_t)object, sizeof(*out->items))))
         return pl_nomem(p);
+    if (object) {
+        /* The slot before the items says where the keys are: the shape's one copy. */
+        out->items++;
+        if (!(out->items[-1].keys = pl_arena_shape(p->arena, p->vkeys + base, n)))
+            return pl_nomem(p);
+        out->is_integer = 1;
+    }
     memcpy(out->items, p->vals + base, n * sizeof(*out->items));
-    if (object)
-        memcpy(pl_value_keys(out), p->vkeys + base, n * sizeof(char *));
     return 0;
 }
 

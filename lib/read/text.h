@@ -12,8 +12,9 @@
  * until pl_tv_fit() trims it; then value->room counts the free slots. A value copied
  * into a parent must be complete: its struct is copied, not linked. */
 int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v);
-/* Moves a value that is (nearly) complete to arrays of exactly size + extra slots
- * (extra < 255), so the arena keeps no doubling slack for it. */
+/* Moves a value that is (nearly) complete to a block of exactly size + extra slots
+ * (extra < 255), so the arena keeps no doubling slack for it; an object's keys become
+ * the shared copy of its shape (pl_arena_shape). */
 int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra);
 /* Sets key (a literal or an arena string: it is not copied) replacing an old value. */
 int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v);

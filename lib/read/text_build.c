@@ -8,35 +8,57 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Bytes of a block of cap slots: the items, then for an object the keys. */
-static size_t pl_tv_block(size_t cap, int with_keys)
+/* An object's block is one slot for where its keys are, then its items; its keys are
+ * its own array while it grows, the arena's shared copy once it is complete. */
+static int pl_tv_is_object(const planlint_value *v)
 {
-    return cap * (sizeof(planlint_value) + (with_keys ? sizeof(char *) : 0));
+    return v->type == PLANLINT_VALUE_OBJECT;
 }
 
-/* Moves v's members to a block of cap slots, giving the old one back to the arena. */
-static int pl_tv_move(pl_arena *a, planlint_value *v, size_t cap, int with_keys)
+/* Gives back what v's block and own keys took. */
+static void pl_tv_give_back(pl_arena *a, planlint_value *v, size_t cap)
+{
+    if (!v->items)
+        return;
+    if (!pl_tv_is_object(v)) {
+        pl_arena_recycle(a, v->items, cap * sizeof(*v->items));
+        return;
+    }
+    if (!v->is_integer)
+        pl_arena_recycle(a, (void *)pl_value_keys(v), cap * sizeof(char *));
+    pl_arena_recycle(a, v->items - 1, (cap + 1) * sizeof(*v->items));
+}
+
+/* Moves v's members to a block of cap slots (and an object's keys to an array of its
+ * own, of cap), giving the old ones back to the arena. */
+static int pl_tv_move(pl_arena *a, planlint_value *v, size_t cap)
 {
     size_t n = v->size, old = v->items ? pl_value_capacity(v) : 0;
-    const char **keys = pl_value_keys(v);
+    int object = pl_tv_is_object(v);
+    const char **keys = NULL;
     planlint_value *items;
 
-    if (cap > SIZE_MAX / pl_tv_block(1, with_keys) || !(items = pl_arena_alloc(a, pl_tv_block(cap, with_keys))))
+    if (cap >= SIZE_MAX / sizeof(*items) - 1 || !(items = pl_arena_array(a, cap + (size_t)object, sizeof(*items))))
         return -1;
-    if (n) {
-        /* The value is still being filled, so nothing else points at the old block. */
-        memcpy(items, v->items, n * sizeof(*items));
-        if (with_keys)
-            memcpy((void *)(items + cap), keys, n * sizeof(*keys));
+    if (object) {
+        if (!(keys = pl_arena_array(a, cap, sizeof(*keys))))
+            return -1;
+        if (n)
+            memcpy(keys, pl_value_keys(v), n * sizeof(*keys));
+        items->keys = keys;
+        items++;
     }
-    if (old)
-        pl_arena_recycle(a, v->items, pl_tv_block(old, with_keys));
+    /* The value is still being filled, so nothing else points at the old block. */
+    if (n)
+        memcpy(items, v->items, n * sizeof(*items));
+    pl_tv_give_back(a, v, old);
     v->items = items;
+    v->is_integer = 0;
     return 0;
 }
 
 /* Room for one more item. */
-static int pl_tv_reserve(pl_arena *a, planlint_value *v, int with_keys)
+static int pl_tv_reserve(pl_arena *a, planlint_value *v)
 {
     size_t n = v->size, cap = 4;
 
@@ -50,30 +72,59 @@ static int pl_tv_reserve(pl_arena *a, planlint_value *v, int with_keys)
         return -1;
     while (cap <= n)
         cap *= 2;
-    /* Until the caller counts the new item in size, the keys' place is not implied. */
-    if (pl_tv_move(a, v, cap, with_keys) < 0)
+    if (pl_tv_move(a, v, cap) < 0)
         return -1;
     v->room = 0;   /* cap is the power of two above n: implied again */
+    return 0;
+}
+
+/* An object about to get a key while its keys are the shared shape: an array of its
+ * own first, as large as its block. */
+static int pl_tv_own_keys(pl_arena *a, planlint_value *v)
+{
+    size_t cap = pl_value_capacity(v);
+    const char **keys;
+
+    if (!v->is_integer || !v->items)
+        return 0;
+    if (!(keys = pl_arena_array(a, cap, sizeof(*keys))))
+        return -1;
+    memcpy(keys, pl_value_keys(v), v->size * sizeof(*keys));
+    v->items[-1].keys = keys;
+    v->is_integer = 0;
     return 0;
 }
 
 int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra)
 {
     size_t cap = v->size + (size_t)extra;
+    const char **shape, **own;
 
     if ((v->type != PLANLINT_VALUE_OBJECT && v->type != PLANLINT_VALUE_ARRAY) || extra >= 255 ||
-        !v->items || cap == 0 || cap >= pl_value_capacity(v))
+        !v->items || cap == 0)
         return 0;
-    if (pl_tv_move(a, v, cap, v->type == PLANLINT_VALUE_OBJECT) < 0)
+    if (cap < pl_value_capacity(v)) {
+        if (pl_tv_move(a, v, cap) < 0)
+            return -1;
+        v->room = (unsigned char)(extra + 1);
+    }
+    if (!pl_tv_is_object(v) || v->is_integer)
+        return 0;
+    /* Its keys so far become the shape's shared copy; a key added later takes a copy of
+     * its own first (pl_tv_own_keys), which the next fit gives back. */
+    own = pl_value_keys(v);
+    if (!(shape = pl_arena_shape(a, own, v->size)))
         return -1;
-    v->room = (unsigned char)(extra + 1);
+    pl_arena_recycle(a, (void *)own, pl_value_capacity(v) * sizeof(*own));
+    v->items[-1].keys = shape;
+    v->is_integer = 1;
     return 0;
 }
 
 int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v)
 {
     arr->type = PLANLINT_VALUE_ARRAY;
-    if (pl_tv_reserve(a, arr, 0) < 0)
+    if (pl_tv_reserve(a, arr) < 0)
         return -1;
     arr->items[arr->size++] = *v;
     return 0;
@@ -81,10 +132,11 @@ int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v)
 
 int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v)
 {
-    const char **keys = pl_value_keys(obj);
+    const char **keys;
     size_t i;
 
     obj->type = PLANLINT_VALUE_OBJECT;
+    keys = pl_value_keys(obj);
     /* Keys are mostly the same literals: pointer and first byte settle most cases. */
     for (i = 0; i < obj->size; i++) {
         const char *k = keys[i];
@@ -93,11 +145,10 @@ int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_
             return 0;
         }
     }
-    if (pl_tv_reserve(a, obj, 1) < 0)
+    if (pl_tv_own_keys(a, obj) < 0 || pl_tv_reserve(a, obj) < 0)
         return -1;
-    /* Where the keys are follows from the new size. */
+    pl_value_keys(obj)[obj->size] = key;
     obj->items[obj->size++] = *v;
-    pl_value_keys(obj)[obj->size - 1] = key;
     return 0;
 }
 

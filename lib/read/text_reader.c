@@ -216,7 +216,7 @@ static int pl_freeze(pl_tread *r, pl_tnode *n)
     if (n->workers.size && (pl_tv_fit(r->arena, &n->workers, 0) < 0 ||
                             pl_tv_set(r->arena, &n->obj, "Workers", &n->workers) < 0))
         return -1;
-    return 0;
+    return pl_tv_fit(r->arena, &n->obj, 0);   /* complete: its keys become a shared shape */
 }
 
 /* ------------------------------------------------------------ doubts */
