@@ -28,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../slurp.h"
+
 static const planlint_node_field fields[] = {
     PLANLINT_FIELD_NODE_TYPE, PLANLINT_FIELD_STRATEGY, PLANLINT_FIELD_JOIN_TYPE,
     PLANLINT_FIELD_OPERATION, PLANLINT_FIELD_RELATION, PLANLINT_FIELD_SCHEMA, PLANLINT_FIELD_ALIAS,
@@ -39,23 +41,6 @@ static const planlint_metric metrics[] = {
     PLANLINT_M_STARTUP_COST, PLANLINT_M_TOTAL_COST, PLANLINT_M_PLAN_ROWS, PLANLINT_M_PLAN_WIDTH,
     PLANLINT_M_ACTUAL_LOOPS, PLANLINT_M_WORKERS_PLANNED,
 };
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    long n;
-
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-        (buf = malloc((size_t)n + 1)) != NULL) {
-        *len = fread(buf, 1, (size_t)n, f);
-        buf[*len] = '\0';
-    }
-    fclose(f);
-    return buf;
-}
 
 static const char *const exts[] = { "", "json", "txt", "yaml", "xml" };  /* planlint_input_format */
 
