@@ -28,18 +28,6 @@ struct planlint_value {
     };
 };
 
-/* Slots for items in the block of an ARRAY or OBJECT. */
-static inline size_t pl_value_capacity(const planlint_value *v)
-{
-    size_t cap = 4;
-
-    if (v->room)
-        return (size_t)v->size + v->room - 1u;
-    while (cap < v->size)
-        cap *= 2;
-    return cap;
-}
-
 /* An OBJECT's keys, in the order of its items. */
 static inline const char **pl_value_keys(const planlint_value *v)
 {

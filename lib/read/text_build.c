@@ -8,6 +8,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Slots for items in the block of an ARRAY or OBJECT (see room in model.h). */
+static size_t pl_value_capacity(const planlint_value *v)
+{
+    size_t cap = 4;
+
+    if (v->room)
+        return (size_t)v->size + v->room - 1u;
+    while (cap < v->size)
+        cap *= 2;
+    return cap;
+}
+
 /* An object's block is one slot for where its keys are, then its items; its keys are
  * its own array while it grows, the arena's shared copy once it is complete. */
 static int pl_tv_is_object(const planlint_value *v)

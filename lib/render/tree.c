@@ -1401,11 +1401,12 @@ static size_t pl_node_lines(const pl_tree *t)
 
 /* A long tree gets a summary of the findings before it. When its node lines alone
  * make it long, the summary comes first and the tree may go out as it is drawn;
- * else it is drawn, its lines counted, and the summary put in before it. */
+ * else the tree is held, its lines counted, and the summary put in before it. */
 static void pl_render_body(pl_tree *t)
 {
     pl_buf *out = t->b, sum;
     size_t i, lines = 0, from;
+    int surely_long;
 
     if (t->o->findings_only)
         return;
@@ -1414,34 +1415,30 @@ static void pl_render_body(pl_tree *t)
         return;
     }
     pl_plan_folds(t);
-    if (pl_node_lines(t) > PL_LONG_TREE_LINES) {
+    if ((surely_long = pl_node_lines(t) > PL_LONG_TREE_LINES))
         pl_findings_summary(t);
-        pl_columns_header(t);
-        pl_render_nodes(t);
-    } else {
-        from = out->len;
-        t->hold = 1;
-        pl_columns_header(t);
-        pl_render_nodes(t);
-        t->hold = 0;
-        for (i = from; i < out->len; i++)
-            lines += out->data[i] == '\n';
-        if (lines > PL_LONG_TREE_LINES && !out->failed) {
-            pl_buf_init(&sum);
-            t->b = &sum;
-            t->line_start = 0;
-            pl_findings_summary(t);
-            t->b = out;
-            if (sum.failed)
-                out->failed = 1;
-            else if (sum.len)
-                pl_buf_insert(out, from, sum.data, sum.len);
-            t->line_start = out->len;
-            pl_buf_release(&sum);
-        }
-    }
+    from = out->len;
+    t->hold = !surely_long;
+    pl_columns_header(t);
+    pl_render_nodes(t);
+    t->hold = 0;
     pl_free(t->fold);
     t->fold = NULL;
+    for (i = from; !surely_long && i < out->len; i++)
+        lines += out->data[i] == '\n';
+    if (lines <= PL_LONG_TREE_LINES || out->failed)
+        return;
+    pl_buf_init(&sum);
+    t->b = &sum;
+    t->line_start = 0;
+    pl_findings_summary(t);
+    t->b = out;
+    if (sum.failed)
+        out->failed = 1;
+    else if (sum.len)
+        pl_buf_insert(out, from, sum.data, sum.len);
+    t->line_start = out->len;
+    pl_buf_release(&sum);
 }
 
 void pl_render_tree(pl_buf *b, const planlint_plan *plan, size_t nplans,
