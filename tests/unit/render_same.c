@@ -1,7 +1,8 @@
 /* render_same.c - planlint_render_write() hands on exactly the text planlint_render()
  * makes, in every output format, in more than one piece for a big plan, and stops with
  * PLANLINT_EIO when the writer fails. Usage: render_same PLAN... (tests/cli/big-plan.sh
- * gives it a 20,000-node plan in JSON and in text). Exit 0, or 1 naming what differed. */
+ * gives it a 20,000-node plan in JSON and in text), and refuses a missing plan or
+ * writer with PLANLINT_EINVAL. Exit 0, or 1 naming what differed. */
 #include "planlint.h"
 
 #include <stdio.h>
@@ -113,6 +114,12 @@ int main(int argc, char **argv)
         for (f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
             bad |= one(argv[i], plan, formats[f], 5);
         bad |= one(argv[i], plan, PLANLINT_OUTPUT_TREE, 0);
+        memset(&err, 0, sizeof(err));
+        if (planlint_render_write(plan, NULL, NULL, NULL, &err) != PLANLINT_EINVAL ||
+            planlint_render_write(NULL, NULL, collect, NULL, &err) != PLANLINT_EINVAL) {
+            printf("FAIL: planlint_render_write without a plan or a writer is not PLANLINT_EINVAL\n");
+            bad = 1;
+        }
         planlint_plan_free(plan);
     }
     return bad;
