@@ -119,10 +119,11 @@ static pl_tnode *pl_new_node(pl_tread *r, const pl_tline *l, const pl_ttail *t, 
  * (pl_tv_set grows it). */
 static int pl_close_node(pl_tread *r, pl_tnode *n, int gets_child)
 {
-    unsigned int extra = 1 + (gets_child != 0) + (n && (n->workers.size || r->worker_node == n));
+    unsigned int extra;
 
     if (!n || n->fitted)
         return 0;
+    extra = 1 + (gets_child != 0) + (n->workers.size || r->worker_node == n);
     n->fitted = 1;
     return pl_tv_fit(r->arena, &n->obj, extra) < 0 ? pl_nomem(r) : 0;
 }
