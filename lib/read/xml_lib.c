@@ -3,6 +3,7 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,24 +12,31 @@ static const pl_xml_lib *pl_loaded;
 static char pl_why[200];
 static pthread_once_t pl_once = PTHREAD_ONCE_INIT;
 
-/* One symbol into *slot (a function pointer's storage); 0, or -1 with pl_why set. */
-static int pl_sym(void *h, const char *name, void *slot)
-{
-    void *p = dlsym(h, name);
-
-    if (!p) {
-        snprintf(pl_why, sizeof(pl_why), "XML plans need libxml2, and the one loaded has no %s", name);
-        return -1;
-    }
-    memcpy(slot, &p, sizeof(p));   /* object pointer to function pointer, as POSIX allows */
-    return 0;
-}
+/* Each function pl_xml_lib holds, by its name in libxml2. */
+#define PL_XML_SYM(field, name) { name, offsetof(pl_xml_lib, field) }
+static const struct {
+    const char *name;
+    size_t offset;
+} pl_syms[] = {
+    PL_XML_SYM(InitParser, "xmlInitParser"),
+    PL_XML_SYM(ReaderForMemory, "xmlReaderForMemory"),
+    PL_XML_SYM(FreeTextReader, "xmlFreeTextReader"),
+    PL_XML_SYM(TextReaderRead, "xmlTextReaderRead"),
+    PL_XML_SYM(TextReaderNodeType, "xmlTextReaderNodeType"),
+    PL_XML_SYM(TextReaderIsEmptyElement, "xmlTextReaderIsEmptyElement"),
+    PL_XML_SYM(TextReaderConstLocalName, "xmlTextReaderConstLocalName"),
+    PL_XML_SYM(TextReaderConstNamespaceUri, "xmlTextReaderConstNamespaceUri"),
+    PL_XML_SYM(TextReaderConstValue, "xmlTextReaderConstValue"),
+    PL_XML_SYM(TextReaderGetParserLineNumber, "xmlTextReaderGetParserLineNumber"),
+    PL_XML_SYM(TextReaderGetParserColumnNumber, "xmlTextReaderGetParserColumnNumber"),
+    PL_XML_SYM(TextReaderSetStructuredErrorHandler, "xmlTextReaderSetStructuredErrorHandler"),
+};
 
 static void pl_load(void)
 {
     static const char *const names[] = { "libxml2.so.2", "libxml2.so" };
     const char *err = NULL;
-    void *h = NULL;
+    void *h = NULL, *p;
     size_t i;
 
     for (i = 0; !h && i < sizeof(names) / sizeof(names[0]); i++)
@@ -39,20 +47,15 @@ static void pl_load(void)
                  err ? err : "not found");
         return;
     }
-    if (pl_sym(h, "xmlInitParser", &pl_lib.InitParser) < 0 ||
-        pl_sym(h, "xmlReaderForMemory", &pl_lib.ReaderForMemory) < 0 ||
-        pl_sym(h, "xmlFreeTextReader", &pl_lib.FreeTextReader) < 0 ||
-        pl_sym(h, "xmlTextReaderRead", &pl_lib.TextReaderRead) < 0 ||
-        pl_sym(h, "xmlTextReaderNodeType", &pl_lib.TextReaderNodeType) < 0 ||
-        pl_sym(h, "xmlTextReaderIsEmptyElement", &pl_lib.TextReaderIsEmptyElement) < 0 ||
-        pl_sym(h, "xmlTextReaderConstLocalName", &pl_lib.TextReaderConstLocalName) < 0 ||
-        pl_sym(h, "xmlTextReaderConstNamespaceUri", &pl_lib.TextReaderConstNamespaceUri) < 0 ||
-        pl_sym(h, "xmlTextReaderConstValue", &pl_lib.TextReaderConstValue) < 0 ||
-        pl_sym(h, "xmlTextReaderGetParserLineNumber", &pl_lib.TextReaderGetParserLineNumber) < 0 ||
-        pl_sym(h, "xmlTextReaderGetParserColumnNumber", &pl_lib.TextReaderGetParserColumnNumber) < 0 ||
-        pl_sym(h, "xmlTextReaderSetStructuredErrorHandler", &pl_lib.TextReaderSetStructuredErrorHandler) < 0) {
-        dlclose(h);
-        return;
+    for (i = 0; i < sizeof(pl_syms) / sizeof(pl_syms[0]); i++) {
+        if (!(p = dlsym(h, pl_syms[i].name))) {
+            snprintf(pl_why, sizeof(pl_why), "XML plans need libxml2, and the one loaded has no %s",
+                     pl_syms[i].name);
+            dlclose(h);
+            return;
+        }
+        /* object pointer to function pointer, as POSIX allows */
+        memcpy((char *)&pl_lib + pl_syms[i].offset, &p, sizeof(p));
     }
     pl_lib.InitParser();
     pl_loaded = &pl_lib;   /* the library stays loaded for the process */
