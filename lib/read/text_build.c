@@ -133,9 +133,20 @@ int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra)
     return 0;
 }
 
+/* v as an empty container of type unless it is one already. A scalar that a damaged
+ * plan put where a list or an object goes is dropped: its string is not a block of
+ * items, and growing it would give that string to the arena as free space. */
+static void pl_tv_become(planlint_value *v, planlint_value_type type)
+{
+    if (v->type == type)
+        return;
+    memset(v, 0, sizeof(*v));
+    v->type = type;
+}
+
 int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v)
 {
-    arr->type = PLANLINT_VALUE_ARRAY;
+    pl_tv_become(arr, PLANLINT_VALUE_ARRAY);
     if (pl_tv_reserve(a, arr) < 0)
         return -1;
     arr->items[arr->size++] = *v;
@@ -147,7 +158,7 @@ int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_
     const char **keys;
     size_t i;
 
-    obj->type = PLANLINT_VALUE_OBJECT;
+    pl_tv_become(obj, PLANLINT_VALUE_OBJECT);
     keys = pl_value_keys(obj);
     /* Keys are mostly the same literals: pointer and first byte settle most cases. */
     for (i = 0; i < obj->size; i++) {
