@@ -1,4 +1,4 @@
-/* fuzz_text.c - libFuzzer target: any bytes through the text reader, the rules and both renderers. */
+/* fuzz_text.c - libFuzzer target: any bytes through the text reader, the rules, every output and the writers. */
 #include "fuzz_one.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
