@@ -125,9 +125,10 @@ static void pl_json_unescape(pl_buf *b, const char *s, size_t n)
         while (i < n && s[i] != '"' && s[i] != '\\')
             i++;
         pl_buf_add(b, s + run, i - run);
-        if (i + 1 >= n || s[i] != '\\')
+        if (i >= n || s[i] != '\\')
             continue;
-        i++;
+        if (++i >= n)
+            break;   /* a backslash ends the input: the string is cut short */
         switch (s[i]) {
         case 'n': pl_buf_putc(b, '\n'); break;
         case 't': pl_buf_putc(b, '\t'); break;

@@ -1,13 +1,32 @@
 /* standalone_driver.c - runs a fuzz target over files and directories, without
- * libFuzzer, so the committed corpus replays in every `make check`. */
+ * libFuzzer, so the committed corpus replays in every `make check`. An input that
+ * takes more than PL_REPLAY_SECONDS (a hang) fails the replay with its name. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <signal.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* As libFuzzer's -timeout in .ci/run, with room for a sanitizer build. */
+#define PL_REPLAY_SECONDS 60
+
+static const char *current;
+
+static void on_alarm(int sig)
+{
+    static const char msg[] = "replay: an input ran too long (a hang): ";
+
+    (void)sig;
+    (void)!write(2, msg, sizeof(msg) - 1);
+    (void)!write(2, current, strlen(current));
+    (void)!write(2, "\n", 1);
+    _exit(1);
+}
 
 static int run_file(const char *path)
 {
@@ -27,7 +46,10 @@ static int run_file(const char *path)
         return -1;
     }
     fclose(f);
+    current = path;
+    alarm(PL_REPLAY_SECONDS);
     LLVMFuzzerTestOneInput(buf, (size_t)n);
+    alarm(0);
     free(buf);
     return 0;
 }
@@ -63,6 +85,7 @@ int main(int argc, char **argv)
 {
     int i, count = 0;
 
+    signal(SIGALRM, on_alarm);
     for (i = 1; i < argc; i++)
         if (run_path(argv[i], &count) != 0) {
             fprintf(stderr, "cannot read %s\n", argv[i]);
