@@ -391,11 +391,13 @@ int planlint_log_entry_plan(planlint_log_entry *e, planlint_plan **plan, const p
         }
     }
     if (e->plan_rc < 0) {
+        int rc = e->plan_rc;
+        /* The first error wins, as with pl_error(): a caller's earlier one is kept. */
         if (err && err->code == 0)
             *err = e->plan_err;
-        if (e->plan_rc == PLANLINT_ENOMEM)
+        if (rc == PLANLINT_ENOMEM)
             e->plan_rc = 1;   /* may succeed on a later call */
-        return err ? err->code : PLANLINT_ENOMEM;
+        return rc;
     }
     *plan = e->plan;
     return 0;

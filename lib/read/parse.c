@@ -180,6 +180,18 @@ static int pl_check_args(planlint_plan **out, const char *buf, const planlint_pa
     return 0;
 }
 
+/* The readers work on an error of their own, which starts clean: their return codes
+ * and their "is this the first error" checks never see what the caller's err held.
+ * It reaches the caller's err as pl_error() does: only when that holds none yet. */
+static int pl_parse_failed(planlint_error *err, const planlint_error *local, int rc)
+{
+    if (err && err->code == 0)
+        *err = *local;
+    if (err && err->code == 0)
+        err->code = rc;
+    return rc;
+}
+
 int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
                         const planlint_parse_options *opts, planlint_error *err)
 {
@@ -192,10 +204,7 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
 
     if ((rc = pl_check_args(out, buf, opts, err)) < 0)
         return rc;
-    if (!err) {   /* the readers compare codes: give them somewhere to keep one */
-        memset(&local, 0, sizeof(local));
-        err = &local;
-    }
+    memset(&local, 0, sizeof(local));
     if (opts)
         o = *opts;
     o.max_input_bytes = o.max_input_bytes ? o.max_input_bytes : PL_DEFAULT_MAX_INPUT;
@@ -207,12 +216,12 @@ int planlint_plan_parse(planlint_plan **out, const char *buf, size_t len,
     if (!(arena = pl_arena_new()))
         return pl_error_nomem(err);
     memset(&list, 0, sizeof(list));
-    rc = pl_read_input(&list, arena, buf, len, &o, err);
+    rc = pl_read_input(&list, arena, buf, len, &o, &local);
     for (p = list.head; rc == 0 && p; p = p->next)
-        rc = pl_plan_derive(p, err);
+        rc = pl_plan_derive(p, &local);
     if (rc < 0) {
         pl_arena_free(arena);
-        return rc;
+        return pl_parse_failed(err, &local, rc);
     }
     for (p = list.head; p; p = p->next)
         p->arena = arena;

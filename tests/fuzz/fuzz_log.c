@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -60,6 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int fd = pl_fuzz_memfd(data, size), rc;
     unsigned int f;
 
+    memset(&err, 0, sizeof(err));
     (void)planlint_log_detect((const char *)data, size);
     if (fd < 0)
         return 0;
@@ -69,7 +71,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         planlint_log_reader_close(r);
         return 0;
     }
-    while ((rc = planlint_log_reader_next(r, &e, &err)) != 0) {
+    for (;;) {
+        memset(&err, 0, sizeof(err));
+        if ((rc = planlint_log_reader_next(r, &e, &err)) == 0)
+            break;
         if (rc < 0) {
             if (rc == PLANLINT_EPARSE || rc == PLANLINT_ELIMIT)
                 continue;   /* one damaged record: the reader goes on */
@@ -80,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)planlint_log_entry_time(e);
         (void)planlint_log_entry_fingerprint(e);
         (void)planlint_log_entry_shape(e);
+        memset(&err, 0, sizeof(err));
         (void)planlint_log_groups_add(g, e, NULL, &err);
         planlint_log_entry_free(e);
     }

@@ -1,6 +1,6 @@
 /* test_log_api.c - the log API entry by entry, as a pipeline would call it: every
  * entry of the captured stderr, csvlog and jsonlog files with its metadata, the same
- * groups from each, bad arguments, timestamps, detection. */
+ * groups from each, bad arguments, damaged plans, timestamps, detection. */
 #include <planlint.h>
 
 #include "../unit/tap.h"
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *srcdir(void)
 {
@@ -125,6 +126,47 @@ static void test_errors(void)
     CHECK(planlint_log_group_id(NULL) == NULL);
 }
 
+/* A plan that does not parse gives its error code, and no plan, on every call, even
+ * when the caller's err still holds an earlier error (the first error is kept). */
+static void test_damaged_plan(void)
+{
+    static const char log[] = "2024-01-01 00:00:00 UTC [1] LOG:  duration: 1.000 ms  plan:\n"
+                              "\t{\"Query Text\": \"select 1\", \"Plan\": [\n"
+                              "2024-01-01 00:00:01 UTC [1] LOG:  duration: 2.000 ms  plan:\n"
+                              "\t{\"Query Text\": \"select 2\", \"Plan\": 7}\n";
+    planlint_log_options opts = PLANLINT_LOG_OPTIONS_INIT;
+    planlint_log_reader *r = NULL;
+    planlint_log_entry *e;
+    planlint_plan *plan;
+    planlint_error err;
+    char path[] = "/tmp/planlint-test-log-XXXXXX";
+    int fd = mkstemp(path), n = 0, rc;
+
+    CHECK(fd >= 0);
+    if (fd < 0)
+        return;
+    CHECK(write(fd, log, sizeof(log) - 1) == (ssize_t)(sizeof(log) - 1));
+    close(fd);
+    opts.format = PLANLINT_LOG_STDERR;
+    memset(&err, 0, sizeof(err));
+    CHECK(planlint_log_reader_open(&r, path, &opts, &err) == 0);
+    unlink(path);
+    while (r && (rc = planlint_log_reader_next(r, &e, &err)) == 1) {
+        n++;
+        memset(&err, 0, sizeof(err));
+        plan = (planlint_plan *)r;
+        CHECK(planlint_log_entry_plan(e, &plan, NULL, &err) < 0 && plan == NULL);
+        CHECK(err.code < 0 && err.text[0] != '\0');
+        err.code = 1;   /* what an uninitialised err may hold */
+        plan = (planlint_plan *)r;
+        CHECK(planlint_log_entry_plan(e, &plan, NULL, &err) < 0 && plan == NULL);
+        CHECK(err.code == 1);
+        planlint_log_entry_free(e);
+    }
+    CHECK(n == 2);
+    planlint_log_reader_close(r);
+}
+
 static void test_time_and_detect(void)
 {
     static const char csv[] = "2024-01-01 00:00:00.000 UTC,\"u\",\"d\",1,\"[local]\",x,1,\"SELECT\",,1/1,0,LOG,00000,"
@@ -147,6 +189,7 @@ int main(void)
 {
     test_formats();
     test_errors();
+    test_damaged_plan();
     test_time_and_detect();
     printf("%d checks, %d failed\n", tap_checks, tap_failures);
     return tap_failures ? 1 : 0;

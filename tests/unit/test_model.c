@@ -382,6 +382,25 @@ static void test_errors(void)
     CHECK(parse_text("[]", NULL, &err) == PLANLINT_ESCHEMA);
     CHECK(parse_text("", NULL, &err) == PLANLINT_EPARSE);
     CHECK(parse_text("hello", NULL, &err) == PLANLINT_EPARSE);
+    /* An err the caller did not clear changes neither the code nor the plan; the first
+     * error is kept, as documented. */
+    {
+        static const char *const bad[] = {
+            "Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)\n  ->  Hash  (cost=oops",
+            "[{\"Plan\": {\"Node Type\": \"Result\",}}]", "hello",
+        };
+        planlint_plan *p;
+        for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+            memset(&err, 0, sizeof(err));
+            err.code = 1;
+            p = (planlint_plan *)&err;
+            CHECK(planlint_plan_parse(&p, bad[i], strlen(bad[i]), NULL, &err) < 0 && p == NULL);
+            CHECK(err.code == 1);
+            err.code = PLANLINT_EIO;
+            CHECK(planlint_plan_parse(&p, bad[i], strlen(bad[i]), NULL, &err) < 0 && p == NULL);
+            CHECK(err.code == PLANLINT_EIO);
+        }
+    }
     /* limits */
     n += (size_t)snprintf(deep + n, sizeof(deep) - n, "{\"Plan\":");
     for (i = 0; i < 40; i++)
