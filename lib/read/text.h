@@ -18,6 +18,9 @@ int pl_tv_push(pl_arena *a, planlint_value *arr, const planlint_value *v);
 int pl_tv_fit(pl_arena *a, planlint_value *v, unsigned int extra);
 /* Sets key (a literal or an arena string: it is not copied) replacing an old value. */
 int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_value *v);
+/* Renames obj's member i to key (as in pl_tv_set, not copied); the shared keys of a
+ * fitted object are first copied, so no other object of its shape is renamed. */
+int pl_tv_rename(pl_arena *a, planlint_value *obj, size_t i, const char *key);
 int pl_tv_set_str(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n);
 int pl_tv_set_num(pl_arena *a, planlint_value *obj, const char *key, double d);
 int pl_tv_set_bool(pl_arena *a, planlint_value *obj, const char *key, int b);

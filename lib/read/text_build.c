@@ -175,6 +175,14 @@ int pl_tv_set(pl_arena *a, planlint_value *obj, const char *key, const planlint_
     return 0;
 }
 
+int pl_tv_rename(pl_arena *a, planlint_value *obj, size_t i, const char *key)
+{
+    if (obj->type != PLANLINT_VALUE_OBJECT || i >= obj->size || pl_tv_own_keys(a, obj) < 0)
+        return -1;
+    pl_value_keys(obj)[i] = key;
+    return 0;
+}
+
 int pl_tv_set_str(pl_arena *a, planlint_value *obj, const char *key, const char *s, size_t n)
 {
     planlint_value v;

@@ -365,9 +365,8 @@ static planlint_value *pl_gsets(pl_arena *a, planlint_value *obj)
         if (pl_push_under(a, &set, "Group Keys", plain) < 0)
             return NULL;
         memset(plain, 0, sizeof(*plain));
-        if (pl_tv_push(a, plain, &set) < 0)
+        if (pl_tv_push(a, plain, &set) < 0 || pl_tv_rename(a, obj, (size_t)(plain - obj->items), "Grouping Sets") < 0)
             return NULL;
-        pl_value_keys(obj)[plain - obj->items] = "Grouping Sets";
         return plain;
     }
     if (pl_tv_set(a, obj, "Grouping Sets", &none) < 0)

@@ -461,6 +461,38 @@ static void test_format(void)
 }
 
 /* What the tree writes for text from a plan, and how wide it counts it. */
+/* Two nodes with the same keys share one key list once read; a "Hash Key" line that
+ * turns one's "Group Key" into "Grouping Sets" (here under its child, where EXPLAIN
+ * never puts it) renames that node's key, not the other's. */
+static void test_shared_keys(void)
+{
+    static const char text[] =
+        "Append  (cost=1.00..2.00 rows=1 width=8) (actual time=0.010..0.020 rows=1 loops=1)\n"
+        "  ->  HashAggregate  (cost=1.00..2.00 rows=1 width=8) (actual time=0.010..0.020 rows=1 loops=1)\n"
+        "        Group Key: x\n"
+        "        ->  Seq Scan on u  (cost=0.00..1.00 rows=1 width=8) (actual time=0.001..0.002 rows=1 loops=1)\n"
+        "  ->  HashAggregate  (cost=1.00..2.00 rows=1 width=8) (actual time=0.010..0.020 rows=1 loops=1)\n"
+        "        Group Key: a\n"
+        "        ->  Seq Scan on t  (cost=0.00..1.00 rows=1 width=8) (actual time=0.001..0.002 rows=1 loops=1)\n"
+        "        Hash Key: b\n"
+        "Execution Time: 0.2 ms\n";
+    planlint_parse_options o = PLANLINT_PARSE_OPTIONS_INIT;
+    planlint_plan *p = NULL;
+    planlint_error err;
+
+    memset(&err, 0, sizeof(err));
+    o.format = PLANLINT_INPUT_TEXT;
+    CHECK(planlint_plan_parse(&p, text, sizeof(text) - 1, &o, &err) == 0);
+    if (!p)
+        return;
+    CHECK(planlint_plan_node_count(p) == 5);
+    CHECK(planlint_node_get(planlint_plan_node(p, 1), "Group Key") != NULL);
+    CHECK(planlint_node_get(planlint_plan_node(p, 1), "Grouping Sets") == NULL);
+    CHECK(planlint_node_get(planlint_plan_node(p, 3), "Group Key") == NULL);
+    CHECK(planlint_node_get(planlint_plan_node(p, 3), "Grouping Sets") != NULL);
+    planlint_plan_free(p);
+}
+
 static void test_visible(void)
 {
     static const char in[] = "a\x1b[2J\r\n\t\x07\x7f\xc2\x9b\xff\xe4\xb8\xad\xc3\xa9\\x";
@@ -505,6 +537,7 @@ int main(void)
     test_errors();
     test_several_plans();
     test_format();
+    test_shared_keys();
     test_visible();
     return tap_done("test_model");
 }
