@@ -36,6 +36,8 @@ void pl_flame_label(pl_buf *b, const planlint_node *n)
         pl_buf_printf(b, " using %s", idx);
 }
 
+#define PL_FLAME_MAX_US 9e15
+
 /* The next node's weight in whole microseconds. Rounding the running sum, not each
  * node, keeps every weight within 1 us of its exclusive time and makes the weights
  * of a plan add up to its rounded total exactly. */
@@ -46,7 +48,9 @@ long long pl_flame_next_weight(pl_flame_walk *w, const planlint_node *n)
 
     if (!isnan(ms) && ms > 0)
         w->sum_ms += ms;
-    w->rounded = llround(w->sum_ms * 1000.0);
+    /* Past 9e15 us (285 years) a damaged plan's times no longer fit: the weights stop
+     * growing instead of overflowing. */
+    w->rounded = w->sum_ms * 1000.0 < PL_FLAME_MAX_US ? llround(w->sum_ms * 1000.0) : (long long)PL_FLAME_MAX_US;
     return w->rounded - before;
 }
 
