@@ -146,6 +146,7 @@ static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node 
     pl_diff_text *t = ctx;
     const char *change = pl_diff_change(a, b);
     const char *mark = *change == 'a' ? "+ " : *change == 'r' ? "- " : *change == 'c' ? "~ " : "  ";
+    size_t indent, numbers;
 
     pl_paint(t, *change == 'a' ? "\x1b[32m" : *change == 'r' ? "\x1b[31m" : *change == 'c' ? "\x1b[33m" : "");
     pl_buf_puts(t->b, mark);
@@ -154,15 +155,22 @@ static void pl_text_node(void *ctx, const planlint_node *a, const planlint_node 
     if (*change != 's')
         pl_paint(t, "\x1b[0m");
     pl_buf_putc(t->b, '\n');
+    indent = t->b->len;
     pl_buf_puts(t->b, "  ");
     pl_buf_repeat(t->b, "  ", depth);
     pl_buf_puts(t->b, " ");
+    numbers = t->b->len;
     pl_text_metric(t->b, "self", a, b, pl_get_time, 1);
     pl_text_metric(t->b, "rows", a, b, pl_get_rows, 0);
     pl_text_metric(t->b, "buffers", a, b, pl_diff_buffers, 0);
     pl_text_metric(t->b, "estimated rows", a, b, pl_get_est, 0);
     pl_text_spill(t->b, a, b ? "was: " : "");
     pl_text_spill(t->b, b, a ? "now: " : "");
+    if (t->b->len == numbers && !t->b->failed) {
+        t->b->len = indent;   /* no numbers (EXPLAIN with COSTS OFF): no line of blanks */
+        t->b->data[indent] = '\0';
+        return;
+    }
     pl_buf_putc(t->b, '\n');
 }
 
