@@ -37,7 +37,8 @@ static void pl_md_side(pl_buf *b, const char *label, const char *name, const pla
         pl_buf_puts(b, " ms");
     }
     if (!(p->flags & PLANLINT_PLAN_HAS_ANALYZE))
-        pl_buf_puts(b, PL_MD_DOT "no ANALYZE: estimates only");
+        pl_buf_puts(b, p->flags & PLANLINT_PLAN_HAS_COSTS ? PL_MD_DOT "no ANALYZE: estimates only"
+                                                          : PL_MD_DOT "no ANALYZE, COSTS OFF: no numbers");
     pl_buf_puts(b, "  \n");
 }
 

@@ -19,6 +19,7 @@ typedef struct pl_html {
     const planlint_plan *plan;
     size_t anchor;              /* the plan's number on the page, in its ids: p<anchor>-n3 */
     int analyze;
+    int no_numbers;            /* EXPLAIN (COSTS OFF) without ANALYZE: no number columns */
     size_t *first, *next;       /* per node, its findings by rank: first[id], next[rank] */
 } pl_html;
 
@@ -179,7 +180,10 @@ static void pl_html_plan_header(pl_html *h, size_t nplans, const char *source)
     pl_html_buffers(h, "Temp written", p->root->m[PLANLINT_M_TEMP_WRITTEN]);
     pl_buf_puts(h->b, "</dl>\n");
     pl_html_query(h);
-    if (!h->analyze)
+    if (h->no_numbers)
+        pl_buf_puts(h->b, "<p class=\"note\">No ANALYZE, COSTS OFF: no numbers. Re-run with EXPLAIN (ANALYZE, "
+                          "BUFFERS) for real ones.</p>\n");
+    else if (!h->analyze)
         pl_buf_puts(h->b, "<p class=\"note\">No ANALYZE: estimates only. Re-run with EXPLAIN (ANALYZE, "
                           "BUFFERS) for real numbers.</p>\n");
     else if (!(p->flags & PLANLINT_PLAN_HAS_TIMING))
@@ -349,6 +353,8 @@ static void pl_html_numbers(pl_html *h, const planlint_node *n)
 {
     const double *m = n->m;
 
+    if (h->no_numbers)
+        return;
     pl_buf_puts(h->b, "<span class=\"nums\">");
     if (!h->analyze) {
         pl_html_cell(h, m[PLANLINT_M_STARTUP_COST], 2, "");
@@ -375,6 +381,10 @@ static void pl_html_numbers(pl_html *h, const planlint_node *n)
 
 static void pl_html_columns(pl_html *h)
 {
+    if (h->no_numbers) {
+        pl_buf_puts(h->b, "<div class=\"cols\" aria-hidden=\"true\"><span class=\"title\">node</span></div>\n");
+        return;
+    }
     pl_buf_puts(h->b, "<div class=\"cols\" aria-hidden=\"true\"><span class=\"title\">node</span><span class=\"nums\">");
     if (!h->analyze)
         pl_buf_puts(h->b, "<span>startup cost</span><span>total cost</span><span>est rows</span>"
@@ -488,6 +498,7 @@ static void pl_html_plan(pl_buf *b, const planlint_plan *plan, size_t nplans, si
     h.plan = plan;
     h.anchor = anchor;
     h.analyze = (plan->flags & PLANLINT_PLAN_HAS_ANALYZE) != 0;
+    h.no_numbers = !h.analyze && !(plan->flags & PLANLINT_PLAN_HAS_COSTS);
     pl_buf_init(&h.tmp);
     pl_html_plan_header(&h, nplans, source);
     pl_html_index(&h);

@@ -182,7 +182,8 @@ static void pl_md_header(pl_buf *b, const planlint_plan *p, size_t nplans,
     pl_md_metric(b, "execution", p->pm[PLANLINT_PLAN_EXECUTION_TIME]);
     pl_md_metric(b, "planning", p->pm[PLANLINT_PLAN_PLANNING_TIME]);
     if (!(p->flags & PLANLINT_PLAN_HAS_ANALYZE))
-        pl_buf_puts(b, " \xc2\xb7 no ANALYZE: estimates only");
+        pl_buf_puts(b, p->flags & PLANLINT_PLAN_HAS_COSTS ? " \xc2\xb7 no ANALYZE: estimates only"
+                                                          : " \xc2\xb7 no ANALYZE, COSTS OFF: no numbers");
     pl_buf_puts(b, "\n\n");
 }
 

@@ -184,6 +184,10 @@ static void pl_layout(pl_tree *t)
 
     t->cols = (1u << n) - 1;
     t->colw = 2;
+    if (!t->analyze && !(t->plan->flags & PLANLINT_PLAN_HAS_COSTS)) {
+        t->cols = 0;   /* EXPLAIN (COSTS OFF): no numbers at all, so no columns */
+        return;
+    }
     for (i = 0; i < n; i++)
         t->colw += t->analyze ? pl_cols_analyze[i].width : pl_cols_plain[i].width;
     for (step = 1; t->o->width && t->o->width < t->colw + PL_NODE_ROOM; step++) {
@@ -229,7 +233,8 @@ static void pl_node_numbers(pl_tree *t, const planlint_node *n)
     if (!t->analyze) {
         if (PL_SHOWN(t, PL_COL_STARTUP))
             pl_cell_fixed(t, n->m[PLANLINT_M_STARTUP_COST], 2, 14);
-        pl_cell_fixed(t, n->m[PLANLINT_M_TOTAL_COST], 2, 14);
+        if (PL_SHOWN(t, PL_COL_TOTAL))
+            pl_cell_fixed(t, n->m[PLANLINT_M_TOTAL_COST], 2, 14);
         if (PL_SHOWN(t, PL_COL_EST_ROWS))
             pl_cell_count(t, n->m[PLANLINT_M_PLAN_ROWS], 12);
         if (PL_SHOWN(t, PL_COL_WIDTH))
@@ -749,7 +754,9 @@ static void pl_plan_header(pl_tree *t, size_t nplans)
     pl_header_buffers(t);
     pl_header_triggers(t);
     if (!t->analyze) {
-        pl_buf_puts(t->b, "No ANALYZE: estimates only. Re-run with EXPLAIN (ANALYZE, BUFFERS) for real numbers.");
+        pl_buf_puts(t->b, p->flags & PLANLINT_PLAN_HAS_COSTS
+                              ? "No ANALYZE: estimates only. Re-run with EXPLAIN (ANALYZE, BUFFERS) for real numbers."
+                              : "No ANALYZE, COSTS OFF: no numbers. Re-run with EXPLAIN (ANALYZE, BUFFERS) for real ones.");
         pl_line_end(t);
     } else if (!(p->flags & PLANLINT_PLAN_HAS_TIMING)) {
         pl_buf_puts(t->b, "TIMING OFF: no per-node times.");
@@ -1101,7 +1108,8 @@ static void pl_fold_numbers(pl_tree *t, const planlint_node *first, size_t count
     if (!t->analyze) {
         if (PL_SHOWN(t, PL_COL_STARTUP))
             pl_buf_repeat(t->b, " ", 14);
-        pl_cell_fixed(t, pl_sum_top(first, count, PLANLINT_M_TOTAL_COST), 2, 14);
+        if (PL_SHOWN(t, PL_COL_TOTAL))
+            pl_cell_fixed(t, pl_sum_top(first, count, PLANLINT_M_TOTAL_COST), 2, 14);
         if (PL_SHOWN(t, PL_COL_EST_ROWS))
             pl_cell_count(t, pl_sum_top(first, count, PLANLINT_M_PLAN_ROWS), 12);
         if (PL_SHOWN(t, PL_COL_WIDTH))

@@ -184,14 +184,22 @@ echo "pev2: $n of $total text plans hold every key of pev2's expected JSON"
 "$check" --metric "$pe/82-io-timings-changed.d/11.plan" 0 io_read_time 15.769 0.0005 || fail=1
 "$check" --metric "$pe/82-io-timings-changed.d/12.plan" 0 io_read_time 14.404 0.0005 || fail=1
 
-# 5. planlint diff on two of PostgreSQL's regression plans, which have neither costs
-#    nor times: each node is one line, with no line of blanks where numbers would be.
+# 5. Two of PostgreSQL's regression plans, which have neither costs nor times: the tree
+#    and the HTML page show no empty number columns, and in planlint diff each node is
+#    one line, with no line of blanks where numbers would be.
 planlint=$(cd "$bld" && pwd)/cli/planlint
 a="$corpus/pg-regress/pg18.3/join/266.txt" b="$corpus/pg-regress/pg18.3/btree_index/013.txt"
 if [ -f "$a" ] && [ -f "$b" ]; then
     "$planlint" diff --color=never "$a" "$b" > "$tmp/diff" || { echo "FAIL: planlint diff on $a $b"; fail=1; }
     if grep -qE '^ +$' "$tmp/diff" || [ "$(grep -c '^[~+-] ' "$tmp/diff")" -lt 3 ]; then
         echo "FAIL: planlint diff of two plans without numbers:"; cat "$tmp/diff"; fail=1
+    fi
+    "$planlint" --color=never --width=100 "$a" > "$tmp/tree"
+    if [ "$(sed -n 3p "$tmp/tree")" != "  node" ] || [ "$(sed -n 4p "$tmp/tree")" != "  #0 Merge Join" ]; then
+        echo "FAIL: the tree of a plan without numbers has number columns:"; cat "$tmp/tree"; fail=1
+    fi
+    if "$planlint" --format html "$a" | grep -q 'startup cost'; then
+        echo "FAIL: the HTML page of a plan without numbers has number columns"; fail=1
     fi
 fi
 exit $fail
