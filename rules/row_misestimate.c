@@ -485,28 +485,39 @@ static int candidate(pl_check *c, const planlint_node *n)
     return !inherited(c, n);
 }
 
+/* The patterns, compiled when the first candidate comes: most plans have none, and a
+ * compile costs more than the rest of the rule on a small plan. Without them (out of
+ * memory) findings still come, just without column names. */
+static void compile(pl_re *re)
+{
+    int errcode;
+    PCRE2_SIZE erroff;
+
+    re->code = pcre2_compile((PCRE2_SPTR)pl_token_re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
+    if (re->code && !(re->md = pcre2_match_data_create_from_pattern(re->code, NULL))) {
+        pcre2_code_free(re->code);
+        re->code = NULL;
+    }
+    re->expr = pcre2_compile((PCRE2_SPTR)pl_expr_re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
+    if (re->expr && !(re->expr_md = pcre2_match_data_create_from_pattern(re->expr, NULL))) {
+        pcre2_code_free(re->expr);
+        re->expr = NULL;
+    }
+}
+
 static void check(pl_check *c)
 {
     const planlint_plan *p = pl_check_plan(c);
     pl_re re = { NULL, NULL, NULL, NULL };
-    int errcode;
-    PCRE2_SIZE erroff;
+    int compiled = 0;
     size_t i;
 
-    /* Without the pattern (out of memory) findings still come, just without column names. */
-    re.code = pcre2_compile((PCRE2_SPTR)pl_token_re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
-    if (re.code && !(re.md = pcre2_match_data_create_from_pattern(re.code, NULL))) {
-        pcre2_code_free(re.code);
-        re.code = NULL;
-    }
-    re.expr = pcre2_compile((PCRE2_SPTR)pl_expr_re, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &erroff, NULL);
-    if (re.expr && !(re.expr_md = pcre2_match_data_create_from_pattern(re.expr, NULL))) {
-        pcre2_code_free(re.expr);
-        re.expr = NULL;
-    }
     for (i = 0; i < p->nnodes; i++)
-        if (candidate(c, p->nodes[i]))
+        if (candidate(c, p->nodes[i])) {
+            if (!compiled++)
+                compile(&re);
             report(c, &re, p->nodes[i], dependent(p->nodes[i]));
+        }
     pcre2_match_data_free(re.md);
     pcre2_code_free(re.code);
     pcre2_match_data_free(re.expr_md);
