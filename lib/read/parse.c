@@ -185,10 +185,11 @@ static int pl_check_args(planlint_plan **out, const char *buf, const planlint_pa
  * It reaches the caller's err as pl_error() does: only when that holds none yet. */
 static int pl_parse_failed(planlint_error *err, const planlint_error *local, int rc)
 {
-    if (err && err->code == 0)
+    if (err && err->code == 0) {
         *err = *local;
-    if (err && err->code == 0)
-        err->code = rc;
+        if (err->code == 0)
+            err->code = rc;
+    }
     return rc;
 }
 
